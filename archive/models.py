@@ -1,0 +1,144 @@
+"""Domain types of the archive: one place, frozen dataclasses, passed around instead of dicts.
+
+Data flow: a file -> ``ExtractedText`` (ingest.extract) -> ``Meeting`` (ingest.metadata) and
+``Agreement`` units (ingest.split) -> a ``Report`` stored in the catalog (archive.catalog) -> indexed (index).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+
+PREAMBLE = "preamble"
+
+
+class ArchiveError(Exception):
+    """Base of the domain errors; the CLI and the web translate them at the edge."""
+
+
+class ExtractionError(ArchiveError):
+    """A file could not be turned into text. The message says why, in one line."""
+
+
+class UnsupportedFormat(ExtractionError):
+    """No extractor is registered for this kind of file."""
+
+
+class NotFound(ArchiveError):
+    """A report or agreement id that the catalog does not know."""
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """The text of one file, with where each page starts.
+
+    ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins; formats without pages
+    (plain text, Word) have a single page starting at 0. ``ocr_confidence`` is the mean OCR word
+    confidence (0-100) when any text came from OCR, else None; ``ocr_pages`` lists those pages (1-based).
+    """
+
+    text: str
+    page_starts: tuple[int, ...] = (0,)
+    ocr_pages: tuple[int, ...] = ()
+    ocr_confidence: float | None = None
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number of a character offset."""
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_starts)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One searchable unit of a report: the preamble, a point, a sub-point or a bullet item.
+
+    Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets under point 3 are ``3-1``, ``3-2``
+    (a hyphen so they can never be read as a number or a letter). ``parent`` is the label of the
+    unit this one belongs to (None for the preamble and top-level points). ``start``/``end`` are
+    offsets into the report's extracted text; ``text`` is the stripped text of that span, marker included.
+    """
+
+    label: str
+    text: str
+    parent: str | None = None
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+    ocr: bool = False
+
+    @property
+    def depth(self) -> int:
+        if self.label == PREAMBLE:
+            return 0
+        return 1 + self.label.count(".") + self.label.count("-")
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country as the text writes it and its canonical key (e.g. ``mexico``)."""
+
+    as_written: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What a report says about its meeting. Every field is None/empty when the text does not say it."""
+
+    title: str | None = None
+    body: str | None = None  # as written, e.g. "Red de Funcionarios de Enlace para el Combate ..."
+    body_key: str | None = None  # canonical key from ingest.bodies, e.g. "red_trafico_trata"
+    number: int | None = None  # "XIX Reunión Viceministerial" -> 19
+    city: str | None = None
+    country: str | None = None  # canonical Spanish name, e.g. "Nicaragua"
+    date: date | None = None
+    date_end: date | None = None
+    participants: tuple[Country, ...] = ()
+    observers: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report as the catalog holds it."""
+
+    id: str
+    source: str  # the file name as ingested
+    sha256: str
+    format: str  # "pdf", "txt", "docx", "image"
+    language: str | None
+    meeting: Meeting
+    agreements: tuple[Agreement, ...] = ()
+    text: str = ""
+    page_starts: tuple[int, ...] = (0,)
+    ocr_confidence: float | None = None
+    ingested_at: str | None = None
+    size: int = 0
+
+    @property
+    def year(self) -> int | None:
+        return self.meeting.year
+
+    def agreement(self, label: str) -> Agreement | None:
+        return next((a for a in self.agreements if a.label == label), None)
+
+
+@dataclass
+class IngestSummary:
+    """Outcome of one ingest run: counts per outcome and one message per failure."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
