@@ -1,0 +1,316 @@
+"""The archive facade: one data directory = originals + catalog + index. CLI and web call only this.
+
+Layout of the data directory::
+
+    originals/ab/abcdef…   content-addressed originals (archive.store)
+    catalog.sqlite3        the system of record (archive.catalog)
+    index/                 the Whoosh index, derived from the catalog (index)
+    ingest.lock            held by the one ingest that may write at a time
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index import AgreementIndex, Precedent, SearchQuery, SearchResult, YearCount
+from ingest.pipeline import ParsedReport, parse_file
+
+from .catalog import Catalog, now_iso
+from .ingesting import Candidate, Limits, Progress, hash_file, ingest_key_of, parse_in_workers, walk
+from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .store import OriginalStore
+
+log = logging.getLogger(__name__)
+
+INDEX_BATCH = 500  # reports per index commit during ingest: searches see progress, commits stay few
+
+
+class ArchiveBusy(ArchiveError):
+    """Another ingest holds the archive's write lock."""
+
+
+@dataclass(frozen=True)
+class IndexSync:
+    rebuilt: bool = False
+    updated: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.updated or self.removed)
+
+
+@dataclass
+class CheckResult:
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, nothing to fix
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Archive:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = OriginalStore(self.data_dir / "originals")
+        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        self._index: AgreementIndex | None = None
+
+    @property
+    def index(self) -> AgreementIndex:
+        if self._index is None:
+            self._index = AgreementIndex(self.data_dir / "index")
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self.catalog.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        with (self.data_dir / "ingest.lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ArchiveBusy(f"another ingest is writing to {self.data_dir}; try again when it ends")
+            yield
+
+    # -- ingest ------------------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], limits: Limits = Limits(),
+               progress: Progress | None = None) -> IngestSummary:
+        """Archive every supported file under ``paths``; one file's failure never stops the others."""
+        summary = IngestSummary()
+        with self._write_lock():
+            self.sync_index()  # bring the index in line after an interrupted run
+            found = list(walk(Path(p) for p in paths))
+            total, done = len(found), 0
+            to_parse: list[Candidate] = []
+            unchanged: list[tuple[str, str, str, str]] = []
+
+            def tick(name: str) -> None:
+                nonlocal done
+                done += 1
+                if progress:
+                    progress(done, total, name)
+
+            for path, problem in found:
+                if problem is None:
+                    try:
+                        sha, size = hash_file(path, limits.max_bytes)
+                        key = ingest_key_of(path)
+                    except ExtractionError as e:
+                        problem = str(e)
+                    except OSError as e:
+                        problem = f"cannot read file: {e.strerror or e}"
+                if problem is not None:
+                    self._fail(summary, path, problem)
+                    tick(path.name)
+                    continue
+                known = self.catalog.lookup_source(path.name)
+                if known and known[1] == sha and known[2] == key:
+                    summary.unchanged.append(str(path))
+                    unchanged.append((str(path), path.name, sha, ""))
+                    tick(path.name)
+                    continue
+                to_parse.append(Candidate(path, path.name, sha, size, key))
+
+            if unchanged:
+                with self.catalog.transaction() as conn:
+                    for file, source, sha, message in unchanged:
+                        self.catalog.log(conn, file, source, sha, "unchanged", message)
+
+            batch: list[Report] = []
+            for candidate, parsed, error in parse_in_workers(to_parse, limits):
+                if error is not None or parsed is None:
+                    self._fail(summary, candidate.path, error or "unknown error", candidate.sha256)
+                else:
+                    try:
+                        report, outcome = self._archive(candidate, parsed)
+                    except (OSError, ArchiveError) as e:
+                        self._fail(summary, candidate.path, f"could not archive: {e}", candidate.sha256)
+                    else:
+                        getattr(summary, outcome).append(str(candidate.path))
+                        batch.append(report)
+                tick(candidate.path.name)
+                if len(batch) >= INDEX_BATCH:
+                    self.index.update(batch)
+                    batch = []
+            if batch:
+                self.index.update(batch)
+        return summary
+
+    def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None) -> None:
+        summary.failed.append((str(path), reason))
+        log.info("failed: %s: %s", path, reason)
+        with self.catalog.transaction() as conn:
+            self.catalog.log(conn, str(path), path.name, sha, "failed", reason)
+
+    def _archive(self, candidate: Candidate, parsed: ParsedReport) -> tuple[Report, str]:
+        """Store the original, then commit the report and its log line in one transaction."""
+        self.store.put(candidate.path, candidate.sha256)
+        known = self.catalog.lookup_source(candidate.source)
+        outcome = "updated" if known else "added"
+        report = Report(
+            id=known[0] if known else self.catalog.new_report_id(candidate.source, parsed.format),
+            source=candidate.source,
+            sha256=candidate.sha256,
+            format=parsed.format,
+            language=parsed.language,
+            meeting=parsed.meeting,
+            agreements=parsed.agreements,
+            text=parsed.extracted.text,
+            page_starts=parsed.extracted.page_starts,
+            ocr_confidence=parsed.extracted.ocr_confidence,
+            ingested_at=now_iso(),
+            size=candidate.size,
+        )
+        message = f"{len(report.agreements)} units"
+        if known and known[1] != candidate.sha256:
+            message += f"; replaces {known[1][:12]}"
+        with self.catalog.transaction() as conn:
+            self.catalog.save_report(conn, report, candidate.ingest_key)
+            self.catalog.log(conn, str(candidate.path), candidate.source, candidate.sha256, outcome, message)
+        return report, outcome
+
+    # -- index -------------------------------------------------------------------------------------
+
+    def sync_index(self, force: bool = False) -> IndexSync:
+        """Make the index mirror the catalog: rebuild when asked or when the schema changed, else patch."""
+        if force or self.index.needs_rebuild():
+            self.index.rebuild(self.catalog.reports())
+            return IndexSync(rebuilt=True)
+        want = self.catalog.versions()
+        have = self.index.indexed_versions()
+        extra = [rid for rid in have if rid not in want]
+        stale = [rid for rid, sha in want.items() if have.get(rid) != sha]
+        if extra:
+            self.index.remove(extra)
+        if stale:
+            self.index.update(self.catalog.reports(stale))
+        return IndexSync(updated=len(stale), removed=len(extra))
+
+    def reindex(self, if_needed: bool = False) -> IndexSync:
+        with self._write_lock():
+            return self.sync_index(force=not if_needed)
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def reports(self) -> list[Report]:
+        return self.catalog.reports()
+
+    def report(self, report_id: str) -> Report:
+        return self.catalog.report(report_id)
+
+    def agreement(self, report_id: str, label: str) -> Agreement:
+        found = self.report(report_id).agreement(label)
+        if found is None:
+            raise NotFound(f"report {report_id!r} has no agreement {label!r}")
+        return found
+
+    def original(self, report_id: str) -> tuple[Path, str]:
+        """The stored original of a report (by id, never by a path from outside) and its download name."""
+        report = self.report(report_id)
+        path = self.store.path_of(report.sha256)
+        if not path.is_file():
+            raise NotFound(f"the original of {report_id!r} is missing from the store")
+        return path, report.source
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.index.search(query)
+
+    def precedents(self, report_id: str, label: str, limit: int = 10) -> list[Precedent]:
+        report = self.report(report_id)
+        if report.agreement(label) is None:
+            raise NotFound(f"report {report_id!r} has no agreement {label!r}")
+        return self.index.precedents(report, label, limit)
+
+    def timeline(self, term: str) -> list[YearCount]:
+        return self.index.timeline(term)
+
+    def stats(self) -> dict:
+        counts = self.catalog.counts()
+        originals = self.store.hashes()
+        return {
+            **counts,
+            "originals": len(originals),
+            "originals_bytes": sum(self.store.path_of(h).stat().st_size for h in originals),
+            "indexed_reports": len(self.index.indexed_versions()),
+            "by_year": self.catalog.group_counts("year"),
+            "by_body": self.catalog.group_counts("body_key"),
+            "by_language": self.catalog.group_counts("language"),
+            "by_format": self.catalog.group_counts("format"),
+        }
+
+    # -- consistency -------------------------------------------------------------------------------
+
+    def check(self, repair: bool = False) -> CheckResult:
+        """Verify originals <-> catalog <-> index; with ``repair``, fix what can be fixed."""
+        result = CheckResult()
+        reports = self.catalog.reports()
+        for report in reports:
+            if not self.store.verify(report.sha256):
+                result.problems.append(f"{report.id}: original {report.sha256[:12]} missing or damaged")
+            bad = [a.label for a in report.agreements if report.text[a.start:a.end].strip() != a.text]
+            if bad:
+                result.problems.append(f"{report.id}: agreements {', '.join(bad[:5])} do not match the text")
+                if repair and self.store.verify(report.sha256):
+                    self._reextract(report)
+                    result.repaired.append(f"{report.id}: re-extracted from the stored original")
+        referenced = self.catalog.referenced_hashes()
+        for sha in sorted(self.store.hashes() - referenced):
+            # Kept, never deleted: an original is only written before its catalog commit, so this is
+            # a file whose ingest was interrupted; the next ingest of that file adopts it.
+            result.notes.append(f"original {sha[:12]} is not referenced by the catalog (interrupted ingest; kept)")
+        for temp in self.store.leftover_temp_files():
+            result.problems.append(f"leftover temporary file {temp.name}")
+            if repair:
+                temp.unlink(missing_ok=True)
+                result.repaired.append(f"removed {temp.name}")
+        if self.index.needs_rebuild():
+            result.problems.append("index missing or built with an older schema")
+        else:
+            want, have = self.catalog.versions(), self.index.indexed_versions()
+            for rid in sorted(set(want) | set(have)):
+                if rid not in have:
+                    result.problems.append(f"{rid}: in the catalog but not in the index")
+                elif rid not in want:
+                    result.problems.append(f"{rid}: in the index but not in the catalog")
+                elif want[rid] != have[rid]:
+                    result.problems.append(f"{rid}: index holds an older version")
+        if repair and any("index" in p for p in result.problems):
+            sync = self.sync_index()
+            result.repaired.append(
+                "index rebuilt" if sync.rebuilt else f"index: {sync.updated} updated, {sync.removed} removed")
+        return result
+
+    def _reextract(self, report: Report) -> None:
+        original = self.store.path_of(report.sha256)
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / report.source
+            shutil.copyfile(original, copy)
+            parsed = parse_file(copy)
+        fresh = replace(report, agreements=parsed.agreements, text=parsed.extracted.text,
+                        page_starts=parsed.extracted.page_starts, meeting=parsed.meeting,
+                        language=parsed.language)
+        with self.catalog.transaction() as conn:
+            self.catalog.save_report(conn, fresh, "reextracted")
+        self.index.update([fresh])

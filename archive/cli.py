@@ -1,0 +1,344 @@
+"""The ``crm-archive`` command group. Commands parse input, call one core function, format the answer.
+
+Domain errors become a one-line message and exit status 1 (2 for usage errors); no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index import QuerySyntaxError, SearchQuery
+
+from . import serialize
+from .archive import Archive
+from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
+from .models import ArchiveError, NotFound
+
+DEFAULT_DATA = "./crm-data"
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open(ctx: click.Context) -> Archive:
+    archive = Archive(ctx.obj["data"])
+    ctx.call_on_close(archive.close)
+    return archive
+
+
+def domain_errors(command: Callable) -> Callable:
+    """Translate core exceptions into one-line messages at the edge."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except QuerySyntaxError as e:
+            raise click.UsageError(str(e))
+        except NotFound as e:
+            raise click.ClickException(str(e))
+        except ArchiveError as e:
+            raise click.ClickException(str(e))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), envvar="CRM_ARCHIVE_DATA",
+              default=DEFAULT_DATA, show_default=True, help="Archive data directory (env CRM_ARCHIVE_DATA).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what the core does to stderr.")
+@click.version_option(package_name="crm-archive")
+@click.pass_context
+def cli(ctx: click.Context, data: Path, verbose: bool) -> None:
+    """Archive and search the reports of the Conferencia Regional sobre Migración (CRM)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["data"] = data
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--max-size", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse files larger than this many bytes.")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds allowed to extract one file.")
+@click.option("--workers", type=click.IntRange(1, 64), default=Limits().workers, show_default=True,
+              help="Files extracted in parallel.")
+@click.pass_context
+@domain_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: int, timeout: float,
+           workers: int) -> None:
+    """Archive report files and folders (recursively): PDF, plain text, Word (.docx), page images.
+
+    Unchanged files are skipped by content hash; a file that fails is named with its reason and the
+    others go on. Exit status 1 if any file failed.
+    """
+    archive = _open(ctx)
+    limits = Limits(max_bytes=max_size, timeout=timeout, workers=workers)
+    show_bar = sys.stderr.isatty() and not as_json
+    bar_ctx = click.progressbar(length=1, label="Ingesting", file=sys.stderr, show_pos=True,
+                                item_show_func=lambda name: name) if show_bar else None
+
+    def progress(done: int, total: int, name: str) -> None:
+        if bar_ctx is not None:
+            bar_ctx.length = total
+            bar_ctx.update(1, name)
+
+    if bar_ctx is not None:
+        with bar_ctx:
+            summary = archive.ingest(paths, limits, progress)
+    else:
+        summary = archive.ingest(paths, limits, progress)
+
+    if as_json:
+        _emit_json(serialize.summary_to_dict(summary))
+    else:
+        for file, reason in summary.failed:
+            click.echo(f"failed: {file}: {reason}", err=True)
+        click.echo(f"added {len(summary.added)}, unchanged {len(summary.unchanged)}, "
+                   f"updated {len(summary.updated)}, failed {len(summary.failed)}")
+    ctx.exit(0 if summary.ok else 1)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def list_reports(ctx: click.Context, as_json: bool) -> None:
+    """List the archived reports: year, date, body, place, language, number of agreements."""
+    reports = _open(ctx).reports()
+    if as_json:
+        _emit_json([serialize.report_to_dict(r, agreements=False) for r in reports])
+        return
+    rows = [("ID", "YEAR", "DATE", "BODY", "PLACE", "LANG", "UNITS")]
+    for r in reports:
+        m = r.meeting
+        place = ", ".join(p for p in (m.city, m.country) if p)
+        rows.append((r.id, str(m.year or "—"), m.date.isoformat() if m.date else "—", m.body_key or "—",
+                     place or "—", r.language or "—", str(len(r.agreements))))
+    _print_table(rows)
+    click.echo(f"{len(reports)} reports")
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+@cli.command()
+@click.argument("report_id")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
+    """Show a report's metadata and its agreement tree."""
+    report = _open(ctx).report(report_id)
+    if as_json:
+        _emit_json(serialize.report_to_dict(report))
+        return
+    m = report.meeting
+    click.echo(m.title or report.source)
+    for name, value in [
+        ("id", report.id), ("source", report.source), ("format", report.format),
+        ("body", f"{m.body_key} ({m.body})" if m.body_key else None), ("meeting", m.number),
+        ("place", ", ".join(p for p in (m.city, m.country) if p) or None),
+        ("date", f"{m.date} – {m.date_end}" if m.date and m.date_end and m.date_end != m.date else m.date),
+        ("language", report.language),
+        ("participants", ", ".join(c.as_written for c in m.participants) or None),
+        ("observers", ", ".join(m.observers) or None),
+    ]:
+        click.echo(f"  {name:<13} {value if value is not None else '—'}")
+    click.echo("")
+    for a in report.agreements:
+        indent = "  " * a.depth
+        text = a.text if len(a.text) <= 110 else a.text[:107] + "…"
+        click.echo(f"{indent}[{a.label}] (p. {a.page}) {text}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of reports, agreements, originals and index, by year, body and language."""
+    data = _open(ctx).stats()
+    if as_json:
+        _emit_json(data)
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            click.echo(f"{key}: {value}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, required=True, help="Print as JSON (the only format).")
+@click.pass_context
+@domain_errors
+def export(ctx: click.Context, as_json: bool) -> None:
+    """Export every report with its agreements as JSON (a stable contract for other tools)."""
+    _emit_json({"reports": [serialize.report_to_dict(r) for r in _open(ctx).reports()]})
+
+
+def _year_range(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    try:
+        if "-" in value.strip("-") or ".." in value:
+            first, last = value.replace("..", "-").split("-", 1)
+            return int(first), int(last)
+        return int(value), int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a year or a range like 2008-2014", param_hint="--year")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--year", help="A year (2014) or a range (2008-2014).")
+@click.option("--body", help="Body key, e.g. red_trafico_trata, viceministerial, grcm.")
+@click.option("--country", help="Host country of the meeting.")
+@click.option("--lang", help="Report language: es, en.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.pass_context
+@domain_errors
+def search(ctx: click.Context, query: str, year: str | None, body: str | None, country: str | None,
+           lang: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
+    """Search agreements across all meetings and years.
+
+    Words are ANDed; "quoted phrases", OR, -exclusion, prefix*, fuzzy~ and filters such as
+    año:2014, cuerpo:red, pais:honduras, idioma:es work; accents and case never matter.
+    """
+    year_from, year_to = _year_range(year)
+    result = _open(ctx).search(SearchQuery(
+        text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
+        sort=sort, page=page, per_page=limit))
+    if as_json:
+        _emit_json(serialize.search_result_to_dict(result))
+        return
+    click.echo(f"{result.total} agreements" + (f" — did you mean: {result.suggestion}" if result.suggestion else ""))
+    if result.by_year:
+        click.echo("by year: " + ", ".join(f"{y}: {n}" for y, n in sorted(result.by_year.items())))
+    current = None
+    for hit in result.hits:
+        meeting = (hit.report_id, hit.title)
+        if meeting != current:
+            current = meeting
+            click.echo("")
+            click.secho(f"{hit.year or '—'} · {hit.city or '—'} · {hit.body_key or '—'} · {hit.report_id}", bold=True)
+        text = hit.text if len(hit.text) <= 160 else hit.text[:157] + "…"
+        click.echo(f"  [{hit.label}] {text}")
+
+
+@cli.command()
+@click.argument("report_id")
+@click.argument("label")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_json: bool) -> None:
+    """Agreements from earlier meetings most similar to one agreement."""
+    found = _open(ctx).precedents(report_id, label, limit)
+    if as_json:
+        _emit_json({"report_id": report_id, "label": label,
+                    "precedents": [serialize.precedent_to_dict(p) for p in found]})
+        return
+    if not found:
+        click.echo("no precedents in earlier meetings")
+    for p in found:
+        text = p.hit.text if len(p.hit.text) <= 140 else p.hit.text[:137] + "…"
+        click.echo(f"{p.score:6.2f}  {p.hit.year or '—'} {p.hit.city or '—'} [{p.hit.report_id} {p.hit.label}] {text}")
+
+
+@cli.command()
+@click.argument("term")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def timeline(ctx: click.Context, term: str, as_json: bool) -> None:
+    """A term across the years: matching agreements and reports per year."""
+    counts = _open(ctx).timeline(term)
+    if as_json:
+        _emit_json(serialize.timeline_to_dict(term, counts))
+        return
+    if not counts:
+        click.echo("no matches")
+    for c in counts:
+        click.echo(f"{c.year}  {c.agreements:5d} agreements in {c.reports} reports  {'█' * min(c.agreements, 60)}")
+
+
+@cli.command()
+@click.option("--if-needed", is_flag=True, help="Only bring the index in line with the catalog.")
+@click.pass_context
+@domain_errors
+def reindex(ctx: click.Context, if_needed: bool) -> None:
+    """Rebuild the search index from the catalog (or only repair differences with --if-needed)."""
+    sync = _open(ctx).reindex(if_needed=if_needed)
+    if sync.rebuilt:
+        click.echo("index rebuilt")
+    elif sync.changed:
+        click.echo(f"index repaired: {sync.updated} reports re-indexed, {sync.removed} removed")
+    else:
+        click.echo("index up to date")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Fix what can be fixed (reindex, re-extract, temp files).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Verify originals, catalog and index against each other; exit status 1 if something is wrong."""
+    archive = _open(ctx)
+    result = archive.check(repair=repair)
+    remaining = archive.check() if repair else result
+    if as_json:
+        _emit_json({"ok": remaining.ok, "problems": result.problems, "repaired": result.repaired,
+                    "remaining": remaining.problems, "notes": result.notes})
+    else:
+        for line in result.problems:
+            click.echo(f"problem: {line}")
+        for line in result.repaired:
+            click.echo(f"repaired: {line}")
+        for line in result.notes:
+            click.echo(f"note: {line}")
+        click.echo("ok" if remaining.ok else f"{len(remaining.problems)} problems remain")
+    ctx.exit(0 if remaining.ok else 1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web UI (read-only) with waitress."""
+    import waitress
+
+    from web import create_app
+
+    os.environ["CRM_ARCHIVE_DATA"] = str(ctx.obj["data"])
+    app = create_app({"DATA_DIR": str(ctx.obj["data"])})
+    click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(obj={})

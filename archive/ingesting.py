@@ -1,0 +1,189 @@
+"""Bulk ingest: walk the given paths, parse new or changed files in worker processes, archive each one.
+
+Each file is parsed in a forked child with a time limit and an address-space limit, so a pathological PDF
+can neither hang the batch nor exhaust memory; up to one child per core runs at a time. The parent alone
+writes: the original goes to the store (atomic), then the report and its log line are committed in one
+catalog transaction. A failure is recorded for that file and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from ingest.extract import format_of
+from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
+from ingest.sidecar import sidecar_path
+
+from .models import ArchiveError, ExtractionError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_MEMORY_LIMIT = 3 * 1024**3
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT  # seconds per file
+    memory: int = DEFAULT_MEMORY_LIMIT  # bytes of address space per worker
+    workers: int = max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file found by the walk, with what we know before parsing it."""
+
+    path: Path
+    source: str
+    sha256: str
+    size: int
+    ingest_key: str  # changes when the sidecar or the pipeline changes: then unchanged bytes are re-read
+
+
+# -- finding files ---------------------------------------------------------------------------------
+
+
+def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Yield (file, None) for every ingestible file, or (path, reason) for what cannot be walked.
+
+    Folders are walked recursively in name order, hidden entries and sidecars skipped, symlinked folders
+    not followed (a symlink loop cannot trap us); files of unknown type inside folders are skipped
+    silently, but a file named explicitly on the command line is always reported.
+    """
+    for root in paths:
+        if root.is_symlink() and not root.exists():
+            yield root, "broken symbolic link"
+        elif root.is_file():
+            if format_of(root) is None:
+                yield root, f"unsupported file type {root.suffix or '(no suffix)'!r}"
+            else:
+                yield root, None
+        elif root.is_dir():
+            yield from _walk_dir(root)
+        else:
+            yield root, "no such file or folder"
+
+
+def _walk_dir(root: Path) -> Iterator[tuple[Path, str | None]]:
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or is_sidecar(path) or format_of(path) is None:
+                continue
+            if path.is_symlink() and not path.exists():
+                yield path, "broken symbolic link (or a symlink loop)"
+                continue
+            yield path, None
+    for error in errors:
+        yield Path(error.filename or root), f"cannot read folder: {error.strerror or error}"
+
+
+def hash_file(path: Path, max_bytes: int) -> tuple[str, int]:
+    """SHA-256 and size of a file, refusing files over the size limit before reading them."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ExtractionError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
+    if size == 0:
+        raise ExtractionError("empty file (0 bytes)")
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest(), size
+
+
+def ingest_key_of(path: Path) -> str:
+    """Fingerprint of what, beside the bytes, decides the parse: the pipeline version and the sidecar."""
+    sidecar = sidecar_path(path)
+    extra = sidecar.read_bytes() if sidecar.is_file() else b""
+    return f"{PIPELINE_VERSION}:{hashlib.sha256(extra).hexdigest()[:16]}"
+
+
+# -- parsing in worker processes -------------------------------------------------------------------
+
+
+def _child(conn: Connection, path: Path, memory: int) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        result: tuple[str, object] = ("ok", parse_file(path))
+    except ArchiveError as e:
+        result = ("error", str(e))
+    except MemoryError:
+        result = ("error", "out of memory while extracting (the file is too large or too complex)")
+    except RecursionError:
+        result = ("error", "document structure too deeply nested")
+    except Exception as e:  # an extractor bug must fail this file only, with its reason
+        log.exception("unexpected error parsing %s", path)
+        result = ("error", f"unexpected {type(e).__name__}: {e}")
+    try:
+        conn.send(result)
+    except Exception as e:  # e.g. a result that cannot be pickled
+        conn.send(("error", f"cannot hand over the result: {type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def _collect(candidate: Candidate, proc: multiprocessing.Process,
+             receiver: Connection) -> tuple[Candidate, ParsedReport | None, str | None]:
+    try:
+        status, payload = receiver.recv()
+    except (EOFError, OSError):
+        proc.join(5)
+        status, payload = "error", f"extractor crashed (exit code {proc.exitcode})"
+    receiver.close()
+    proc.join(5)
+    if status == "ok":
+        return candidate, payload, None  # type: ignore[return-value]
+    return candidate, None, str(payload)
+
+
+def parse_in_workers(
+    candidates: list[Candidate], limits: Limits
+) -> Iterator[tuple[Candidate, ParsedReport | None, str | None]]:
+    """Parse candidates in forked children, yielding (candidate, parsed, error) in completion order."""
+    if candidates:
+        warm_up()
+    ctx = multiprocessing.get_context("fork")
+    pending = list(reversed(candidates))
+    running: dict[Connection, tuple[Candidate, multiprocessing.Process, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < limits.workers:
+                candidate = pending.pop()
+                receiver, sender = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(sender, candidate.path, limits.memory), daemon=True)
+                proc.start()
+                sender.close()
+                running[receiver] = (candidate, proc, time.monotonic() + limits.timeout)
+            ready = set(wait(list(running), timeout=0.2))
+            now = time.monotonic()
+            for receiver, (candidate, proc, deadline) in list(running.items()):
+                if receiver in ready:
+                    del running[receiver]
+                    yield _collect(candidate, proc, receiver)
+                elif now > deadline:
+                    del running[receiver]
+                    proc.kill()
+                    proc.join(5)
+                    receiver.close()
+                    yield candidate, None, f"extraction timed out after {limits.timeout:g} s"
+    finally:
+        for receiver, (_, proc, _) in running.items():
+            proc.kill()
+            proc.join(5)
+            receiver.close()

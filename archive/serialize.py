@@ -1,0 +1,125 @@
+"""JSON shapes shared by the CLI's ``--json`` and the web API: one definition, the same field names.
+
+These are contracts other tools depend on: fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from index import Hit, Precedent, SearchResult, YearCount
+
+from .models import Agreement, IngestSummary, Report
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def agreement_to_dict(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "label": agreement.label,
+        "parent": agreement.parent,
+        "text": agreement.text,
+        "page": agreement.page,
+        "start": agreement.start,
+        "end": agreement.end,
+        "ocr": agreement.ocr,
+    }
+
+
+def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
+    m = report.meeting
+    data: dict[str, Any] = {
+        "id": report.id,
+        "source": report.source,
+        "sha256": report.sha256,
+        "format": report.format,
+        "size": report.size,
+        "title": m.title,
+        "body": m.body,
+        "body_key": m.body_key,
+        "meeting": m.number,
+        "city": m.city,
+        "country": m.country,
+        "date": _iso(m.date),
+        "date_end": _iso(m.date_end),
+        "year": m.year,
+        "language": report.language,
+        "participants": [c.as_written for c in m.participants],
+        "participant_keys": [c.key for c in m.participants],
+        "observers": list(m.observers),
+        "ocr_confidence": report.ocr_confidence,
+        "ingested_at": report.ingested_at,
+        "agreement_count": len(report.agreements),
+    }
+    if agreements:
+        data["agreements"] = [agreement_to_dict(a) for a in report.agreements]
+    return data
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "report_id": hit.report_id,
+        "source": hit.source,
+        "label": hit.label,
+        "parent": hit.parent,
+        "year": hit.year,
+        "date": hit.date,
+        "city": hit.city,
+        "country": hit.country,
+        "body_key": hit.body_key,
+        "title": hit.title,
+        "language": hit.language,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet,
+        "text": hit.text,
+        "page": hit.page,
+    }
+
+
+def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
+    q = result.query
+    return {
+        "query": q.text,
+        "filters": {
+            "year_from": q.year_from, "year_to": q.year_to, "body": q.body,
+            "country": q.country, "lang": q.language,
+        },
+        "sort": q.sort,
+        "page": q.page,
+        "per_page": q.per_page,
+        "total": result.total,
+        "by_year": {str(year): n for year, n in sorted(result.by_year.items())},
+        "facets": result.facets,
+        "suggestion": result.suggestion,
+        "hits": [hit_to_dict(h) for h in result.hits],
+    }
+
+
+def precedent_to_dict(precedent: Precedent) -> dict[str, Any]:
+    return {**hit_to_dict(precedent.hit), "score": round(precedent.score, 4)}
+
+
+def timeline_to_dict(term: str, counts: list[YearCount]) -> dict[str, Any]:
+    return {
+        "term": term,
+        "total": sum(c.agreements for c in counts),
+        "years": [{"year": c.year, "agreements": c.agreements, "reports": c.reports} for c in counts],
+    }
+
+
+def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
+    return {
+        "added": len(summary.added),
+        "updated": len(summary.updated),
+        "unchanged": len(summary.unchanged),
+        "failed": len(summary.failed),
+        "files": {
+            "added": summary.added,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "failed": [{"file": f, "reason": r} for f, r in summary.failed],
+        },
+    }

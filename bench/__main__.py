@@ -1,0 +1,41 @@
+"""``python -m bench --scale 1k|10k|100k|1m [--out bench/RESULTS.md]``: run the benchmark at one scale
+and write its section of the results file (the other scales' sections are kept)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+from bench import report
+from bench.run import REPEATS, SCALES, SMOKE, run_scale
+
+log = logging.getLogger("bench")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=list(SCALES), default="10k", help="Agreement units in the synthetic corpus.")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md",
+                        help="Markdown file to write (default: bench/RESULTS.md).")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="Working directory for the corpus, data and indexes (default: a folder in the "
+                             "system temp dir per scale; the corpus there is reused).")
+    parser.add_argument("--seed", type=int, default=7, help="Seed of the synthetic corpus.")
+    parser.add_argument("--quick", action="store_true", help="One run of everything (smoke test), not timings to quote.")
+    parser.add_argument("--units", type=int, default=None, help="Override the number of units (for tests).")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    work = args.work or Path(tempfile.gettempdir()) / "crm-archive-bench" / args.scale
+    started = time.perf_counter()
+    result = run_scale(args.scale, work, SMOKE if args.quick else REPEATS[args.scale], args.seed, args.units)
+    report.update_results(args.out, result)
+    log.info("scale %s done in %.0f s; results in %s (raw: %s)", args.scale, time.perf_counter() - started,
+             args.out, work / f"results-{args.scale}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Measuring: wall-clock samples and their percentiles, peak RSS of commands and child processes,
+sizes on disk, and a description of the machine."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Summary of repeated timings, in seconds."""
+
+    n: int
+    p50: float
+    p95: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, samples: Sequence[float]) -> Stats:
+        if not samples:
+            raise ValueError("no samples")
+        ordered = sorted(samples)
+        return cls(len(ordered), percentile(ordered, 50), percentile(ordered, 95), ordered[0], ordered[-1])
+
+
+def percentile(ordered: Sequence[float], p: float) -> float:
+    """Linear-interpolated percentile of already sorted values (p in 0..100)."""
+    if not ordered:
+        raise ValueError("no values")
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def time_call(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def time_call_cpu(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall seconds, CPU seconds of this process, value). CPU time is what a busy machine distorts
+    least; every engine here answers a query on the calling thread."""
+    cpu, start = time.process_time(), time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, time.process_time() - cpu, value
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    seconds: float
+    cpu_seconds: float  # user + system of the command and its children: less sensitive to a busy machine
+    peak_rss: int  # bytes, the process and its children summed, sampled every POLL_SECONDS
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_command(args: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> CommandRun:
+    """Run a command to completion, timing it and sampling the peak RSS of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(args), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    watched = psutil.Process(proc.pid)
+    # Drain output in threads would be tidier; the commands we run print little, and communicate()
+    # after the loop reads what is left. A pipe buffer (64 KB) is far more than they write.
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(watched))
+        time.sleep(POLL_SECONDS)
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return CommandRun(seconds, cpu, peak, proc.returncode, stdout, stderr)
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _child_main(conn, fn, args) -> None:
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException as e:  # noqa: BLE001 -- reported to the parent, which re-raises
+        import traceback
+        conn.send(("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[Any, int]:
+    """Run ``fn(*args)`` in a freshly spawned Python (no memory inherited from us) and return its
+    result and that process's peak RSS in bytes. ``fn`` must be a module-level function."""
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(send, fn, args))
+    child.start()
+    send.close()
+    # Sampled from here: the child's own ru_maxrss is useless, Linux keeps the high-water mark of
+    # the process it was forked from across exec.
+    peak = 0
+    watched = psutil.Process(child.pid)
+    try:
+        while not receive.poll(POLL_SECONDS):
+            peak = max(peak, _tree_rss(watched))
+        status, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise RuntimeError(f"benchmark child died (exit code {child.exitcode})") from None
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"benchmark child failed: {value}")
+    return value, peak
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+@dataclass(frozen=True)
+class Machine:
+    cpu_model: str
+    cores: int
+    ram_bytes: int
+    python: str
+    platform: str
+
+
+def machine() -> Machine:
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return Machine(model, os.cpu_count() or 1, psutil.virtual_memory().total, sys.version.split()[0],
+                   platform.platform())
+
+
+def git_commit(repo: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    commit = out.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo,
+                           capture_output=True, text=True, timeout=10).stdout.strip()
+    return commit + ("+uncommitted changes" if dirty else "")

@@ -1,0 +1,369 @@
+"""One benchmark run at one scale: generate the synthetic corpus, ingest it with our CLI, export the
+units, build the reference engines, time every query class on every engine, time the web page.
+
+Phases that allocate (ingest, reindex, builds, each engine's queries, the web app) run in their own
+process, so each peak RSS belongs to one phase and one engine only.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import json
+import logging
+import re
+import shutil
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench import engines, measure, synthetic
+from bench.engines import BenchQuery, whoosh_text
+from bench.measure import Stats
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parent.parent
+SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+ENGINES = ("whoosh", "fts5", "tantivy")
+
+
+@dataclass(frozen=True)
+class Repeats:
+    ingest: int  # end-to-end ingests, each into a fresh data directory
+    reingest: int
+    reindex: int  # full index rebuilds (and reference engine builds)
+    rounds: int  # passes over every query of every class
+    web_rounds: int
+
+
+REPEATS = {
+    "1k": Repeats(ingest=3, reingest=3, reindex=3, rounds=10, web_rounds=5),
+    "10k": Repeats(ingest=2, reingest=3, reindex=3, rounds=7, web_rounds=3),
+    "100k": Repeats(ingest=1, reingest=2, reindex=2, rounds=5, web_rounds=2),
+    "1m": Repeats(ingest=1, reingest=1, reindex=1, rounds=3, web_rounds=1),
+}
+SMOKE = Repeats(ingest=1, reingest=1, reindex=1, rounds=1, web_rounds=1)
+
+PARSE_SAMPLE = 200  # files parsed in-process to time extraction + splitting alone
+
+# -- query classes ---------------------------------------------------------------------------------
+
+CLASSES = ("rare term", "mid-frequency term", "very common term", "2-3 word AND", "phrase", "prefix",
+           "fuzzy", "year filter", "facets + per-year")
+COMMON_WORDS = ("países", "migrantes", "miembros")
+AND_QUERIES = (("trata", "personas"), ("protección", "consular", "países"), ("derechos", "humanos", "migrantes"))
+PHRASES = (("trata", "de", "personas"), ("países", "miembros"), ("secretaría", "técnica"),
+           ("tráfico", "ilícito", "de", "migrantes"))
+PREFIXES = ("migra", "consul", "coordin")
+FUZZY = (("migrantez", 1), ("secretria", 1), ("protecion", 1))
+YEAR_FILTERED = (("trata", 2005, 2010), ("migrantes", 2015, 2020), ("cooperación", 1996, 2000))
+FACETED = (("protección", "consular"), ("derechos", "humanos"), ("países",))
+# Exact forms every engine must count alike (quoted, so our stemming is out of the way).
+AGREEMENT_WORDS = ("oim", "unodc", "rrocm", "acnur", "países", "migrantes", "trata", "cooperación", "palermo")
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def document_frequencies(units_path: Path) -> collections.Counter[str]:
+    """Folded word -> number of units containing it (to pick rare and mid-frequency terms)."""
+    df: collections.Counter[str] = collections.Counter()
+    for unit in engines.read_units(units_path):
+        df.update({engines.fold(w) for w in _TOKEN.findall(unit.text)})
+    return df
+
+
+def choose_queries(units_path: Path) -> list[BenchQuery]:
+    """The query set, picked from the indexed units where frequency matters (rare, mid)."""
+    df = document_frequencies(units_path)
+    units = sum(1 for _ in engines.read_units(units_path))
+    rare = sorted((w for w in synthetic.RARE_WORDS if df[engines.fold(w)] > 0),
+                  key=lambda w: (df[engines.fold(w)], w))[:5]
+    if not rare:  # tiny corpora: the least frequent vocabulary words that occur
+        vocabulary = [w for w in synthetic.EXTRA_WORDS_ES if df[engines.fold(w)] > 0]
+        rare = sorted(vocabulary, key=lambda w: (df[engines.fold(w)], w))[:5]
+    candidates = [w for w in dict.fromkeys(synthetic.SEED_WORDS + synthetic.EXTRA_WORDS_ES)
+                  if len(w) > 4 and df[engines.fold(w)] > 0]
+    target = 0.02 * units
+    mid = sorted(candidates, key=lambda w: (abs(df[engines.fold(w)] - target), w))[:3]
+    queries = [BenchQuery("rare term", "words", (w,)) for w in rare]
+    queries += [BenchQuery("mid-frequency term", "words", (w,)) for w in mid]
+    queries += [BenchQuery("very common term", "words", (w,)) for w in COMMON_WORDS]
+    queries += [BenchQuery("2-3 word AND", "words", words) for words in AND_QUERIES]
+    queries += [BenchQuery("phrase", "phrase", words) for words in PHRASES]
+    queries += [BenchQuery("prefix", "prefix", (p,)) for p in PREFIXES]
+    queries += [BenchQuery("fuzzy", "fuzzy", (w,), distance=d) for w, d in FUZZY]
+    queries += [BenchQuery("year filter", "words", (w,), year_from=a, year_to=b) for w, a, b in YEAR_FILTERED]
+    queries += [BenchQuery("facets + per-year", "words", words, facets=True) for words in FACETED]
+    return queries
+
+
+def agreement_queries() -> list[BenchQuery]:
+    return ([BenchQuery("check", "phrase", (w,)) for w in AGREEMENT_WORDS]
+            + [BenchQuery("check", "phrase", words) for words in PHRASES])
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    """A timed phase: repeated wall-clock samples, the peak RSS of the worst run, and what it did."""
+
+    stats: Stats
+    peak_rss: int = 0
+    cpu: Stats | None = None  # CPU seconds (user + system), when measured
+    files: int = 0
+    units: int = 0
+    size: int = 0  # bytes on disk it produced (index size)
+    total_seconds: float = 0.0  # sum of the samples, where a rate over all of them is wanted
+
+
+@dataclass
+class ScaleResult:
+    scale: str
+    target_units: int
+    date: str
+    commit: str
+    machine: measure.Machine
+    corpus: synthetic.CorpusInfo
+    units: int = 0  # units our splitter produced = units every engine indexed
+    reports: int = 0
+    ingest: Phase | None = None
+    reingest: Phase | None = None
+    reindex: Phase | None = None
+    parse_sample: Phase | None = None
+    builds: dict[str, Phase] = field(default_factory=dict)
+    queries: dict[str, dict[str, Stats | None]] = field(default_factory=dict)  # class -> engine -> stats
+    queries_cpu: dict[str, dict[str, Stats | None]] = field(default_factory=dict)  # same, CPU time
+    load: list[str] = field(default_factory=list)  # load averages at the start and the end
+    query_rss: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[tuple[str, dict[str, int | None]]]] = field(default_factory=dict)  # class -> (query, engine -> total)
+    whoosh_cached: Stats | None = None
+    whoosh_open_first: Stats | None = None
+    web: dict[str, Stats] = field(default_factory=dict)
+    web_rss: int = 0
+    agreement: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def mismatches(self) -> list[tuple[str, dict[str, int]]]:
+        return [(q, totals) for q, totals in self.agreement if len(set(totals.values())) > 1]
+
+
+def _stats(samples: list[float]) -> Stats | None:
+    return Stats.of(samples) if samples else None
+
+
+# -- the phases ------------------------------------------------------------------------------------
+
+
+def _cli(data_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-c", "from archive.cli import cli; cli()", "--data", str(data_dir), *args]
+
+
+_SUMMARY = re.compile(r"added (\d+), unchanged (\d+), updated (\d+), failed (\d+)")
+
+
+def _ingest(data_dir: Path, corpus_dir: Path) -> tuple[measure.CommandRun, tuple[int, int, int, int]]:
+    run = measure.run_command(_cli(data_dir, "ingest", str(corpus_dir)), cwd=REPO)
+    found = _SUMMARY.search(run.stdout)
+    if run.returncode != 0 or not found:
+        raise RuntimeError(f"ingest failed ({run.returncode}): {run.stderr[-2000:]}")
+    return run, tuple(int(g) for g in found.groups())  # type: ignore[return-value]
+
+
+def _phase(runs: list[measure.CommandRun], **what: int) -> Phase:
+    return Phase(Stats.of([r.seconds for r in runs]), max(r.peak_rss for r in runs),
+                 Stats.of([r.cpu_seconds for r in runs]), **what)
+
+
+def run_ingest(result: ScaleResult, corpus_dir: Path, work: Path, repeats: Repeats) -> Path:
+    """End-to-end ingests into fresh data directories, then re-ingests and reindexes of the last one."""
+    runs = []
+    data_dir = work / "data"
+    for i in range(repeats.ingest):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        log.info("ingest %d/%d of %d files", i + 1, repeats.ingest, result.corpus.files)
+        run, (added, _unchanged, _updated, failed) = _ingest(data_dir, corpus_dir)
+        if failed or added != result.corpus.files:
+            raise RuntimeError(f"ingest added {added} of {result.corpus.files} files, {failed} failed")
+        runs.append(run)
+    result.ingest = _phase(runs, files=result.corpus.files)
+    reruns = []
+    for i in range(repeats.reingest):
+        log.info("re-ingest (unchanged) %d/%d", i + 1, repeats.reingest)
+        run, (added, unchanged, updated, failed) = _ingest(data_dir, corpus_dir)
+        if unchanged != result.corpus.files:
+            result.notes.append(f"re-ingest of the unchanged corpus re-read {added + updated} files")
+        reruns.append(run)
+    result.reingest = _phase(reruns, files=result.corpus.files)
+    rebuilds = []
+    for i in range(repeats.reindex):
+        log.info("reindex %d/%d", i + 1, repeats.reindex)
+        run = measure.run_command(_cli(data_dir, "reindex"), cwd=REPO)
+        if run.returncode != 0:
+            raise RuntimeError(f"reindex failed: {run.stderr[-2000:]}")
+        rebuilds.append(run)
+    result.reindex = _phase(rebuilds, size=_current_index_size(data_dir))
+    return data_dir
+
+
+def _current_index_size(data_dir: Path) -> int:
+    """Size of the generation in use (the previous one is kept on disk until the next rebuild)."""
+    index_dir = data_dir / "index"
+    try:
+        generation = json.loads((index_dir / "CURRENT.json").read_text())["generation"]
+        return measure.dir_size(index_dir / generation)
+    except (OSError, ValueError, KeyError):
+        return measure.dir_size(index_dir)
+
+
+def run_parse_sample(result: ScaleResult, corpus_dir: Path) -> None:
+    """Extraction + metadata + splitting alone, one process, no catalog or index."""
+    from ingest.pipeline import parse_file
+
+    files = sorted(corpus_dir.glob(f"{synthetic.FILE_PREFIX}*.txt"))[:PARSE_SAMPLE]
+    samples, units = [], 0
+    for path in files:
+        seconds, parsed = measure.time_call(lambda: parse_file(path))
+        samples.append(seconds)
+        units += len(parsed.agreements)
+    result.parse_sample = Phase(Stats.of(samples), files=len(files), units=units, total_seconds=sum(samples))
+
+
+def build_child(engine: str, units_path: Path, location: Path) -> tuple[float, int]:
+    """(Runs in a fresh process.) Build one reference engine; (seconds, units indexed)."""
+    build = engines.build_fts5 if engine == "fts5" else engines.build_tantivy
+    seconds, count = measure.time_call(lambda: build(units_path, location))
+    return seconds, count
+
+
+def open_engine(engine: str, location: Path):
+    if engine == "whoosh":
+        return engines.WhooshEngine(location)
+    if engine == "fts5":
+        return engines.Fts5Engine(location)
+    return engines.TantivyEngine(location)
+
+
+def query_child(engine: str, location: Path, queries: list[BenchQuery], checks: list[BenchQuery],
+                rounds: int) -> dict:
+    """(Runs in a fresh process.) Time every query ``rounds`` times on one engine.
+
+    Returns samples per class, totals per query, and for ours also the open + first query time and
+    the latency of a repeated (cached) query.
+    """
+    out: dict = {"samples": collections.defaultdict(list), "cpu": collections.defaultdict(list), "totals": {},
+                 "checks": {}}
+    seconds, eng = measure.time_call(lambda: open_engine(engine, location))
+    try:
+        first = queries[0]
+        first_seconds, _ = measure.time_call(lambda: eng.search(first))
+        out["open_first"] = seconds + first_seconds
+        for q in queries:  # warm-up pass: totals, and every engine's pages in the OS cache
+            answer = eng.search(q)
+            out["totals"][q.label] = None if answer is None else answer.total
+        for q in checks:
+            answer = eng.search(q)
+            out["checks"][q.label] = None if answer is None else answer.total
+        for _ in range(rounds):
+            for q in queries:
+                if engine == "whoosh":
+                    eng.drop_caches()
+                seconds, cpu, answer = measure.time_call_cpu(lambda: eng.search(q))
+                if answer is not None:
+                    out["samples"][q.klass].append(seconds)
+                    out["cpu"][q.klass].append(cpu)
+        if engine == "whoosh":
+            cached = []
+            for q in queries:
+                eng.search(q)
+                cached.append(measure.time_call(lambda: eng.search(q))[0])
+            out["cached"] = cached
+    finally:
+        eng.close()
+    out["samples"], out["cpu"] = dict(out["samples"]), dict(out["cpu"])
+    return out
+
+
+def web_child(data_dir: Path, queries: list[BenchQuery], rounds: int) -> dict[str, list[float]]:
+    """(Runs in a fresh process.) GET /buscar through the real Flask app, per query class."""
+    from web import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True})
+    client = app.test_client()
+
+    def get(q: BenchQuery) -> None:
+        params = {"q": whoosh_text(q)}
+        if q.year_from is not None:
+            params.update(desde=str(q.year_from), hasta=str(q.year_to))
+        response = client.get("/buscar", query_string=params)
+        if response.status_code != 200:
+            raise RuntimeError(f"/buscar?q={params['q']} answered {response.status_code}")
+        response.get_data()
+
+    get(queries[0])  # warm-up: imports, templates
+    samples: dict[str, list[float]] = collections.defaultdict(list)
+    for _ in range(rounds):
+        for q in queries:
+            samples[q.klass].append(measure.time_call(lambda: get(q))[0])
+    return dict(samples)
+
+
+def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeats) -> None:
+    units_path = work / "units.jsonl"
+    result.units = engines.export_units(data_dir, units_path)
+    queries = choose_queries(units_path)
+    checks = agreement_queries()
+    locations = {"whoosh": data_dir, "fts5": work / "fts5.sqlite3", "tantivy": work / "tantivy"}
+    result.builds["whoosh"] = result.reindex  # type: ignore[assignment]
+    for engine in ("fts5", "tantivy"):
+        samples, peak = [], 0
+        for i in range(repeats.reindex):
+            log.info("build %s %d/%d", engine, i + 1, repeats.reindex)
+            (seconds, count), rss = measure.in_fresh_process(build_child, engine, units_path, locations[engine])
+            if count != result.units:
+                raise RuntimeError(f"{engine} indexed {count} units, expected {result.units}")
+            samples.append(seconds)
+            peak = max(peak, rss)
+        result.builds[engine] = Phase(Stats.of(samples), peak, units=result.units,
+                                      size=measure.dir_size(locations[engine]) if engine == "tantivy"
+                                      else locations[engine].stat().st_size)
+    per_engine: dict[str, dict] = {}
+    for engine in ENGINES:
+        log.info("queries on %s (%d queries x %d rounds)", engine, len(queries), repeats.rounds)
+        out, rss = measure.in_fresh_process(query_child, engine, locations[engine], queries, checks, repeats.rounds)
+        per_engine[engine] = out
+        result.query_rss[engine] = rss
+    for klass in CLASSES:
+        result.queries[klass] = {e: _stats(per_engine[e]["samples"].get(klass, [])) for e in ENGINES}
+        result.queries_cpu[klass] = {e: _stats(per_engine[e]["cpu"].get(klass, [])) for e in ENGINES}
+        result.examples[klass] = [(q.label, {e: per_engine[e]["totals"][q.label] for e in ENGINES})
+                                  for q in queries if q.klass == klass]
+    result.whoosh_cached = _stats(per_engine["whoosh"].get("cached", []))
+    result.whoosh_open_first = _stats([per_engine["whoosh"]["open_first"]])
+    for q in checks:
+        result.agreement.append((q.label, {e: per_engine[e]["checks"][q.label] for e in ENGINES}))
+    log.info("web page latency (%d rounds)", repeats.web_rounds)
+    web, result.web_rss = measure.in_fresh_process(web_child, data_dir, queries, repeats.web_rounds)
+    result.web = {klass: Stats.of(web[klass]) for klass in CLASSES if klass in web}
+
+
+def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int = 7,
+              units: int | None = None) -> ScaleResult:
+    """The whole benchmark at one scale, in ``work`` (the corpus there is reused when complete)."""
+    target = units or SCALES[scale]
+    repeats = repeats or REPEATS.get(scale, SMOKE)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus_dir = work / "corpus"
+    corpus = synthetic.write_corpus(corpus_dir, target, seed)
+    result = ScaleResult(scale, target, dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                         measure.git_commit(REPO), measure.machine(), corpus, load=[measure.load_average()])
+    data_dir = run_ingest(result, corpus_dir, work, repeats)
+    run_parse_sample(result, corpus_dir)
+    run_engines(result, data_dir, work, repeats)
+    result.reports = corpus.files
+    result.load.append(measure.load_average())
+    (work / f"results-{scale}.json").write_text(json.dumps(asdict(result), indent=1, default=str), encoding="utf-8")
+    return result

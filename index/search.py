@@ -1,0 +1,872 @@
+"""Searching the agreement index: queries, results, facets, per-year counts, snippets, suggestions,
+timelines and precedents.
+
+Speed design (see /work/shared/PERFORMANCE-NOTES.md):
+
+* one long-lived Whoosh searcher per index generation, refreshed only when the index changed;
+  a lock makes an ``AgreementIndex`` safe to share between the threads of a web server (Whoosh
+  readers share file objects, and Python runs one thread at a time anyway);
+* the set of ALL matching documents is computed from raw posting blocks with set algebra
+  (``_docnums``), and per-year/facet counts are counted against per-docnum column arrays loaded
+  once per generation -- never Whoosh's ``groupedby`` (5-15x slower);
+* 2-word phrases are one lookup in the word-pair field; longer phrases intersect their pairs and
+  check positions only on the survivors;
+* relevance ranking of the top page is Whoosh's BM25 collector restricted to those documents;
+* a small result cache keyed by (index generation, query) -- results are identical with or without.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+
+from archive.models import ArchiveError, Report
+from index import store
+from index.precedents import key_terms, similarity_query
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    SPANISH_STOP_WORDS,
+    fold,
+    iter_word_tokens,
+    joined_forms,
+    pair_term,
+    stem_english,
+    stem_spanish,
+)
+from index.query import (
+    AllOf,
+    AnyOf,
+    Compound,
+    FieldFilter,
+    Fuzzy,
+    Node,
+    Not,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    QuerySyntaxError,
+    Wildcard,
+    Word,
+    parse_query,
+)
+from index.schema import SCHEMA_VERSION, facet_key
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "AgreementIndex", "Hit", "Precedent", "QuerySyntaxError", "SearchQuery", "SearchResult",
+    "YearCount",
+]
+
+MAX_EXPANSION = 256  # terms a prefix/wildcard/fuzzy term may expand to
+MAX_WILDCARD_SCAN = 20_000  # lexicon entries a wildcard may look at
+SNIPPET_CHARS = 280  # texts up to this length are shown whole
+MAX_PER_PAGE = 200
+RESULT_CACHE_SIZE = 256
+SORTS = ("relevance", "date", "date_asc")
+
+# English names (folded) of the countries of the CRM and its observers, to their Spanish key.
+COUNTRY_ALIASES = {
+    "belize": "belice", "canada": "canada", "dominican_republic": "republica_dominicana",
+    "united_states": "estados_unidos", "usa": "estados_unidos", "us": "estados_unidos",
+    "eeuu": "estados_unidos", "ee_uu": "estados_unidos",
+    "estados_unidos_de_america": "estados_unidos", "united_states_of_america": "estados_unidos",
+    "mexico": "mexico", "panama": "panama", "guatemala": "guatemala", "honduras": "honduras",
+    "nicaragua": "nicaragua", "el_salvador": "el_salvador", "salvador": "el_salvador",
+    "costa_rica": "costa_rica", "republica_dominicana": "republica_dominicana",
+}
+
+
+# --- the public value types ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    year_from: int | None = None
+    year_to: int | None = None
+    body: str | None = None
+    country: str | None = None
+    language: str | None = None
+    sort: str = "relevance"  # or "date" (newest first) / "date_asc"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    report_id: str
+    source: str
+    label: str
+    parent: str | None
+    year: int | None
+    date: str | None  # ISO
+    city: str | None
+    country: str | None
+    body_key: str | None
+    title: str | None
+    language: str | None
+    score: float
+    snippet: str  # HTML-safe: the text escaped, matches wrapped in <mark>...</mark>
+    text: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: SearchQuery
+    total: int
+    by_year: dict[int, int]  # over ALL matches, not just the page
+    facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count
+    hits: tuple[Hit, ...]
+    suggestion: str | None  # "did you mean": the full corrected query text, or None
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    agreements: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class Precedent:
+    hit: Hit
+    score: float
+
+
+# --- highlighting -------------------------------------------------------------------------------
+
+
+@dataclass
+class HighlightTerms:
+    """What a query matched, in the forms the highlighter compares document tokens with."""
+
+    stems_es: set[str] = field(default_factory=set)
+    stems_en: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems_es or self.stems_en or self.exact or self.phrases)
+
+
+def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[tuple[int, int]]:
+    """Character spans of ``text`` (original, accented) that the query matched, merged and sorted."""
+    english = language == "en"
+    stems, stops, stem = ((terms.stems_en, ENGLISH_STOP_WORDS, stem_english) if english
+                          else (terms.stems_es, SPANISH_STOP_WORDS, stem_spanish))
+    spans: list[tuple[int, int]] = []
+    sequence: list[tuple[str, int, int]] = []  # the plain words, for phrase occurrences
+    for token, _pos, start, end, joined in iter_word_tokens(text):
+        if token in terms.exact or (stems and token not in stops and stem(token) in stems):
+            spans.append((start, end))
+        if not joined:
+            sequence.append((token, start, end))
+    for phrase in terms.phrases:
+        n = len(phrase)
+        for i in range(len(sequence) - n + 1):
+            if sequence[i][0] == phrase[0] and all(sequence[i + k][0] == phrase[k] for k in range(1, n)):
+                spans.append((sequence[i][1], sequence[i + n - 1][2]))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def make_snippet(text: str, terms: HighlightTerms, language: str | None,
+                 max_chars: int = SNIPPET_CHARS) -> str:
+    """HTML snippet: ``text`` escaped, matches in <mark>; the whole text if short, else a window
+    around the densest run of matches, cut at word boundaries, with ellipses."""
+    spans = match_spans(text, terms, language) if terms else []
+    start, end = 0, len(text)
+    if len(text) > max_chars:
+        start = _best_window(spans, max_chars)
+        end = min(len(text), start + max_chars)
+        if start > 0:  # move to the next word boundary
+            space = text.find(" ", start, start + 40)
+            start = space + 1 if space != -1 else start
+        if end < len(text):
+            space = text.rfind(" ", end - 40, end)
+            end = space if space > start else end
+        spans = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
+    out = ["\u2026 " if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        out.append(html.escape(text[cursor:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        out.append(" \u2026")
+    return "".join(out).strip()
+
+
+def _best_window(spans: list[tuple[int, int]], width: int) -> int:
+    """Start offset of a window of ``width`` chars holding the most matches (a little context before)."""
+    if not spans:
+        return 0
+    best_start, best_count = spans[0][0], 0
+    for i, (s, _e) in enumerate(spans):
+        count = sum(1 for s2, e2 in spans[i:] if e2 <= s + width - 40)
+        if count > best_count:
+            best_start, best_count = s, count
+    return max(0, best_start - 40)
+
+
+# --- per-generation state -----------------------------------------------------------------------
+
+
+class _Generation:
+    """A searcher and the per-docnum columns for counting, valid for one version of the index."""
+
+    def __init__(self, ix, pointer: store.Pointer):
+        self.searcher = ix.searcher()
+        self.token = (pointer.generation, self.searcher.reader().generation())
+        self._load_columns()
+        self.term_cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self.filter_cache: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+
+    def _load_columns(self) -> None:
+        reader = self.searcher.reader()
+        size = reader.doc_count_all()
+        self.doc_count_all = size
+
+        def column(name: str, default):
+            if size == 0 or not reader.has_column(name):
+                return [default] * size
+            return list(reader.column_reader(name))
+
+        self.years: list[int] = column("year", 0)
+        self.dates: list[int] = column("date_ordinal", 0)
+        self.bodies: list[str] = column("body_key", "")
+        self.countries: list[str] = column("country_key", "")
+        self.languages: list[str] = column("language", "")
+        self.report_ids: list[str] = column("report_id", "")
+        # Display names of country keys (the facet shows "México", the filter takes either).
+        self.country_names: dict[str, str] = {}
+        if size:
+            seen = set()
+            for docnum, key in enumerate(self.countries):
+                if key and key not in seen and not reader.is_deleted(docnum):
+                    seen.add(key)
+                    self.country_names[key] = reader.stored_fields(docnum).get("country") or key
+        self.live: frozenset[int] = frozenset(reader.all_doc_ids())
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def _cache_put(cache: OrderedDict, key, value, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _leaf_docnums(matcher) -> list[int]:
+    """All docnums of a posting matcher, read block by block (much faster than ``all_ids()``)."""
+    excluded = None
+    if isinstance(matcher, FilterMatcher):
+        excluded, matcher = matcher._ids, matcher.child
+    if isinstance(matcher, W3LeafMatcher):
+        ids: list[int] = []
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            ids.extend(matcher._ids[matcher._i:])
+            matcher._next_block()
+    else:
+        ids = list(matcher.all_ids())
+    if excluded:
+        ids = [d for d in ids if d not in excluded]
+    return ids
+
+
+# --- compiling the parsed query into Whoosh queries ---------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, reader, stop_word_fallback: bool = False):
+        self.reader = reader
+        self.stop_word_fallback = stop_word_fallback
+        self.marks = HighlightTerms()
+
+    def compile(self, node: Node | None) -> wq.Query | None:
+        if node is None:
+            return None
+        method = getattr(self, "_" + type(node).__name__.lower())
+        return method(node)
+
+    def _word(self, node: Word) -> wq.Query | None:
+        return self.word_query(node.text)
+
+    def word_query(self, word: str) -> wq.Query | None:
+        # A query has no language, so a stop word of either language is a stop word ("de" must
+        # not be required in English units, nor "the" in Spanish ones).
+        if word in SPANISH_STOP_WORDS or word in ENGLISH_STOP_WORDS:
+            if not self.stop_word_fallback:
+                return None
+            self.marks.exact.add(word)
+            return wq.Term("exact", word)
+        es, en = stem_spanish(word), stem_english(word)
+        self.marks.stems_es.add(es)
+        self.marks.stems_en.add(en)
+        return wq.Or([wq.Term("text", es), wq.Term("text_en", en)])
+
+    def _compound(self, node: Compound) -> wq.Query | None:
+        subs = [self.phrase_query(node.parts)]
+        if not all(p.isdigit() for p in node.parts):
+            subs.extend(q for j in joined_forms(list(node.parts)) if (q := self.word_query(j)) is not None)
+        return wq.Or(subs)
+
+    def _phrase(self, node: Phrase) -> wq.Query | None:
+        return self.phrase_query(node.words)
+
+    def phrase_query(self, words: tuple[str, ...]) -> wq.Query:
+        if len(words) == 1:
+            self.marks.exact.add(words[0])
+            return wq.Term("exact", words[0])
+        pairs = list(dict.fromkeys(pair_term(a, b) for a, b in zip(words, words[1:])))
+        self.marks.phrases.add(tuple(words))
+        terms = [wq.Term("pairs", p) for p in pairs]
+        if len(words) == 2:
+            return terms[0]
+        return wq.And(terms + [wq.Phrase("exact", list(words))])
+
+    def _expansion(self, terms: list[str], what: str) -> wq.Query:
+        if len(terms) > MAX_EXPANSION:
+            raise QuerySyntaxError(f"«{what}» abarca demasiadas palabras; escriba más letras "
+                                   f"/ «{what}» matches too many words; type more letters.")
+        if not terms:
+            return wq.NullQuery
+        self.marks.exact.update(terms)
+        return wq.Or([wq.Term("exact", t) for t in terms])
+
+    def _prefix(self, node: Prefix) -> wq.Query:
+        terms = list(islice(self.reader.expand_prefix("exact", node.prefix), MAX_EXPANSION + 1))
+        return self._expansion([_text(t) for t in terms], node.prefix + "*")
+
+    def _wildcard(self, node: Wildcard) -> wq.Query:
+        literal = re.match(r"[a-z0-9]*", node.pattern).group(0)
+        regex = re.compile(re.escape(node.pattern).replace(r"\*", ".*").replace(r"\?", ".") + r"\Z")
+        matches = []
+        for term in islice(self.reader.expand_prefix("exact", literal), MAX_WILDCARD_SCAN):
+            term = _text(term)
+            if regex.match(term):
+                matches.append(term)
+                if len(matches) > MAX_EXPANSION:
+                    break
+        return self._expansion(matches, node.pattern)
+
+    def _fuzzy(self, node: Fuzzy) -> wq.Query:
+        found: set[str] = set()
+        for leaf, _base in self.reader.leaf_readers():
+            found.update(_text(t) for t in islice(
+                leaf.terms_within("exact", node.word, node.distance, prefix=1), MAX_EXPANSION + 1))
+        return self._expansion(sorted(found), f"{node.word}~{node.distance}")
+
+    def _not(self, node: Not) -> wq.Query | None:
+        inner = self.compile_negative(node.node)
+        return wq.AndNot(wq.Every(), inner) if inner is not None else None
+
+    def compile_negative(self, node: Node) -> wq.Query | None:
+        # Excluded words must not be highlighted: compile them with a throwaway mark set.
+        saved = self.marks
+        self.marks = HighlightTerms()
+        try:
+            return self.compile(node)
+        finally:
+            self.marks = saved
+
+    def _allof(self, node: AllOf) -> wq.Query | None:
+        positives = [q for n in node.nodes if not isinstance(n, Not) if (q := self.compile(n)) is not None]
+        negatives = [q for n in node.nodes if isinstance(n, Not)
+                     if (q := self.compile_negative(n.node)) is not None]
+        if not positives and not negatives:
+            return None
+        positive = (positives[0] if len(positives) == 1 else wq.And(positives)) if positives else wq.Every()
+        if not negatives:
+            return positive
+        return wq.AndNot(positive, negatives[0] if len(negatives) == 1 else wq.Or(negatives))
+
+    def _anyof(self, node: AnyOf) -> wq.Query | None:
+        subs = [q for n in node.nodes if (q := self.compile(n)) is not None]
+        if not subs:
+            return None
+        return subs[0] if len(subs) == 1 else wq.Or(subs)
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+class AgreementIndex:
+    """The full-text index of agreement units, on disk in ``index_dir`` (see ``index.store``)."""
+
+    SCHEMA_VERSION: int = SCHEMA_VERSION
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        try:
+            self._ix, self._pointer = store.open_current(self.index_dir)
+        except OSError as e:
+            raise store.IndexStoreError(f"cannot open the index in {self.index_dir}: {e}") from e
+        self._generation: _Generation | None = None
+        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
+
+    # -- writing --
+
+    def update(self, reports: Iterable[Report]) -> None:
+        """(Re)index all units of these reports, replacing their old units; one commit."""
+        with self._lock:
+            self._sync_pointer()
+            added = store.write_reports(self._ix, reports)
+            log.info("indexed %d units", added)
+
+    def remove(self, report_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._sync_pointer()
+            store.write_reports(self._ix, (), remove_ids=list(report_ids))
+
+    def rebuild(self, reports: Iterable[Report], procs: int = 1, limitmb: int = 256) -> None:
+        """Index ``reports`` from scratch into a fresh generation, then swap it in atomically."""
+        with self._lock:
+            store.build_generation(self.index_dir, reports, procs=procs, limitmb=limitmb)
+            self._sync_pointer(force=True)
+
+    # -- state --
+
+    def indexed_versions(self) -> dict[str, str]:
+        """report_id -> sha256 of the version that is indexed."""
+        with self._lock:
+            gen = self._current()
+            reader = gen.searcher.reader()
+            versions: dict[str, str] = {}
+            for term in reader.lexicon("version"):
+                term = _text(term)
+                if self._term_docnums(gen, "version", term):
+                    report_id, _, sha = term.rpartition(":")
+                    versions[report_id] = sha
+            return versions
+
+    def needs_rebuild(self) -> bool:
+        pointer = store.read_pointer(self.index_dir)
+        return (pointer is None or pointer.schema_version != SCHEMA_VERSION
+                or not (self.index_dir / pointer.generation).is_dir())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._generation is not None:
+                self._generation.close()
+                self._generation = None
+            self._ix.close()
+
+    def __enter__(self) -> "AgreementIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _sync_pointer(self, force: bool = False) -> None:
+        """Follow CURRENT.json if another generation was swapped in (here or by another process)."""
+        pointer = store.read_pointer(self.index_dir)
+        if pointer is None or (not force and pointer == self._pointer):
+            if pointer is None and not (self.index_dir / self._pointer.generation).is_dir():
+                self._reopen()
+            return
+        self._reopen()
+
+    def _reopen(self) -> None:
+        if self._generation is not None:
+            self._generation.close()
+            self._generation = None
+        self._ix.close()
+        self._ix, self._pointer = store.open_current(self.index_dir)
+        self._results.clear()
+
+    def _current(self) -> _Generation:
+        self._sync_pointer()
+        gen = self._generation
+        if gen is None or not gen.searcher.up_to_date():
+            if gen is not None:
+                gen.close()
+            self._generation = gen = _Generation(self._ix, self._pointer)
+            self._results.clear()
+        return gen
+
+    # -- searching --
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        """Run a search. Raises QuerySyntaxError for input it cannot make sense of."""
+        q = _validated(q)
+        parsed = parse_query(q.text)
+        with self._lock:
+            gen = self._current()
+            key = (gen.token, q)
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return cached
+            result = self._search(gen, q, parsed)
+            _cache_put(self._results, key, result, RESULT_CACHE_SIZE)
+            return result
+
+    def _search(self, gen: _Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResult:
+        reader = gen.searcher.reader()
+        compiler = _Compiler(reader)
+        whoosh_query = compiler.compile(parsed.node)
+        if whoosh_query is None and parsed.node is not None:
+            # Only stop words ("de la"): search them as written rather than find nothing.
+            compiler = _Compiler(reader, stop_word_fallback=True)
+            whoosh_query = compiler.compile(parsed.node)
+        filters = list(parsed.filters) + _query_filters(q)
+        allowed = self._filter_docnums(gen, filters)
+        if whoosh_query is None:
+            matching = set(gen.live)
+        else:
+            matching = self._docnums(gen, whoosh_query)
+        if allowed is not None:
+            matching &= allowed
+
+        by_year = Counter(gen.years[d] for d in matching)
+        by_year.pop(0, None)
+        facets = {
+            "year": {str(y): c for y, c in sorted(by_year.items())},
+            "body": _count(gen.bodies, matching),
+            "country": {gen.country_names.get(k, k): c for k, c in _count(gen.countries, matching).items()},
+            "language": _count(gen.languages, matching),
+        }
+
+        offset = (q.page - 1) * q.per_page
+        ranked: list[tuple[int, float]]
+        if q.sort == "relevance" and whoosh_query is not None and matching:
+            # Rank with BM25 over exactly the matching documents; phrases were verified already,
+            # so the ranking query drops their (slow) position checks and keeps their word pairs.
+            ranking_query, simplified = _without_phrases(whoosh_query)
+            restrict = allowed is not None or simplified
+            results = gen.searcher.search(ranking_query, limit=offset + q.per_page,
+                                          filter=matching if restrict else None)
+            ranked = [(hit.docnum, hit.score) for hit in islice(results, offset, None)]
+        else:
+            newest_first = q.sort != "date_asc"
+            dates = gen.dates
+            ordered = sorted(matching, key=lambda d: (dates[d], -d), reverse=newest_first)
+            ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page]]
+
+        hits = tuple(self._hit(gen, docnum, score, compiler.marks) for docnum, score in ranked)
+        suggestion = self._suggestion(gen, parsed)
+        return SearchResult(q, len(matching), dict(sorted(by_year.items())), facets, hits, suggestion)
+
+    def _hit(self, gen: _Generation, docnum: int, score: float, marks: HighlightTerms) -> Hit:
+        doc = gen.searcher.stored_fields(docnum)
+        text = doc.get("exact", "")
+        language = doc.get("language")
+        return Hit(
+            report_id=doc["report_id"], source=doc.get("source", ""), label=doc["label"],
+            parent=doc.get("parent"), year=doc.get("year"), date=doc.get("date"),
+            city=doc.get("city"), country=doc.get("country"), body_key=doc.get("body_key"),
+            title=doc.get("title"), language=language, score=float(score),
+            snippet=make_snippet(text, marks, language), text=text, page=doc.get("page"),
+        )
+
+    # -- matching documents --
+
+    def _docnums(self, gen: _Generation, q: wq.Query) -> set[int]:
+        """All live docnums matching a compiled query, by set algebra over raw postings."""
+        if isinstance(q, wq.Term):
+            return set(self._term_docnums(gen, q.fieldname, q.text))
+        if isinstance(q, wq.And):
+            phrases = [s for s in q.subqueries if isinstance(s, wq.Phrase)]
+            others = sorted((self._docnums(gen, s) for s in q.subqueries if not isinstance(s, wq.Phrase)),
+                            key=len)
+            result = others[0] if others else set(gen.live)
+            for other in others[1:]:
+                if not result:
+                    break
+                result &= other
+            for phrase in phrases:
+                result = self._verify_phrase(gen, phrase.words, result)
+            return result
+        if isinstance(q, wq.Or):
+            result: set[int] = set()
+            for sub in q.subqueries:
+                result |= self._docnums(gen, sub)
+            return result
+        if isinstance(q, wq.AndNot):
+            return self._docnums(gen, q.a) - self._docnums(gen, q.b)
+        if isinstance(q, wq.Every):
+            return set(gen.live)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return set()
+        if isinstance(q, wq.Phrase):
+            return self._verify_phrase(gen, q.words, None)
+        return set(gen.searcher.docs_for_query(q))
+
+    def _term_docnums(self, gen: _Generation, fieldname: str, text: str) -> frozenset[int]:
+        key = (fieldname, text)
+        cached = gen.term_cache.get(key)
+        if cached is not None:
+            gen.term_cache.move_to_end(key)
+            return cached
+        ids: list[int] = []
+        for leaf, base in gen.searcher.reader().leaf_readers():
+            try:
+                matcher = leaf.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            ids.extend(d + base for d in _leaf_docnums(matcher)) if base else ids.extend(_leaf_docnums(matcher))
+        result = frozenset(ids)
+        _cache_put(gen.term_cache, key, result, 512)
+        return result
+
+    def _verify_phrase(self, gen: _Generation, words, candidates: set[int] | None) -> set[int]:
+        """Docs among ``candidates`` (None: all) where ``words`` occur at consecutive positions."""
+        words = [_text(w) for w in words]
+        if candidates is None:
+            candidates = set(gen.live)
+            for w in words:
+                candidates &= self._term_docnums(gen, "exact", w)
+        found: set[int] = set()
+        if not candidates:
+            return found
+        for leaf, base in gen.searcher.reader().leaf_readers():
+            local = sorted(d - base for d in candidates if base <= d < base + leaf.doc_count_all())
+            if not local:
+                continue
+            try:
+                matchers = [leaf.postings("exact", w) for w in words]
+            except TermNotFound:
+                continue
+            for docnum in local:
+                positions = []
+                for m in matchers:
+                    if m.is_active() and m.id() < docnum:
+                        m.skip_to(docnum)
+                    if not m.is_active() or m.id() != docnum:
+                        break
+                    positions.append(set(m.value_as("positions")))
+                else:
+                    starts = positions[0]
+                    for offset, later in enumerate(positions[1:], 1):
+                        starts = {p for p in starts if p + offset in later}
+                    if starts:
+                        found.add(docnum + base)
+        return found
+
+    def _filter_docnums(self, gen: _Generation, filters: list[FieldFilter]) -> set[int] | None:
+        """Docnums allowed by the filters, or None when there is no filter."""
+        if not filters:
+            return None
+        allowed = set(gen.live)
+        for f in filters:
+            key = (f.field, f.value)
+            docs = gen.filter_cache.get(key)
+            if docs is None:
+                docs = frozenset(self._filter_match(gen, f))
+                _cache_put(gen.filter_cache, key, docs, 128)
+            if f.exclude:
+                allowed -= docs
+            else:
+                allowed &= docs
+        return allowed
+
+    def _filter_match(self, gen: _Generation, f: FieldFilter) -> Iterable[int]:
+        if f.field == "year":
+            low, high = f.value
+            low = 1 if low is None else low
+            high = 9999 if high is None else high
+            return (d for d, y in enumerate(gen.years) if low <= y <= high)
+        value = str(f.value)
+        if f.field == "language":
+            return (d for d, lang in enumerate(gen.languages) if lang == value)
+        if f.field == "country":
+            key = facet_key(value)
+            key = COUNTRY_ALIASES.get(key, key)
+            return (d for d, c in enumerate(gen.countries) if c == key or COUNTRY_ALIASES.get(c) == key)
+        if f.field == "city":
+            return self._term_docnums(gen, "city_key", facet_key(value))
+        if f.field == "body":
+            docs = set(self._term_docnums(gen, "body_key", value.strip()))
+            docs |= self._term_docnums(gen, "body_key", facet_key(value))
+            words = [t for t, *_ in iter_word_tokens(value) if t not in SPANISH_STOP_WORDS]
+            if words:
+                by_words = set(self._term_docnums(gen, "body_terms", words[0]))
+                for w in words[1:]:
+                    by_words &= self._term_docnums(gen, "body_terms", w)
+                docs |= by_words
+            return docs
+        raise QuerySyntaxError(f"Filtro desconocido: {f.field} / Unknown filter: {f.field}")
+
+    # -- did you mean --
+
+    def _suggestion(self, gen: _Generation, parsed: ParsedQuery) -> str | None:
+        reader = gen.searcher.reader()
+        replacements: list[tuple[tuple[int, int], str]] = []
+        for word in parsed.words:
+            w = word.text
+            if w in SPANISH_STOP_WORDS or w.isdigit() or len(w) < 3 or not self._is_unknown(reader, w):
+                continue
+            correction = self._correct(reader, w)
+            if correction:
+                replacements.append((word.span, correction))
+        if not replacements:
+            return None
+        text = parsed.cleaned
+        for (start, end), correction in sorted(replacements, reverse=True):
+            text = text[:start] + correction + text[end:]
+        return text
+
+    @staticmethod
+    def _is_unknown(reader, word: str) -> bool:
+        return (reader.doc_frequency("exact", word) == 0
+                and reader.doc_frequency("text", stem_spanish(word)) == 0
+                and reader.doc_frequency("text_en", stem_english(word)) == 0)
+
+    @staticmethod
+    def _correct(reader, word: str) -> str | None:
+        for distance in (1, 2) if len(word) > 4 else (1,):
+            candidates: set[str] = set()
+            for leaf, _base in reader.leaf_readers():
+                candidates.update(_text(t) for t in islice(
+                    leaf.terms_within("exact", word, distance, prefix=1), 1000))
+            candidates.discard(word)
+            candidates = {c for c in candidates if not c.isdigit()}
+            if candidates:
+                return max(sorted(candidates), key=lambda c: reader.doc_frequency("exact", c))
+        return None
+
+    # -- timeline and precedents --
+
+    def timeline(self, term: str) -> list[YearCount]:
+        """Per year from the first to the last year with a match: matching agreements and
+        distinct reports (years in between with no match are listed with zeros)."""
+        parsed = parse_query(term)
+        with self._lock:
+            gen = self._current()
+            compiler = _Compiler(gen.searcher.reader())
+            whoosh_query = compiler.compile(parsed.node)
+            if whoosh_query is None and parsed.node is not None:
+                whoosh_query = _Compiler(gen.searcher.reader(), stop_word_fallback=True).compile(parsed.node)
+            matching = set(gen.live) if whoosh_query is None else self._docnums(gen, whoosh_query)
+            allowed = self._filter_docnums(gen, list(parsed.filters))
+            if allowed is not None:
+                matching &= allowed
+            units: Counter[int] = Counter()
+            reports: dict[int, set[str]] = {}
+            for d in matching:
+                year = gen.years[d]
+                if year:
+                    units[year] += 1
+                    reports.setdefault(year, set()).add(gen.report_ids[d])
+        if not units:
+            return []
+        return [YearCount(y, units.get(y, 0), len(reports.get(y, ())))
+                for y in range(min(units), max(units) + 1)]
+
+    def precedents(self, report: Report, label: str, limit: int = 10) -> list[Precedent]:
+        """The agreements of EARLIER meetings most similar to ``report``'s unit ``label``."""
+        agreement = report.agreement(label)
+        if agreement is None:
+            raise ArchiveError(f"El informe {report.id} no tiene el punto {label} "
+                               f"/ report {report.id} has no unit {label}")
+        if report.meeting.date is None:
+            log.info("precedents: report %s has no date, so nothing is earlier", report.id)
+            return []
+        with self._lock:
+            gen = self._current()
+            reader = gen.searcher.reader()
+            compiler = _Compiler(reader)
+            weighted = key_terms(reader, agreement.text, gen.doc_count_all)
+            if not weighted:
+                return []
+            for word, _weight in weighted:
+                compiler.marks.stems_es.add(stem_spanish(word))
+                compiler.marks.stems_en.add(stem_english(word))
+            whoosh_query = similarity_query(weighted)
+            cutoff = report.meeting.date.toordinal()
+            allowed = {d for d in gen.live if 0 < gen.dates[d] < cutoff and gen.report_ids[d] != report.id}
+            if not allowed:
+                return []
+            results = gen.searcher.search(whoosh_query, limit=limit, filter=allowed)
+            return [Precedent(self._hit(gen, hit.docnum, hit.score, compiler.marks), float(hit.score))
+                    for hit in results]
+
+
+def _without_phrases(q: wq.Query) -> tuple[wq.Query, bool]:
+    """``q`` without the position-checking Phrase parts of And queries (their pairs stay)."""
+    if isinstance(q, wq.And):
+        kept = [s for s in q.subqueries if not isinstance(s, wq.Phrase)]
+        changed = len(kept) != len(q.subqueries)
+        subs = []
+        for s in kept:
+            s2, c = _without_phrases(s)
+            subs.append(s2)
+            changed = changed or c
+        return (wq.And(subs, boost=q.boost) if changed else q), changed
+    if isinstance(q, (wq.Or, wq.AndNot)):
+        subs, changed = [], False
+        children = q.subqueries if isinstance(q, wq.Or) else [q.a, q.b]
+        for s in children:
+            s2, c = _without_phrases(s)
+            subs.append(s2)
+            changed = changed or c
+        if not changed:
+            return q, False
+        return (wq.Or(subs, boost=q.boost) if isinstance(q, wq.Or) else wq.AndNot(subs[0], subs[1])), True
+    return q, False
+
+
+def _count(column: list[str], docnums: set[int]) -> dict[str, int]:
+    counts = Counter(column[d] for d in docnums)
+    counts.pop("", None)
+    counts.pop(None, None)
+    return dict(counts.most_common())
+
+
+def _query_filters(q: SearchQuery) -> list[FieldFilter]:
+    filters = []
+    if q.year_from is not None or q.year_to is not None:
+        filters.append(FieldFilter("year", (q.year_from, q.year_to)))
+    if q.body:
+        filters.append(FieldFilter("body", fold(q.body).strip()))
+    if q.country:
+        filters.append(FieldFilter("country", fold(q.country).strip()))
+    if q.language:
+        filters.append(FieldFilter("language", fold(q.language).strip()))
+    return filters
+
+
+def _validated(q: SearchQuery) -> SearchQuery:
+    if q.sort not in SORTS:
+        raise QuerySyntaxError(f"Orden desconocido «{q.sort}» (relevance, date, date_asc) "
+                               f"/ Unknown sort «{q.sort}».")
+    if not isinstance(q.page, int) or q.page < 1 or not isinstance(q.per_page, int) or not 1 <= q.per_page <= MAX_PER_PAGE:
+        raise QuerySyntaxError(f"Página no válida / Invalid page (page >= 1, 1 <= per_page <= {MAX_PER_PAGE}).")
+    if q.page * q.per_page > 100_000:
+        raise QuerySyntaxError("Página demasiado lejana / Page too far.")
+    if q.year_from is not None and q.year_to is not None and q.year_from > q.year_to:
+        return SearchQuery(q.text, q.year_to, q.year_from, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+    if q.text is None:
+        return SearchQuery("", q.year_from, q.year_to, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+    return q

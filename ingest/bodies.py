@@ -1,0 +1,276 @@
+"""The bodies of the CRM whose meetings produce reports: one table, and finding them in a title.
+
+``BODIES`` is the single table (key -> Spanish and English names and acronyms); ``find_bodies`` finds
+every mention in a text with its span, ``body_of`` picks the one a title or header is about. Matching is
+done on ``fold_for_matching`` text (accents and case ignored) with ``\\s+`` between words, so names broken
+across lines by PDF extraction still match.
+
+Ordinals ("XIX", "Décimo Novena", "Nineteenth", "19th") live here too because they are part of how the
+meetings of these bodies are named ("XIX Reunión Viceministerial", "VII Conferencia Regional sobre Migración").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.places import fold_for_matching, normalize_space
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Body:
+    key: str
+    name_es: str
+    name_en: str
+    acronym_es: str | None = None
+    acronym_en: str | None = None
+
+
+BODIES: dict[str, Body] = {
+    b.key: b
+    for b in (
+        Body("viceministerial", "Reunión Viceministerial", "Vice-Ministerial Meeting", "RVM", "VMM"),
+        Body("grcm", "Grupo Regional de Consulta sobre Migración", "Regional Consultation Group on Migration", "GRCM", "RCGM"),
+        Body(
+            "red_trafico_trata",
+            "Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito de Migrantes y la Trata de Personas",
+            "Liaison Officer Network to Combat Smuggling of Migrants and Trafficking in Persons",
+        ),
+        Body(
+            "red_proteccion_consular",
+            "Red de Funcionarios de Enlace en Protección Consular",
+            "Liaison Officers Network on Consular Protection",
+        ),
+        Body("grupo_ad_hoc", "Grupo ad hoc", "Ad Hoc Working Group"),
+        Body(
+            "sociedad_civil",
+            "Red Regional de Organizaciones Civiles para las Migraciones",
+            "Regional Network of Civil Organizations for Migration",
+            "RROCM",
+            "RNCOM",
+        ),
+        Body(OTHER, "Otro", "Other"),
+    )
+}
+
+# The most specific body wins: a network or working group reports *to* the GRCM, which reports to the
+# Vice-Ministerial Meeting, so a header naming several is the report of the most specific one.
+SPECIFICITY = {
+    "red_trafico_trata": 3,
+    "red_proteccion_consular": 3,
+    "grupo_ad_hoc": 3,
+    "sociedad_civil": 3,
+    "grcm": 2,
+    "viceministerial": 1,
+}
+
+# ---------------------------------------------------------------- ordinals
+
+_ES_UNITS = {
+    "primer": 1, "primero": 1, "primera": 1, "segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3, "tercera": 3,
+    "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5, "sexto": 6, "sexta": 6, "septimo": 7, "septima": 7,
+    "setimo": 7, "setima": 7, "octavo": 8, "octava": 8, "noveno": 9, "novena": 9,
+}  # fmt: skip
+_ES_TENS = {
+    "decimo": 10, "decima": 10, "vigesimo": 20, "vigesima": 20, "trigesimo": 30, "trigesima": 30,
+    "cuadragesimo": 40, "cuadragesima": 40,
+}  # fmt: skip
+_ES_SPECIAL = {"undecimo": 11, "undecima": 11, "duodecimo": 12, "duodecima": 12}
+_EN_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+}  # fmt: skip
+_EN_TEENS = {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40,
+}  # fmt: skip
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_ROMAN = r"(?=[xvil])(?:xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+ORDINAL = (
+    r"(?<![\w.])(?:"
+    rf"(?P<roman>{_ROMAN})"
+    rf"|(?P<es>(?:(?:{_alt(_ES_TENS)})[\s-]?(?:{_alt(_ES_UNITS)})?|{_alt(_ES_SPECIAL)}|{_alt(_ES_UNITS)}))"
+    rf"|(?P<en>(?:(?:{_alt(_EN_TENS)})[\s-]?(?:{_alt(_EN_UNITS)})|{_alt(_EN_TEENS)}|{_alt(_EN_UNITS)}))"
+    r"|(?P<digits>\d{1,2})(?:\s?(?:st|nd|rd|th|ava|va|ra|da|ta|na|ma|er|a|o|°)\b|°)?\.?"
+    r")(?![\w])"
+)
+
+
+def _roman_value(token: str) -> int:
+    total = 0
+    for ch, nxt in zip(token, token[1:] + " "):
+        v = _ROMAN_VALUES[ch]
+        total += -v if nxt != " " and _ROMAN_VALUES[nxt] > v else v
+    return total
+
+
+def _word_value(token: str, units: dict[str, int], tens: dict[str, int], special: dict[str, int]) -> int | None:
+    token = re.sub(r"[\s-]+", "", token)
+    if token in special:
+        return special[token]
+    if token in units:
+        return units[token]
+    for word, value in sorted(tens.items(), key=lambda kv: -len(kv[0])):
+        if token.startswith(word):
+            rest = token[len(word) :]
+            if not rest:
+                return value
+            if rest in units:
+                return value + units[rest]
+    return None
+
+
+def ordinal_value(match: re.Match[str], original: str) -> int | None:
+    """Value of an ``ORDINAL`` match found in folded text; ``original`` is the text it was folded from.
+
+    Roman numerals count only when written in capitals ("XIX"), so the English pronoun "I" or the
+    Spanish "vi" are never numbers; a value of 0 or above 60 is not a meeting number.
+    """
+    if match.group("roman"):
+        if not original[match.start("roman") : match.end("roman")].isupper():
+            return None
+        value = _roman_value(match.group("roman"))
+    elif match.group("es"):
+        value = _word_value(match.group("es"), _ES_UNITS, _ES_TENS, _ES_SPECIAL) or 0
+    elif match.group("en"):
+        value = _word_value(match.group("en"), _EN_UNITS, {**_EN_TEENS, **_EN_TENS}, {}) or 0
+    else:
+        value = int(match.group("digits"))
+    return value if 0 < value <= 60 else None
+
+
+# ---------------------------------------------------------------- body patterns
+
+
+def _rx(pattern: str) -> str:
+    """Let a literal space in a pattern match any run of whitespace, line breaks included."""
+    return pattern.replace(" ", r"\s+")
+
+
+_AD_HOC_TOPIC = r"(?:(?: (?:sobre|de|para|en materia de|on|for|of) )(?:(?!celebrad|realizad|reunid|held\b|met\b)[^\n,.;:()]){1,80})?"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(_rx(p)))
+    for key, p in (
+        (
+            "red_trafico_trata",
+            r"red (?:regional )?de (?:los )?funcionarios de enlace\b[^.;:]{0,45}?\b(?:trafico|trata)\b[^.;:]{0,40}?"
+            r"\b(?:migrantes|personas)\b(?: y (?:(?:a|al|el|la|contra) )*(?:trafico ilicito de migrantes|trata de personas))?",
+        ),
+        (
+            "red_trafico_trata",
+            r"(?:regional )?(?:liaison officers?(?:'s?)? network|network of (?:the )?liaison officers?)\b[^.;:]{0,45}?"
+            r"\b(?:smuggling|trafficking)\b[^.;:]{0,40}?\b(?:migrants|persons)\b"
+            r"(?: and (?:smuggling of migrants|trafficking (?:in|of) persons))?",
+        ),
+        ("red_proteccion_consular", r"red (?:regional )?de (?:los )?funcionarios de enlace\b[^.;:]{0,30}?\bproteccion consular"),
+        ("red_proteccion_consular", r"red (?:regional )?de proteccion consular"),
+        (
+            "red_proteccion_consular",
+            r"(?:regional )?(?:(?:consular )?liaison officers?(?:'s?)? network|network of (?:the )?(?:consular )?liaison officers?)"
+            r"\b[^.;:]{0,30}?\bconsular protection",
+        ),
+        ("grupo_ad_hoc", r"grupo (?:de trabajo )?ad[- ]?hoc\b" + _AD_HOC_TOPIC),
+        ("grupo_ad_hoc", r"ad[- ]?hoc (?:working )?group\b" + _AD_HOC_TOPIC),
+        ("sociedad_civil", r"red regional de organizaciones civiles (?:para|sobre|de) (?:las |la )?migracion(?:es)?(?: \(rrocm\))?"),
+        ("sociedad_civil", r"regional network of civil (?:society )?organi[sz]ations (?:for|on) migrations?(?: \((?:rrocm|rncom)\))?"),
+        ("sociedad_civil", r"\brrocm\b|\brncom\b|\bsociedad civil\b|\bcivil society\b"),
+        ("grcm", r"grupo regional de consulta sobre (?:la )?migracion(?: \(grcm\))?"),
+        ("grcm", r"regional consultation group on migration(?: \((?:rcgm|grcm)\))?"),
+        ("grcm", r"\bgrcm\b|\brcgm\b"),
+        ("viceministerial", r"reunion vice[- ]?ministerial(?: de la conferencia regional sobre (?:la )?migracion(?: \(crm\))?)?"),
+        ("viceministerial", r"reunion de vice[- ]?ministros|vice[- ]?ministerial meeting|meeting of vice[- ]?ministers"),
+        ("viceministerial", r"\brvm\b|\bvmm\b"),
+        # In the early years the annual meeting was simply "the VII Regional Conference on Migration".
+        ("viceministerial", ORDINAL + r" (?:reunion de la )?conferencia regional sobre (?:la )?migracion(?: \(crm\))?"),
+        ("viceministerial", ORDINAL + r" regional conference on migration(?: \(rcm\))?"),
+    )
+)
+
+# Civil society is the body of a *statement*: "Declaración de la RROCM", "Statement by the Regional
+# Network of Civil Organizations for Migration". A preamble or agreement merely naming the RROCM does not
+# make the report theirs.
+_STATEMENT_BEFORE = re.compile(
+    _rx(
+        r"\b(?:declaracion|pronunciamiento|posicionamiento|posicion|comunicado|propuestas?|recomendaciones|aportes|"
+        r"informe|carta|statement|declaration|position(?: paper)?|communique|proposals?|recommendations|"
+        r"contributions?|report|letter)\b(?: [\w-]+){0,4}? (?:de la|del|de las|de los|of the|by the|from the|de|of|by|from)\s*$"
+    )
+)
+
+
+@dataclass(frozen=True)
+class BodyMention:
+    as_written: str
+    key: str
+    start: int
+    end: int
+
+
+def _is_statement(folded: str, original: str, start: int, end: int) -> bool:
+    if _STATEMENT_BEFORE.search(folded[max(0, start - 80) : start]):
+        return True
+    # A line that is nothing but the name (an authorship header, or a sidecar value) also counts.
+    line_start = folded.rfind("\n", 0, start) + 1
+    line_end = folded.find("\n", end)
+    line_end = len(folded) if line_end == -1 else line_end
+    rest = folded[line_start:start] + " " + folded[end:line_end]
+    rest = re.sub(r"\((?:rrocm|rncom)\)|[\s()\-.,:;]", "", rest)
+    return not rest
+
+
+def find_bodies(text: str) -> list[BodyMention]:
+    """Every mention of a known body in ``text``, in order of appearance, overlaps resolved to the longest.
+
+    Civil society is reported only where it is the author of the text (see ``_STATEMENT_BEFORE``).
+    """
+    folded = fold_for_matching(text)
+    found: list[BodyMention] = []
+    for key, pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            if "roman" in pattern.groupindex and m.group("roman") is not None and not text[m.start("roman") : m.end("roman")].isupper():
+                continue
+            if key == "sociedad_civil" and not _is_statement(folded, text, m.start(), m.end()):
+                continue
+            found.append(BodyMention(normalize_space(text[m.start() : m.end()]), key, m.start(), m.end()))
+    found.sort(key=lambda b: (b.start, -(b.end - b.start)))
+    result: list[BodyMention] = []
+    for mention in found:
+        if result and mention.start < result[-1].end:
+            continue
+        result.append(mention)
+    return result
+
+
+def most_specific(mentions: list[BodyMention]) -> BodyMention | None:
+    """The mention of the most specific body; among equally specific ones, the first written."""
+    if not mentions:
+        return None
+    best = max(SPECIFICITY[m.key] for m in mentions)
+    return next(m for m in mentions if SPECIFICITY[m.key] == best)
+
+
+def body_of(text: str) -> tuple[str, str] | None:
+    """(as written, canonical key) of the body a title or header names, the most specific one winning.
+
+    Give it a title or a header, not a whole report: agreements mention other bodies ("presentar a la XX
+    Reunión Viceministerial"). Returns None when no known body is named; ``ingest.metadata`` decides when
+    an unknown body is "other".
+    """
+    best = most_specific(find_bodies(text))
+    return (best.as_written, best.key) if best else None
+
+
+def body_key_of(name: str) -> str:
+    """Key of a body name as an archivist writes it; a name that is not in the table is ``OTHER``."""
+    found = body_of(name)
+    return found[1] if found else OTHER

@@ -1,0 +1,176 @@
+"""Dates as CRM reports write them, in Spanish and English, read into (first day, last day).
+
+Forms read (accent- and case-insensitive, any spacing): "24 de noviembre de 2014", "6 de mayo, 2008",
+"9 y 10 de octubre de 2012", "del 3 al 4 de marzo de 2010", "30 de junio al 2 de julio de 2015",
+"1° de junio de 2011", "1ro de junio de 2011", "November 24-25, 2014", "24-25 November 2014",
+"April 9 and 10, 2019", "June 30 - July 1, 2015", "24th of November 2014", ISO "2014-11-24", and
+"24/11/2014" only when day and month cannot be swapped (one of them above 12, or both equal).
+
+Deliberately not read: a month without a day ("Noviembre 2014") and a day without a year ("1ro de
+junio"): the archive stores a day, and inventing one (the 1st? the year of another line?) would be a
+silent guess, so those give no date. Dates after "a más tardar", "antes del", "by", "no later than"...
+are deadlines, not meeting dates, and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.places import fold_for_matching
+
+MONTHS: dict[str, int] = {
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+# Years a CRM report can be about (the process began in 1996); anything else is a number, not a year.
+_FIRST_YEAR, _LAST_YEAR = 1990, 2040
+
+_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1er", "1st", "24th".
+_DAY = r"(?<![\d/.,])\d{1,2}(?:\s?(?:°|ro|er|o|st|nd|rd|th)\b|°)?"
+_YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)"
+_TO = r"(?:al|a|-|–|hasta(?:\s+el)?|to|through|until|till)"
+_AND = r"(?:y|and|&|e)"
+_DAYS = rf"(?P<d1>{_DAY})(?:\s*(?:,\s*{_DAY}\s*)*(?:{_TO}|{_AND}|,)\s*(?:el\s+)?(?P<d2>{_DAY}))?"
+
+_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # 30 de junio al 2 de julio de 2015; 30 de diciembre de 2014 al 2 de enero de 2015
+        rf"(?P<d1>{_DAY})\s+de\s+(?P<m1>{_MONTH})(?:\s*(?:de|del|,)?\s*(?P<y1>{_YEAR}))?\s*(?:{_TO}|{_AND})\s*(?:el\s+)?"
+        rf"(?P<d2>{_DAY})\s+de\s+(?P<m2>{_MONTH})\s*(?:de|del|,)?\s*(?P<y2>{_YEAR})",
+        # 24 de noviembre de 2014; 9 y 10 de octubre de 2012; del 3 al 4 de marzo de 2010; 6 de mayo, 2008
+        rf"{_DAYS}\s+de\s+(?P<m1>{_MONTH})\s*(?:de|del|,)?\s*(?P<y2>{_YEAR})",
+        # June 30 - July 1, 2015
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:{_TO}|{_AND})\s*(?P<m2>{_MONTH})\s+(?P<d2>{_DAY}),?\s*(?P<y2>{_YEAR})",
+        # November 24-25, 2014; April 9 and 10, 2019; November 24, 2014
+        rf"(?P<m1>{_MONTH})\s+{_DAYS},?\s*(?P<y2>{_YEAR})",
+        # 30 June - 1 July 2015
+        rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})\s*(?:{_TO}|{_AND})\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s*(?P<y2>{_YEAR})",
+        # 24-25 November 2014; 24th of November, 2014
+        rf"{_DAYS}\s+(?:of\s+)?(?P<m1>{_MONTH}),?\s*(?P<y2>{_YEAR})",
+        # 2014-11-24
+        r"(?<![\d/.-])(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)(?![\d/.-])",
+        # 24/11/2014 (kept only when unambiguous)
+        r"(?<![\d/.-])(?P<na>\d{1,2})[/.-](?P<nb>\d{1,2})[/.-](?P<ny>(?:19|20)\d\d)(?![\d/.-])",
+    )
+)
+
+_DEADLINE_BEFORE = re.compile(
+    r"(?<!\w)(?:a\s+mas\s+tardar|antes\s+del?|hasta|plazo|fecha\s+limite|limite|vence|"
+    r"no\s+later\s+than|by|before|until|deadline|prior\s+to)"
+    r"(?:\s+(?:el|la|del|de|the|on|dia))*\s*[:,]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date (or range) found in text: its span and its first and last day."""
+
+    start: int
+    end: int
+    first: date
+    last: date
+    deadline: bool = False
+
+
+def _day(token: str | None) -> int | None:
+    if token is None:
+        return None
+    return int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
+
+
+def _month(token: str | None) -> int | None:
+    return MONTHS[token.rstrip(".")] if token else None
+
+
+def _year(token: str | None) -> int | None:
+    return int(token) if token else None
+
+
+def _make(y1: int, m1: int, d1: int, y2: int, m2: int, d2: int) -> tuple[date, date] | None:
+    if not (_FIRST_YEAR <= y1 <= _LAST_YEAR and _FIRST_YEAR <= y2 <= _LAST_YEAR):
+        return None
+    try:
+        first, last = date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        return None  # 31 de junio, 30 de febrero: a typo we cannot repair
+    if last < first or (last - first).days > 31:
+        return None
+    return first, last
+
+
+def _interpret(m: re.Match[str]) -> tuple[date, date] | None:
+    g = m.groupdict()
+    if g.get("iy"):
+        y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+        return _make(y, mo, d, y, mo, d)
+    if g.get("na"):
+        a, b, y = int(g["na"]), int(g["nb"]), int(g["ny"])
+        if a == b:
+            day, month = a, a
+        elif a > 12 >= b:
+            day, month = a, b
+        elif b > 12 >= a:
+            day, month = b, a  # month first, as in US usage
+        else:
+            return None  # 05/06/2014: May 6 or 5 June? The text does not say.
+        return _make(y, month, day, y, month, day)
+    d1, d2 = _day(g.get("d1")), _day(g.get("d2"))
+    m1, m2 = _month(g.get("m1")), _month(g.get("m2"))
+    y2 = _year(g.get("y2"))
+    assert d1 is not None and m1 is not None and y2 is not None
+    m2 = m2 or m1
+    d2 = d2 or d1
+    y1 = _year(g.get("y1")) or (y2 - 1 if m2 < m1 else y2)  # "30 de diciembre al 2 de enero de 2015"
+    return _make(y1, m1, d1, y2, m2, d2)
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every readable date or date range in ``text``, in order, non-overlapping; deadlines are flagged."""
+    folded = fold_for_matching(text)
+    candidates: list[tuple[int, int, re.Match[str]]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            candidates.append((m.start(), -(m.end() - m.start()), m))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    found: list[DateMention] = []
+    taken_until = -1
+    for start, _, m in candidates:
+        if start < taken_until:
+            continue
+        span = _interpret(m)
+        if span is None:
+            continue
+        head = folded[max(0, start - 40) : start]
+        deadline = bool(_DEADLINE_BEFORE.search(head))
+        found.append(DateMention(start, m.end(), span[0], span[1], deadline))
+        taken_until = m.end()
+    return found
+
+
+def parse_meeting_date(text: str) -> tuple[date, date] | None:
+    """First and last day of the first meeting date in ``text`` (deadlines skipped), else None.
+
+    Give it the header and preamble of a report, not the agreements: the first date there is the meeting's.
+    """
+    for mention in find_dates(text):
+        if not mention.deadline:
+            return mention.first, mention.last
+    return None
+
+
+def blank_out_dates(text: str) -> str:
+    """``text`` with each date replaced by a comma, so "Managua, Nicaragua, 24 de noviembre de 2014" splits cleanly."""
+    parts, last = [], 0
+    for mention in find_dates(text):
+        parts.append(text[last : mention.start])
+        parts.append(",")
+        last = mention.end
+    parts.append(text[last:])
+    return "".join(parts)

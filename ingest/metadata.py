@@ -1,0 +1,458 @@
+"""Reading what a report says about its meeting: title, body, number, place, dates, participants.
+
+Everything is read from the *head* of the report — the heading lines (title block) and the preamble
+before the first numbered point — because the agreements mention other meetings, places and deadlines
+("la XX Reunión Viceministerial", "a más tardar el 27 de febrero de 2015") that are not this meeting's.
+Within the head, the heading lines are trusted before the prose: a header "Managua, Nicaragua / 24 de
+noviembre de 2014" is the meeting's, while a preamble may first recall an earlier meeting.
+
+Each field is None (or empty) when the head does not say it; nothing is guessed, except a country from
+a city named in ``ingest.places.VENUES`` (an explicit table of capitals and CRM venues).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from archive.models import Country, Meeting
+from ingest.bodies import ORDINAL, OTHER, BodyMention, find_bodies, most_specific, ordinal_value
+from ingest.dates import find_dates, parse_meeting_date
+from ingest.places import (
+    MEMBER_STATES,
+    country_name,
+    find_countries,
+    fold_for_matching,
+    normalize_space,
+    parse_place,
+    place_in_line,
+    place_in_prose,
+)
+
+log = logging.getLogger(__name__)
+
+# How far to look when a report has no numbered point (or numbers its introduction): the meeting is
+# always described on the first page, and 6000 characters is about two pages of a CRM report.
+_HEAD_LIMIT = 6000
+_FALLBACK_LIMIT = 3000
+
+# The first top-level point ends the preamble: " 1. Agradecer ...", "1) ...", "I. ANTECEDENTES".
+_FIRST_POINT_RX = re.compile(r"(?m)^[ \t]*(?:1|I)[ \t]*[.)][ \t]+\S")
+
+# Words of a sentence, not of a heading: a line with one of these is where the preamble begins.
+_PROSE_HINT_RX = re.compile(
+    r"\b(?:celebrad[oa]s?|reunid[oa]s?|realizad[oa]|llevad[oa] a cabo|con la participacion|en reunion|"
+    r"held|met|with the participation|took place|convened|presenta|presents|submits)\b"
+)
+
+_TITLE_START_RX = re.compile(
+    r"^\W*(?:informe|report|acta|minutes|declaracion|declaration|memoria|ayuda memoria|relatoria|conclusiones|"
+    r"conclusions|recomendaciones|recommendations|resumen|summary|comunicado|communique|joint communique|joint statement|"
+    r"statement|pronunciamiento|posicionamiento|plan de accion|plan of action|lineamientos|guidelines)\b"
+)
+_MEETING_START_RX = re.compile(r"^\W*(?:reunion|meeting|encuentro|taller|workshop|seminario|seminar)\b")
+_TITLE_INSIDE_RX = re.compile(r"\b(?:informe|report|acta|minutes|declaracion|declaration) (?:de|of|final)\b")
+_NUMBERED_MEETING_RX = re.compile(
+    ORDINAL
+    + r"\s+(?:(?:reunion|meeting|conferencia|conference|encuentro|session|sesion|rvm|vmm)\b|"
+    r"(?:vice[- ]?ministerial|ordinaria|extraordinaria|regular|annual|anual|special|joint|conjunta)\s+(?:meeting|reunion|session|sesion)\b)"
+)
+_OTHER_BODY_RX = re.compile(
+    r"^\W*(?:informe|report|acta|minutes|memoria|relatoria|resumen|summary)(?:\s+final)?\s+(?:de\s+la|del|of\s+the)\s+"
+    r"(?:\S+\s+)?(?:reunion|meeting|taller|workshop|seminario|seminar|encuentro|sesion|session)"
+    r"(?:\s+(?:ordinaria|extraordinaria|conjunta|virtual|joint|special|regional))?\s+(?:de\s+la|del|de\s+los|de|of\s+the|of|on)\s+(?P<body>\S.*)$",
+    re.S,
+)
+_CONNECTOR_START_RX = re.compile(r"(?:ante|a|al|de|del|para|sobre|en|y|e|to|of|on|for|before|and|in)\b", re.I)
+_CONNECTOR_END_RX = re.compile(r"\b(?:de|del|la|las|los|el|y|e|para|al|a|sobre|en|of|the|on|and|to|for|in)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The part of a report that describes the meeting, cut into heading lines and preamble prose."""
+
+    text: str  # everything before the first numbered point (at most _HEAD_LIMIT characters)
+    lines: tuple[tuple[int, str], ...]  # heading lines: (offset in text, line)
+    prose: str  # the rest of ``text`` after the heading lines (the preamble)
+
+
+def read_head(text: str) -> Head:
+    """Split the start of a report into its heading lines and its preamble."""
+    first_point = _FIRST_POINT_RX.search(text, 0, _HEAD_LIMIT)
+    head = text[: first_point.start() if first_point else _HEAD_LIMIT]
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    prose_start = len(head)
+    for raw in head.splitlines(keepends=True):
+        line = raw.strip()
+        if line:
+            folded = fold_for_matching(line)
+            # Titles run long ("INFORME DE LA REUNIÓN DE LA RED ... DE MIGRANTES" is 25 words), so length
+            # alone marks prose only for a line that does not open like a title.
+            long_line = len(line.split()) >= 30 and not _TITLE_START_RX.search(folded)
+            if _PROSE_HINT_RX.search(folded) or long_line or len(line) > 400:
+                prose_start = offset
+                break
+            lines.append((offset, line))
+        offset += len(raw)
+    return Head(head, tuple(lines), head[prose_start:])
+
+
+def _is_place_or_date_line(line: str) -> bool:
+    return bool(find_dates(line)) or place_in_line(line) is not None
+
+
+def _strip_place_and_date(line: str) -> str:
+    """Drop a trailing place and date: "XVIII Conferencia ..., Ciudad de Panamá, 23 y 24 de junio de 2013" -> "XVIII Conferencia ..." """
+    dates = find_dates(line)
+    if dates and dates[0].start > 0:
+        line = line[: dates[0].start]
+    segments = line.split(",")
+    for i in range(1, len(segments)):
+        tail = [s for s in segments[i:] if s.strip()]
+        if tail and place_in_line(",".join(tail)) is not None and parse_place(tail) is not None:
+            line = ",".join(segments[:i])
+            break
+    return line.strip(" ,;:-\u2013\u2014")
+
+
+def read_title(head: Head) -> str | None:
+    """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
+    lines = list(head.lines)
+    folded = [fold_for_matching(line) for _, line in lines]
+    index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
+    if index is None:
+        index = next((i for i, f in enumerate(folded) if _NUMBERED_MEETING_RX.search(f) and find_bodies(lines[i][1])), None)
+    if index is None:
+        index = next((i for i, f in enumerate(folded) if _TITLE_INSIDE_RX.search(f)), None)
+    if index is None:  # "REUNIÓN DEL GRUPO REGIONAL ...": a heading that names a meeting or a body
+        index = next((i for i, f in enumerate(folded) if _MEETING_START_RX.search(f) or find_bodies(lines[i][1])), None)
+    if index is None:
+        return None
+    parts = [lines[index][1]]
+    end_offset = lines[index][0] + len(lines[index][1])
+    for offset, line in lines[index + 1 : index + 4]:
+        adjacent = head.text.count("\n", end_offset, offset) <= 1
+        current = parts[-1]
+        wraps = (
+            _CONNECTOR_END_RX.search(current)
+            or line[:1].islower()
+            or _CONNECTOR_START_RX.match(line)
+            or (current.isupper() and line.isupper() and not find_bodies(current))
+        )
+        if not adjacent or not wraps or _is_place_or_date_line(line):
+            break
+        parts.append(line)
+        end_offset = offset + len(line)
+    title = _strip_place_and_date(normalize_space(" ".join(parts)))
+    return title or None
+
+
+def _first_sentence(prose: str) -> str:
+    match = re.search(r"[.;:](?:\s|$)", prose)
+    return prose[: match.end()] if match else prose[:600]
+
+
+def _read_body(head: Head, title: str | None) -> BodyMention | None:
+    """Title first, then the heading lines (most specific wins), then the preamble's subject (first named)."""
+    if title:
+        found = most_specific(find_bodies(title))
+        if found:
+            return found
+    found = most_specific([m for _, line in head.lines for m in find_bodies(line)])
+    if found:
+        return found
+    in_prose = find_bodies(_first_sentence(head.prose))
+    return in_prose[0] if in_prose else None
+
+
+def _read_number(texts: list[str], body_key: str | None) -> int | None:
+    """The ordinal of *this* body's meeting: "XIX Reunión Viceministerial" counts for a vice-ministerial report,
+    "presentado a la XX Reunión Viceministerial" does not count for a network's report."""
+    for text in texts:
+        folded = fold_for_matching(text)
+        for m in _NUMBERED_MEETING_RX.finditer(folded):
+            value = ordinal_value(m, text)
+            if value is None:
+                continue
+            if body_key is None or body_key == OTHER:
+                return value
+            following = find_bodies(text[m.start() : m.end() + 120])
+            if following and following[0].key == body_key:
+                return value
+    return None
+
+
+_SECOND_POINT_RX = re.compile(r"(?m)^[ \t]*(?:2|II)[ \t]*[.)][ \t]+\S")
+
+
+def read_intro(head: Head, text: str) -> str:
+    """Point 1 of a report that numbers its introduction ("1. The RCGM met in Ottawa ... with the
+    participation of ..."), when the head itself is only a title; else "". Point 1 counts only if it reads
+    like a meeting description, so an agreement ("1. La próxima reunión será ...") is never taken for it."""
+    if head.prose.strip():
+        return ""
+    rest = text[len(head.text) : len(head.text) + _FALLBACK_LIMIT]
+    second = _SECOND_POINT_RX.search(rest)
+    intro = rest[: second.start()] if second else rest
+    return intro if _PROSE_HINT_RX.search(fold_for_matching(intro)) else ""
+
+
+def _read_place(head: Head, text: str) -> tuple[str | None, str | None]:
+    for _, line in head.lines:
+        folded = fold_for_matching(line)
+        if _PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded):
+            continue  # "Países observadores: Colombia, Ecuador." names countries, not the venue
+        place = place_in_line(line)
+        if place:
+            return place
+    for region in (head.prose, read_intro(head, text)):
+        place = place_in_prose(region)
+        if place:
+            return place
+    return None, None
+
+
+def _read_dates(head: Head, text: str) -> tuple[date, date] | None:
+    heading_block = "\n".join(line for _, line in head.lines)
+    for region in (heading_block, head.prose, read_intro(head, text)):
+        found = parse_meeting_date(region)
+        if found:
+            return found
+    return None
+
+
+# ------------------------------------------------------------------------------------------- participation
+
+
+@dataclass(frozen=True)
+class Organisation:
+    acronym: str  # canonical (Spanish) acronym, what ``Meeting.observers`` stores
+    names: tuple[str, ...]  # full names, matched accent- and case-insensitively
+    acronyms: tuple[str, ...]  # acronyms, matched in capitals only ("OIM", "IOM"; not the word "bid")
+
+
+ORGANISATIONS: tuple[Organisation, ...] = (
+    Organisation("OIM", ("Organización Internacional para las Migraciones", "International Organization for Migration"), ("OIM", "IOM")),
+    Organisation(
+        "ACNUR",
+        ("Alto Comisionado de las Naciones Unidas para los Refugiados", "United Nations High Commissioner for Refugees", "Office of the United Nations High Commissioner for Refugees"),
+        ("ACNUR", "UNHCR"),
+    ),
+    Organisation(
+        "OACNUDH",
+        ("Oficina del Alto Comisionado de las Naciones Unidas para los Derechos Humanos", "Office of the United Nations High Commissioner for Human Rights"),
+        ("OACNUDH", "OHCHR", "ACNUDH"),
+    ),
+    Organisation("UNODC", ("Oficina de las Naciones Unidas contra la Droga y el Delito", "United Nations Office on Drugs and Crime"), ("UNODC", "ONUDD")),
+    Organisation("CIDH", ("Comisión Interamericana de Derechos Humanos", "Inter-American Commission on Human Rights"), ("CIDH", "IACHR")),
+    Organisation("UNICEF", ("Fondo de las Naciones Unidas para la Infancia",), ("UNICEF",)),
+    Organisation("UNFPA", ("Fondo de Población de las Naciones Unidas", "United Nations Population Fund"), ("UNFPA",)),
+    Organisation(
+        "RROCM",
+        ("Red Regional de Organizaciones Civiles para las Migraciones", "Regional Network of Civil Organizations for Migration"),
+        ("RROCM", "RNCOM"),
+    ),
+    Organisation("SICA", ("Sistema de la Integración Centroamericana", "Central American Integration System"), ("SICA",)),
+    Organisation("OEA", ("Organización de los Estados Americanos", "Organization of American States"), ("OEA", "OAS")),
+    Organisation("CEPAL", ("Comisión Económica para América Latina y el Caribe", "Economic Commission for Latin America and the Caribbean"), ("CEPAL", "ECLAC")),
+    Organisation("OIT", ("Organización Internacional del Trabajo", "International Labour Organization", "International Labor Organization"), ("OIT", "ILO")),
+    Organisation("CICR", ("Comité Internacional de la Cruz Roja", "International Committee of the Red Cross"), ("CICR", "ICRC")),
+    Organisation("BID", ("Banco Interamericano de Desarrollo", "Inter-American Development Bank"), ("BID", "IDB")),
+    Organisation("PNUD", ("Programa de las Naciones Unidas para el Desarrollo", "United Nations Development Programme"), ("PNUD", "UNDP")),
+    Organisation("ONU Mujeres", ("ONU Mujeres", "UN Women"), ()),
+    Organisation("OCAM", ("Comisión Centroamericana de Directores de Migración",), ("OCAM",)),
+)
+
+def _spaced(name: str) -> str:
+    """A folded name as a regex in which each space matches any whitespace (names wrap across lines)."""
+    return r"\s+".join(re.escape(word) for word in fold_for_matching(name).split())
+
+
+_ORG_NAME_RX = re.compile(
+    "|".join(f"(?P<o{i}n{j}>{_spaced(name)})" for i, org in enumerate(ORGANISATIONS) for j, name in enumerate(org.names))
+)
+_ORG_ACRONYM_RX = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(f"(?P<o{i}a{j}>{re.escape(a)})" for i, org in enumerate(ORGANISATIONS) for j, a in enumerate(org.acronyms))
+    + r")(?![\w])"
+)
+
+
+def _find_organisations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical acronym) of every organisation named in ``text``, in order."""
+    found = []
+    for rx, source in ((_ORG_NAME_RX, fold_for_matching(text)), (_ORG_ACRONYM_RX, text)):
+        for m in rx.finditer(source):
+            index = int(re.match(r"o(\d+)", m.lastgroup).group(1))  # type: ignore[arg-type,union-attr]
+            found.append((m.start(), m.end(), ORGANISATIONS[index].acronym))
+    found.sort()
+    result: list[tuple[int, int, str]] = []
+    for item in found:
+        if result and item[0] < result[-1][1]:
+            continue  # "(OIM)" right after the full name is inside nothing, but "OIM" inside a name is skipped
+        result.append(item)
+    return result
+
+
+_PARTICIPATION_RX = re.compile(
+    r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of|"
+    r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
+    r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\s+by\b|\bparticipated\b|"
+    r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
+    r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)"
+)
+# Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
+_SPAN_END_RX = re.compile(
+    r"\n\s*\n|[.;](?=\s+[A-Z\u00c1\u00c9\u00cd\u00d3\u00da\u00d1][a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1]{2,})|\.\s*$|"
+    r"\b(?:presenta|presentan|acuerda|acuerdan|acordo|acordaron|adopta|adoptan|adopto|adoptaron|resuelve|resuelven|"
+    r"resolvio|resolvieron|declara|declaran|decide|deciden|decidio|decidieron|eleva|elevan|informa|informan|"
+    r"reunid[oa]s?|celebrad[oa]s?|gathered|convened|met|meeting\s+in|"
+    r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b"
+)
+_OBSERVER_RX = re.compile(
+    r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as)?|"
+    r"\bas\s+observers?\b|\bobservers?\s*:|\bobservador(?:es|as)?\s*:|paises\s+observadores|organismos\s+observadores|"
+    r"observer\s+(?:countries|states|organi[sz]ations)|organismos\s+internacionales|organizaciones\s+internacionales|"
+    r"international\s+organi[sz]ations"
+)
+_LIST_BOUNDARY_RX = re.compile(
+    r";|:|\n\s*\n|\bas[i]\s+como\b|\bademas\s+de\b|\bas\s+well\s+as\b|,?\s+y\s+de\b|,?\s+and\s+of\b|"
+    r"\by\s+(?:de\s+)?(?:los|las)\s+(?:representantes|delegaciones|delegados|organismos)\b|"
+    r"\band\s+(?:the\s+)?(?:representatives|delegations|delegates)\b|"
+    r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of"
+)
+
+
+@dataclass(frozen=True)
+class Participation:
+    participants: tuple[Country, ...]
+    observers: tuple[str, ...]
+
+
+def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
+    """(start, end, observers_only) of each sentence or list that says who took part.
+
+    A span opened by observer words ("Países observadores: ...", "participaron como observadores ...")
+    contributes observers only: the countries it names outside the observer list are not participants.
+    """
+    spans = []
+    starts = [(m, False) for m in _PARTICIPATION_RX.finditer(folded)]
+    starts += [(m, True) for m in _OBSERVER_RX.finditer(folded)]
+    for m, observers_only in starts:
+        start = m.start()
+        if observers_only:
+            # "Argentina y Colombia participaron como observadores": the list may come before the words.
+            before = text[max(0, start - 600) : start]
+            breaks = list(re.finditer(r"[.;](?=\s+[A-ZÁÉÍÓÚÑ])|\n\s*\n|:", before))
+            start = start - len(before) + (breaks[-1].end() if breaks else 0)
+        end_match = _SPAN_END_RX.search(folded, m.end(), min(len(folded), m.end() + 1500))
+        # Case matters for the sentence end, so look at the original text for it.
+        sentence_end = re.search(r"[.;](?=\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,})|\n\s*\n", text[m.end() : m.end() + 1500])
+        end = min(
+            end_match.start() if end_match else len(folded),
+            m.end() + sentence_end.start() if sentence_end else len(folded),
+            m.end() + 1500,
+        )
+        spans.append((start, end, observers_only))
+    return spans
+
+
+def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> list[tuple[int, int, bool]]:
+    """(start, end, backward) zones of a participation span that list observers; ``mentions`` are country positions.
+
+    "... y en calidad de observadores, Colombia y la OIM" lists them after the words (forward); "..., así
+    como Colombia y Perú en calidad de observadores" lists them before (backward), back to the nearest
+    list boundary. A backward zone without a clear boundary keeps member states as participants.
+    """
+    zones = []
+    for m in _OBSERVER_RX.finditer(folded, start, end):
+        nxt = _LIST_BOUNDARY_RX.search(folded, m.end() + 1, end)
+        nxt_obs = _OBSERVER_RX.search(folded, m.end(), end)
+        forward_end = min(nxt.start() if nxt else end, nxt_obs.start() if nxt_obs else end)
+        if any(m.end() <= p < forward_end for p in mentions):
+            zones.append((m.end(), forward_end, False))
+            continue
+        boundaries = [b.end() for b in _LIST_BOUNDARY_RX.finditer(folded, start, m.start())]
+        zones.append((boundaries[-1] if boundaries else start, m.start(), True))
+    return zones
+
+
+def read_participation(text: str) -> Participation:
+    """Participating countries and observers from the participation sentence(s) of a preamble.
+
+    Participants are countries, in order and deduplicated; observers are observer countries (canonical
+    Spanish name) and international organisations (canonical acronym) — an organisation is never a
+    participant. Countries are found only inside a participation sentence, so the venue ("en Managua,
+    Nicaragua, con la participación de ...") is not counted.
+    """
+    folded = fold_for_matching(text)
+    # (position, ...) so that mentions found by overlapping spans come out in the order of the text.
+    participants: list[tuple[int, Country]] = []
+    observers: list[tuple[int, str]] = []
+    for start, end, observers_only in _participation_spans(text, folded):
+        span = text[start:end]
+        countries = [(c.start + start, c) for c in find_countries(span)]
+        zones = _observer_zones(folded, start, end, [p for p, _ in countries])
+        for position, country in countries:
+            zone = next((z for z in zones if z[0] <= position < z[1]), None)
+            if zone is not None and not (zone[2] and country.key in MEMBER_STATES):
+                observers.append((position, country_name(country.key)))
+            elif not observers_only:
+                participants.append((position, Country(country.as_written, country.key)))
+        observers += [(o[0] + start, o[2]) for o in _find_organisations(span)]
+    first_seen: dict[str, Country] = {}
+    for _, country in sorted(participants, key=lambda pc: pc[0]):
+        first_seen.setdefault(country.key, country)
+    ordered = tuple(first_seen.values())
+    taken = {country_name(c.key) for c in ordered}  # a participant named again among observers stays a participant
+    unique_observers = dict.fromkeys(name for _, name in sorted(observers, key=lambda po: po[0]) if name not in taken)
+    return Participation(ordered, tuple(unique_observers))
+
+
+# ------------------------------------------------------------------------------------------- the meeting
+
+
+def _other_body(title: str | None) -> tuple[str, str] | None:
+    """A title naming a meeting of a body the table does not know: ("Comisión X", "other")."""
+    if not title:
+        return None
+    m = _OTHER_BODY_RX.match(fold_for_matching(title))
+    if not m:
+        return None
+    return normalize_space(title[m.start("body") :]).strip(" .,;:"), OTHER
+
+
+def read_meeting(text: str) -> Meeting:
+    """Everything the text's header and preamble say about its meeting; fields the text does not give are None."""
+    head = read_head(text)
+    title = read_title(head)
+    mention = _read_body(head, title)
+    body: tuple[str, str] | None = (mention.as_written, mention.key) if mention else _other_body(title)
+    body_key = body[1] if body else None
+    heading_text = "\n".join(line for _, line in head.lines)
+    number = _read_number([t for t in (title, heading_text, _first_sentence(head.prose)) if t], body_key)
+    city, country = _read_place(head, text)
+    dates = _read_dates(head, text)
+    participation = read_participation(head.text)
+    if not participation.participants and not participation.observers:
+        participation = read_participation(read_intro(head, text))
+    meeting = Meeting(
+        title=title,
+        body=body[0] if body else None,
+        body_key=body_key,
+        number=number,
+        city=city,
+        country=country,
+        date=dates[0] if dates else None,
+        date_end=dates[1] if dates else None,
+        participants=participation.participants,
+        observers=participation.observers,
+    )
+    log.debug("read meeting %s", meeting)
+    return meeting
+
+
+__all__ = ["ORGANISATIONS", "Head", "Participation", "read_head", "read_intro", "read_meeting", "read_participation", "read_title"]

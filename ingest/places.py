@@ -1,0 +1,372 @@
+"""Countries and meeting venues: the tables, and reading "City, Country" out of a header or a sentence.
+
+Countries are stored under a canonical key (``mexico``) and shown with their canonical Spanish name
+("México"). A venue's country is taken from the text when it is written ("Tela, Honduras"); when only
+the city is written it is inferred from ``VENUES``, an explicit table of capitals and of cities that
+have hosted CRM meetings — never from a guess. A city that is not in the table keeps the text's
+spelling and gets a country only if the text names one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from unidecode import unidecode
+
+# Characters whose unidecode form is longer than one character but which must fold to one character
+# so that folded text keeps the offsets of the original (see ``fold_for_matching``).
+_ONE_CHAR_FOLDS = {"\u2014": "-", "\u2015": "-", "\u2012": "-", "\u2212": "-"}
+
+
+def fold_for_matching(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with exactly the same length.
+
+    This is the offset-keeping form of the archive's one folding rule (``index.analysis.fold``:
+    ``unidecode`` + lower case); tests/ingest/test_places.py checks the two agree, so metadata matching and
+    search cannot drift apart. It is not imported from there so that ``ingest`` does not load the index.
+    Same length means a regex match on the folded text can be sliced out of the original, which is how
+    the readers return names "as written". ``unidecode`` does the folding (ñ -> n, É -> e, º -> o,
+    – -> -); a character it would expand ("°" -> "deg") is kept as it is, lower-cased.
+    """
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        folded = _ONE_CHAR_FOLDS.get(ch) or unidecode(ch)
+        if len(folded) == 1:
+            out.append(folded.lower())
+        else:
+            low = ch.lower()
+            out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace (line breaks from PDF wrapping included) into single spaces."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    key: str
+    name_es: str
+    name_en: str
+    member: bool  # a member state of the CRM (the 11 members since 2000)
+    aliases: tuple[str, ...] = ()  # further spellings; matched folded, except ``upper_aliases``
+    upper_aliases: tuple[str, ...] = ()  # acronyms that are also words ("USA" vs Spanish "usa"): upper-case only
+
+
+_COUNTRY_LIST = (
+    # Member states of the CRM.
+    CountryInfo("belice", "Belice", "Belize", True),
+    CountryInfo("canada", "Canadá", "Canada", True),
+    CountryInfo("costa_rica", "Costa Rica", "Costa Rica", True),
+    CountryInfo("el_salvador", "El Salvador", "El Salvador", True, ("Salvador",)),
+    CountryInfo(
+        "estados_unidos",
+        "Estados Unidos",
+        "United States",
+        True,
+        (
+            "Estados Unidos de América",
+            "Estados Unidos de Norteamérica",
+            "EE.UU.",
+            "EE. UU.",
+            "EEUU",
+            "E.U.A.",
+            "United States of America",
+            "U.S.A.",
+            "U.S.",
+        ),
+        ("EUA", "USA"),
+    ),
+    CountryInfo("guatemala", "Guatemala", "Guatemala", True),
+    CountryInfo("honduras", "Honduras", "Honduras", True),
+    CountryInfo("mexico", "México", "Mexico", True, ("Estados Unidos Mexicanos", "Méjico")),
+    CountryInfo("nicaragua", "Nicaragua", "Nicaragua", True),
+    CountryInfo("panama", "Panamá", "Panama", True),
+    CountryInfo(
+        "republica_dominicana",
+        "República Dominicana",
+        "Dominican Republic",
+        True,
+        ("Rep. Dominicana", "República Dominicana", "the Dominican Republic"),
+    ),
+    # Observers and other states that appear in the reports.
+    CountryInfo("argentina", "Argentina", "Argentina", False),
+    CountryInfo("bolivia", "Bolivia", "Bolivia", False),
+    CountryInfo("brasil", "Brasil", "Brazil", False),
+    CountryInfo("chile", "Chile", "Chile", False),
+    CountryInfo("colombia", "Colombia", "Colombia", False),
+    CountryInfo("cuba", "Cuba", "Cuba", False),
+    CountryInfo("ecuador", "Ecuador", "Ecuador", False),
+    CountryInfo("haiti", "Haití", "Haiti", False),
+    CountryInfo("jamaica", "Jamaica", "Jamaica", False),
+    CountryInfo("paraguay", "Paraguay", "Paraguay", False),
+    CountryInfo("peru", "Perú", "Peru", False),
+    CountryInfo("uruguay", "Uruguay", "Uruguay", False),
+    CountryInfo("venezuela", "Venezuela", "Venezuela", False),
+    CountryInfo("trinidad_y_tobago", "Trinidad y Tobago", "Trinidad and Tobago", False),
+    CountryInfo("bahamas", "Bahamas", "Bahamas", False, ("The Bahamas",)),
+    CountryInfo("espana", "España", "Spain", False),
+    CountryInfo("suecia", "Suecia", "Sweden", False),
+    CountryInfo("noruega", "Noruega", "Norway", False),
+    CountryInfo("japon", "Japón", "Japan", False),
+    CountryInfo("alemania", "Alemania", "Germany", False),
+    CountryInfo("francia", "Francia", "France", False),
+    CountryInfo("reino_unido", "Reino Unido", "United Kingdom", False),
+    CountryInfo("italia", "Italia", "Italy", False),
+    CountryInfo("suiza", "Suiza", "Switzerland", False),
+    CountryInfo("paises_bajos", "Países Bajos", "Netherlands", False, ("Holanda", "the Netherlands")),
+)
+
+COUNTRIES: dict[str, CountryInfo] = {c.key: c for c in _COUNTRY_LIST}
+MEMBER_STATES: tuple[str, ...] = tuple(c.key for c in _COUNTRY_LIST if c.member)
+
+
+def _country_spellings() -> dict[str, str]:
+    """Folded spelling -> key, for every name a country goes by (case-insensitive ones only)."""
+    table: dict[str, str] = {}
+    for c in _COUNTRY_LIST:
+        for name in (c.name_es, c.name_en, *c.aliases):
+            table[normalize_space(fold_for_matching(name))] = c.key
+    return table
+
+
+_COUNTRY_BY_SPELLING = _country_spellings()
+_COUNTRY_BY_UPPER = {a: c.key for c in _COUNTRY_LIST for a in c.upper_aliases}
+
+
+def country_key(name: str) -> str | None:
+    """Canonical key of a country name in Spanish or English ("Canadá", "United States", "EE.UU."), else None."""
+    cleaned = normalize_space(name).strip(" ,;:.")
+    if cleaned in _COUNTRY_BY_UPPER:
+        return _COUNTRY_BY_UPPER[cleaned]
+    folded = fold_for_matching(cleaned)
+    key = _COUNTRY_BY_SPELLING.get(folded) or _COUNTRY_BY_SPELLING.get(folded + ".")
+    if key is None and folded.startswith(("la ", "el ", "the ")) and folded not in ("el salvador",):
+        key = _COUNTRY_BY_SPELLING.get(folded.split(" ", 1)[1])
+    return key
+
+
+def country_name(key: str, lang: str = "es") -> str:
+    """Display name of a country key; raises KeyError for an unknown key."""
+    info = COUNTRIES[key]
+    return info.name_en if lang == "en" else info.name_es
+
+
+def _country_pattern() -> re.Pattern[str]:
+    names = sorted(_COUNTRY_BY_SPELLING, key=len, reverse=True)  # longest first: "estados unidos mexicanos"
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+
+
+_COUNTRY_RX = _country_pattern()
+_UPPER_RX = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, _COUNTRY_BY_UPPER)) + r")(?![\w])")
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    as_written: str
+    key: str
+    start: int
+    end: int
+
+
+def find_countries(text: str) -> list[CountryMention]:
+    """Every country named in ``text``, in order of appearance (duplicates kept)."""
+    folded = fold_for_matching(text)
+    found = [
+        CountryMention(normalize_space(text[m.start() : m.end()]), _COUNTRY_BY_SPELLING[normalize_space(m.group())], m.start(), m.end())
+        for m in _COUNTRY_RX.finditer(folded)
+    ]
+    found += [CountryMention(m.group(), _COUNTRY_BY_UPPER[m.group()], m.start(), m.end()) for m in _UPPER_RX.finditer(text)]
+    found.sort(key=lambda c: c.start)
+    # Overlaps (an abbreviation inside a longer match) keep the earlier, longer mention.
+    result: list[CountryMention] = []
+    for mention in found:
+        if result and mention.start < result[-1].end:
+            continue
+        result.append(mention)
+    return result
+
+
+@dataclass(frozen=True)
+class Venue:
+    city: str  # canonical spelling, Spanish where the city has a Spanish name
+    country: str  # country key
+
+
+# Capitals and cities that have hosted CRM meetings: the only source of an inferred country.
+# Keyed by the folded spelling; several spellings may point at one canonical city.
+_VENUE_LIST: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Belmopan", "belice", ()),
+    ("Ciudad de Belice", "belice", ("Belize City",)),
+    ("Ottawa", "canada", ()),
+    ("Montreal", "canada", ("Montréal",)),
+    ("Toronto", "canada", ()),
+    ("Vancouver", "canada", ()),
+    ("San José", "costa_rica", ()),
+    ("San Salvador", "el_salvador", ()),
+    ("Washington, D.C.", "estados_unidos", ("Washington", "Washington D.C.", "Washington DC", "Washington, DC")),
+    ("Miami", "estados_unidos", ()),
+    ("Nueva Orleans", "estados_unidos", ("New Orleans",)),
+    ("Ciudad de Guatemala", "guatemala", ("Guatemala City", "Ciudad Guatemala", "Guatemala, Guatemala")),
+    ("Antigua Guatemala", "guatemala", ("La Antigua Guatemala", "La Antigua", "Antigua")),
+    ("Tegucigalpa", "honduras", ("Tegucigalpa, M.D.C.", "Tegucigalpa M.D.C.")),
+    ("San Pedro Sula", "honduras", ()),
+    ("Tela", "honduras", ()),
+    ("La Ceiba", "honduras", ()),
+    ("Roatán", "honduras", ()),
+    ("Ciudad de México", "mexico", ("Mexico City", "México, D.F.", "México D.F.", "México DF", "México, DF", "Ciudad de México, D.F.", "Distrito Federal")),
+    ("Cancún", "mexico", ()),
+    ("Puebla", "mexico", ()),
+    ("Tapachula", "mexico", ()),
+    ("Oaxaca", "mexico", ()),
+    ("Guadalajara", "mexico", ()),
+    ("Monterrey", "mexico", ()),
+    ("Puerto Vallarta", "mexico", ()),
+    ("Mérida", "mexico", ()),
+    ("Managua", "nicaragua", ()),
+    ("Ciudad de Panamá", "panama", ("Panama City", "Ciudad Panamá", "Panamá, Panamá")),
+    ("Santo Domingo", "republica_dominicana", ("Santo Domingo de Guzmán",)),
+    ("Punta Cana", "republica_dominicana", ()),
+)
+
+def _venue_key(name: str) -> str:
+    """Lookup form of a city name: folded, without dots and commas ("Washington, D.C." -> "washington dc")."""
+    return normalize_space(fold_for_matching(name).replace(".", "").replace(",", " "))
+
+
+VENUES: dict[str, Venue] = {
+    _venue_key(spelling): Venue(city, country) for city, country, aliases in _VENUE_LIST for spelling in (city, *aliases)
+}
+
+# Countries whose capital is written with the country's name alone ("Guatemala, 10 de mayo de 2005").
+_SAME_NAME_CAPITALS = {"guatemala": "Ciudad de Guatemala", "panama": "Ciudad de Panamá", "mexico": "Ciudad de México"}
+
+_DESIGNATORS = {"dc", "df", "mdc"}  # compared without dots or spaces: "D.C.", "D. F.", "M.D.C."
+
+
+def _venue(name: str) -> Venue | None:
+    return VENUES.get(_venue_key(name))
+
+
+def _as_written_city(name: str) -> str:
+    """A city the tables do not know, as written; all-capitals headers get title case ("TELA" -> "Tela")."""
+    name = normalize_space(name).strip(" ,.")
+    if name.isupper():
+        words = name.title().split(" ")
+        name = " ".join(w.lower() if w.lower() in {"de", "del", "la", "las", "los", "el"} and i else w for i, w in enumerate(words))
+    return name
+
+
+def parse_place(segments: list[str], *, header: bool = True) -> tuple[str | None, str | None] | None:
+    """Read (city, country name) from consecutive comma-separated segments, e.g. ["Tegucigalpa", "M.D.C.", "Honduras"].
+
+    Returns None when the segments do not read as a place. ``header`` allows a lone same-name capital
+    ("Guatemala" on a date line means the city); in running prose ("celebrada en Guatemala") it means the country.
+    """
+    segs = [normalize_space(s).strip(" .;:") for s in segments]
+    segs = [s for s in segs if s]
+    n = len(segs)
+    for i in range(n):
+        city = segs[i]
+        j = i + 1
+        designator = ""
+        if j < n and _venue_key(segs[j]).replace(" ", "") in _DESIGNATORS:
+            designator = segs[j]
+            j += 1
+        next_country = country_key(segs[j]) if j < n else None
+        venue = (_venue(f"{city} {designator}") if designator else None) or _venue(city)
+        own_country = country_key(city)
+        if venue and own_country is None:
+            return venue.city, country_name(next_country or venue.country)
+        if own_country:
+            if next_country == own_country and own_country in _SAME_NAME_CAPITALS:
+                return _SAME_NAME_CAPITALS[own_country], country_name(own_country)
+            if next_country and next_country != own_country:
+                return None  # "Belice, Canadá, ..." is a list of countries, not a place
+            if designator and own_country in _SAME_NAME_CAPITALS:
+                return _SAME_NAME_CAPITALS[own_country], country_name(own_country)
+            if header and own_country in _SAME_NAME_CAPITALS:
+                return _SAME_NAME_CAPITALS[own_country], country_name(own_country)
+            return None, country_name(own_country)
+        if next_country:
+            return _as_written_city(city), country_name(next_country)
+    return None
+
+
+# A run of capitalised words, possibly joined by lower-case particles and commas: "Ciudad de Panamá",
+# "Tegucigalpa, M.D.C., Honduras", "Washington, D.C.". Matched on the original text (case matters).
+_CAP = r"[A-ZÁÉÍÓÚÑÜ][\wÁÉÍÓÚÑÜáéíóúñü.'’-]*"
+_PARTICLE = r"(?:de|del|la|las|los|el)"
+_SEG = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_CAP})*"
+_RUN_RX = re.compile(rf"(?<![\w]){_SEG}(?:[ \t]*,[ \t]*{_SEG})*")
+
+# "celebrada en", "reunidos en la Ciudad de Panamá", "held in", "met in" ... the preposition before a venue.
+_PROSE_VENUE_RX = re.compile(
+    r"\b(?:[Ee]n|[Ii]n)\s+(?:(?:la|el|the)\s+)?(?:(?:[Cc]iudad|city)\s+(?:de|of)\s+)?(?=[A-ZÁÉÍÓÚÑ])"
+)
+# First words of a capitalised run after "celebrada en" that name a building or a date, not a city.
+_NOT_A_CITY = {
+    "hotel", "ministerio", "ministry", "secretaria", "cancilleria", "salon", "centro", "sede", "casa", "palacio",
+    "instituto", "oficina", "oficinas", "embajada", "embassy", "department", "departamento", "sala", "edificio",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
+    "noviembre", "diciembre", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "el", "la", "los", "las", "su", "sus", "this", "the",
+}
+_MEETING_VERB_RX = re.compile(
+    r"(?:celebrad|realizad|llevad[oa]s? a cabo|reunid|efectuad|tuvo lugar|se reuni|held|met|took place|convened|hosted|gathered)",
+)
+
+
+def place_in_line(line: str) -> tuple[str | None, str | None] | None:
+    """(city, country) written in a header line such as "Managua, Nicaragua" or
+    "XVIII Conferencia Regional sobre Migración, Ciudad de Panamá, 23 y 24 de junio de 2013"; else None."""
+    from ingest.dates import blank_out_dates  # local: dates does not depend on places, avoid an import cycle
+
+    line = blank_out_dates(line)
+    segments = [s.strip() for s in re.split(r"[,:;\u2014\u2013|]| - ", line)]
+    # Only segments that are wholly a run of capitalised words can be part of a place.
+    runs: list[list[str]] = [[]]
+    for seg in segments:
+        if seg and _RUN_RX.fullmatch(seg):
+            runs[-1].append(seg)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        if run:
+            place = parse_place(run, header=True)
+            if place:
+                return place
+    return None
+
+
+def place_in_prose(text: str) -> tuple[str | None, str | None] | None:
+    """(city, country) of a venue introduced by a preposition: "en reunión celebrada ... en Managua, Nicaragua",
+    "en la Ciudad de Panamá", "held in Ottawa, Canada". An unknown city with no country is accepted only
+    right after a meeting verb ("celebrada en Xyz"); else None."""
+    folded = fold_for_matching(text)
+    for m in _PROSE_VENUE_RX.finditer(text):
+        run = _RUN_RX.match(text, m.end())
+        if not run:
+            continue
+        segments = run.group().split(",")
+        lead = text[m.start() : m.end()]
+        if re.search(r"(?i)ciudad de|city of", lead) and len(segments) >= 1:
+            # "en la ciudad de Tela": the city is the capitalised part; "Ciudad de Panamá" is a name of its own.
+            own = country_key(segments[0])
+            if own in _SAME_NAME_CAPITALS:
+                segments[0] = _SAME_NAME_CAPITALS[own]
+        place = parse_place(segments, header=False)
+        if place:
+            return place
+        if _MEETING_VERB_RX.search(folded[max(0, m.start() - 40) : m.start() + 1]):
+            city = segments[0].strip()
+            first_word = fold_for_matching(city.split(" ", 1)[0]) if city else ""
+            if city and country_key(city) is None and len(city.split()) <= 4 and first_word not in _NOT_A_CITY:
+                return _as_written_city(city), None
+    return None

@@ -1,0 +1,155 @@
+"""The command group end to end, on real files, through click's runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, MANAGUA, TELA, export, run_cli
+
+
+def test_every_command_has_help(data_dir: Path) -> None:
+    from archive.cli import cli
+
+    for name in cli.commands:
+        code, out, _ = run_cli(data_dir, name, "--help")
+        assert code == 0 and "Usage:" in out, name
+
+
+def test_ingest_then_export_gives_the_seed_structures(data_dir: Path, seeds_dir: Path) -> None:
+    code, out, _ = run_cli(data_dir, "ingest", str(seeds_dir))
+    assert code == 0
+    assert "added 2, unchanged 0, updated 0, failed 0" in out
+    reports = {r["source"]: r for r in export(data_dir)["reports"]}
+    for seed in (MANAGUA, TELA):
+        expected = json.loads(seed.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        got = reports[seed.name]
+        assert [a["label"] for a in got["agreements"]] == expected["labels"]
+        for key in ("city", "country", "date", "year", "body_key"):
+            assert got[key] == expected["meeting"][key], key
+        assert got["participant_keys"] == expected["meeting"]["participants"]
+        assert got["language"] == expected["language"]
+        assert got["format"] == "txt" and len(got["sha256"]) == 64
+        preamble = got["agreements"][0]
+        assert preamble["label"] == "preamble" and preamble["parent"] is None
+    managua = reports[MANAGUA.name]
+    assert len(managua["participants"]) == 11 and managua["date"] == "2014-11-24"
+    assert {a["label"]: a["parent"] for a in managua["agreements"]}["2.d"] == "2"
+    assert len(reports[TELA.name]["participants"]) == 10
+
+
+def test_second_ingest_is_a_no_op(data_dir: Path, seeds_dir: Path) -> None:
+    run_cli(data_dir, "ingest", str(seeds_dir))
+    before = export(data_dir)
+    code, out, _ = run_cli(data_dir, "ingest", "--json", str(seeds_dir))
+    assert code == 0
+    summary = json.loads(out)
+    assert (summary["added"], summary["unchanged"], summary["updated"], summary["failed"]) == (0, 2, 0, 0)
+    assert export(data_dir) == before
+
+
+def test_a_corrupt_pdf_fails_alone_with_its_reason(data_dir: Path, seeds_dir: Path) -> None:
+    (seeds_dir / "roto.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage")
+    code, out, err = run_cli(data_dir, "ingest", str(seeds_dir))
+    assert code == 1
+    assert "added 2, unchanged 0, updated 0, failed 1" in out
+    failure = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert len(failure) == 1 and "roto.pdf" in failure[0] and "PDF" in failure[0]
+    assert len(export(data_dir)["reports"]) == 2
+
+
+def test_changed_file_with_same_name_is_updated_and_old_original_kept(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    target = folder / "informe.txt"
+    shutil.copy(TELA, target)
+    run_cli(data_dir, "ingest", str(folder))
+    first = export(data_dir)["reports"][0]
+    target.write_text(TELA.read_text(encoding="utf-8") + "\n5. Se acuerda un punto nuevo sobre retornos.\n",
+                      encoding="utf-8")
+    code, out, _ = run_cli(data_dir, "ingest", str(folder))
+    assert code == 0 and "updated 1" in out
+    second = export(data_dir)["reports"]
+    assert len(second) == 1 and second[0]["id"] == first["id"]
+    assert second[0]["agreements"][-1]["label"] == "5"
+    originals = {p.name for p in (data_dir / "originals").glob("??/*")}
+    assert {first["sha256"], second[0]["sha256"]} <= originals
+    code, out, _ = run_cli(data_dir, "search", "--json", "retornos")
+    assert json.loads(out)["total"] == 1
+
+
+def test_sidecar_overrides_extracted_fields(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(TELA, folder / "tela.txt")
+    (folder / "tela.txt.meta.json").write_text(json.dumps({"city": "La Ceiba", "date": "2008-05-07"}))
+    code, _, _ = run_cli(data_dir, "ingest", str(folder))
+    assert code == 0
+    report = export(data_dir)["reports"][0]
+    assert report["city"] == "La Ceiba" and report["date"] == "2008-05-07" and report["country"] == "Honduras"
+
+
+def test_list_show_stats_on_the_corpus(ingested_data: Path) -> None:
+    code, out, _ = run_cli(ingested_data, "list")
+    assert code == 0 and "Managua" in out and "Tela" in out and "2008" in out
+    code, out, _ = run_cli(ingested_data, "show", "000_cf50010547db6d03")
+    assert code == 0 and "[2.d]" in out and "Managua, Nicaragua" in out
+    code, out, _ = run_cli(ingested_data, "show", "--json", "003_5b39909ca16edb25")
+    assert json.loads(out)["city"] == "Tela"
+    code, out, _ = run_cli(ingested_data, "stats", "--json")
+    stats = json.loads(out)
+    assert stats["reports"] == stats["indexed_reports"] >= 2
+    assert stats["agreements"] >= 21
+
+
+def test_unknown_report_is_a_one_line_error(ingested_data: Path) -> None:
+    code, _, err = run_cli(ingested_data, "show", "no-such-report")
+    assert code == 1 and "no report with id 'no-such-report'" in err and "Traceback" not in err
+
+
+def test_search_precedents_timeline_and_reindex(ingested_data: Path, tmp_path: Path) -> None:
+    data = tmp_path / "copy"
+    shutil.copytree(ingested_data, data)
+    code, out, _ = run_cli(data, "search", "--json", "RROCM")
+    result = json.loads(out)
+    found = {(h["report_id"], h["label"]) for h in result["hits"]}
+    assert {("003_5b39909ca16edb25", "3"), ("000_cf50010547db6d03", "5")} <= found
+    assert result["by_year"] == {"2008": 1, "2014": 1}
+    code, out, _ = run_cli(data, "search", "rrocm")
+    assert code == 0 and "Managua" in out and "[5]" in out
+    code, out, _ = run_cli(data, "precedents", "--json", "000_cf50010547db6d03", "5")
+    assert ("003_5b39909ca16edb25", "3") in {(p["report_id"], p["label"]) for p in json.loads(out)["precedents"]}
+    code, out, _ = run_cli(data, "timeline", "--json", "rrocm")
+    assert [y["year"] for y in json.loads(out)["years"] if y["agreements"]] == [2008, 2014]
+    code, out, _ = run_cli(data, "reindex")
+    assert code == 0 and "rebuilt" in out
+    code, out, _ = run_cli(data, "reindex", "--if-needed")
+    assert code == 0 and "up to date" in out
+    code, out, _ = run_cli(data, "check")
+    assert code == 0 and out.strip().endswith("ok")
+
+
+@pytest.mark.parametrize("query", ['"((', "AND", "*", "x" * 10_000, "año:abc", "\x00\u202e"])
+def test_hostile_queries_never_print_a_traceback(ingested_data: Path, query: str) -> None:
+    code, out, err = run_cli(ingested_data, "search", "--json", query)
+    assert "Traceback" not in out + err
+    assert code in (0, 2)
+    if code == 0:
+        assert "total" in json.loads(out)
+    else:
+        assert "Error:" in err
+
+
+def test_index_lost_is_detected_and_repaired(ingested_data: Path, tmp_path: Path) -> None:
+    data = tmp_path / "copy"
+    shutil.copytree(ingested_data, data)
+    shutil.rmtree(data / "index")
+    code, out, _ = run_cli(data, "check")
+    assert code == 1 and "index" in out
+    code, out, _ = run_cli(data, "check", "--repair")
+    assert code == 0 and "repaired" in out
+    code, out, _ = run_cli(data, "search", "--json", "RROCM")
+    assert json.loads(out)["total"] == 2

@@ -1,0 +1,46 @@
+"""Precedents: similar agreements from earlier meetings."""
+
+from __future__ import annotations
+
+import pytest
+
+from archive.models import ArchiveError
+from tests.index.conftest import seed_reports, synthetic_reports
+
+
+def test_managua_5_has_tela_3_as_precedent(seed_index):
+    managua = seed_reports()[0]
+    precedents = seed_index.precedents(managua, "5")
+    found = [(p.hit.report_id, p.hit.label) for p in precedents]
+    assert ("tela2008", "3") in found
+    assert found[0] == ("tela2008", "3")  # the RROCM presentation is the closest
+    assert all(p.score > 0 for p in precedents)
+    assert [p.score for p in precedents] == sorted((p.score for p in precedents), reverse=True)
+    assert "<mark>RROCM</mark>" in precedents[0].hit.snippet
+
+
+def test_precedents_are_earlier_other_reports_with_a_date(seed_index):
+    managua = seed_reports()[0]
+    for p in seed_index.precedents(managua, "2.d", limit=50):
+        assert p.hit.report_id != "managua2014"
+        assert p.hit.date is not None and p.hit.date < "2014-11-24"
+    # The undated report mentions the RROCM too, but it can never be "earlier".
+    assert "sinfecha" not in {p.hit.report_id for p in seed_index.precedents(managua, "5", limit=50)}
+
+
+def test_earliest_report_has_no_precedents(seed_index):
+    assert seed_index.precedents(seed_reports()[1], "3") == []
+
+
+def test_undated_report_has_no_precedents(seed_index):
+    undated = synthetic_reports()[2]
+    assert seed_index.precedents(undated, "1") == []
+
+
+def test_limit(seed_index):
+    assert len(seed_index.precedents(seed_reports()[0], "1", limit=2)) <= 2
+
+
+def test_unknown_label_is_a_domain_error(seed_index):
+    with pytest.raises(ArchiveError):
+        seed_index.precedents(seed_reports()[0], "99")

@@ -1,0 +1,164 @@
+"""The JSON API: same field names as the CLI's --json, JSON errors, CSV, and its OpenAPI description."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import run_cli
+
+from .conftest import MANAGUA_ID, TELA_ID
+
+
+def get_json(client: FlaskClient, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def cli_json(data: Path, *args: str) -> dict:
+    code, out, err = run_cli(data, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_search_equals_the_cli_json(client: FlaskClient, ingested_data: Path) -> None:
+    api = get_json(client, "/api/search?q=rrocm")
+    assert api == cli_json(ingested_data, "search", "rrocm")
+    assert api["total"] == 2 and api["by_year"] == {"2008": 1, "2014": 1}
+    assert {(h["report_id"], h["label"]) for h in api["hits"]} == {(TELA_ID, "3"), (MANAGUA_ID, "5")}
+
+
+def test_search_filters_sort_and_paging(client: FlaskClient, ingested_data: Path) -> None:
+    api = get_json(client, "/api/search?q=trata&year_from=2014&year_to=2014&lang=es&sort=date&page=1&per_page=3")
+    assert api == cli_json(ingested_data, "search", "trata", "--year", "2014", "--lang", "es", "--sort", "date",
+                           "--limit", "3")
+    assert api["filters"] == {"year_from": 2014, "year_to": 2014, "body": None, "country": None, "lang": "es"}
+    assert len(api["hits"]) == 3 and all(h["year"] == 2014 for h in api["hits"])
+    assert api["per_page"] == 3 and api["sort"] == "date"
+
+
+@pytest.mark.parametrize("url", [
+    "/api/search",
+    "/api/search?q=",
+    "/api/search?q=x&page=0",
+    "/api/search?q=x&page=-1",
+    "/api/search?q=x&page=abc",
+    "/api/search?q=x&per_page=100000",
+    "/api/search?q=x&year_from=abc",
+    "/api/search?q=x&sort=sideways",
+    "/api/search?q=%22((",
+    "/api/search?q=" + "a" * 10_000,
+    "/api/timeline",
+    "/api/timeline?q=%22((",
+    "/api/timeline?q=" + "a" * 10_000,
+    f"/api/reports/{MANAGUA_ID}/agreements/2.d/precedents?limit=0",
+    f"/api/reports/{MANAGUA_ID}/agreements/2.d/precedents?limit=-3",
+    "/api/search.csv",
+    "/api/search.csv?q=%22((",
+])
+def test_bad_requests_are_json_400(client: FlaskClient, url: str) -> None:
+    body = get_json(client, url, 400)
+    assert set(body) == {"error"} and body["error"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/reports/nope",
+    f"/api/reports/{MANAGUA_ID}/agreements/99",
+    "/api/reports/nope/agreements/1",
+    f"/api/reports/{MANAGUA_ID}/agreements/99/precedents",
+    "/api/nothing",
+])
+def test_unknown_ids_are_json_404(client: FlaskClient, url: str) -> None:
+    body = get_json(client, url, 404)
+    assert set(body) == {"error"} and body["error"]
+
+
+def test_reports_list_and_one_report_equal_the_cli(client: FlaskClient, ingested_data: Path) -> None:
+    listing = get_json(client, "/api/reports")
+    assert listing["total"] == len(listing["reports"]) >= 2
+    assert {MANAGUA_ID, TELA_ID} <= {r["id"] for r in listing["reports"]}
+    assert all("agreements" not in r for r in listing["reports"])
+    report = get_json(client, f"/api/reports/{MANAGUA_ID}")
+    assert report == cli_json(ingested_data, "show", MANAGUA_ID)
+    assert report["city"] == "Managua" and report["date"] == "2014-11-24" and report["year"] == 2014
+    assert "2.d" in [a["label"] for a in report["agreements"]]
+
+
+def test_agreement(client: FlaskClient) -> None:
+    body = get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/2.d")
+    assert body["report_id"] == MANAGUA_ID and body["label"] == "2.d" and body["parent"] == "2"
+    assert body["text"].startswith("d. La ST invitará a UNODC")
+    assert body["citation"].endswith("Managua, 24 de noviembre de 2014, acuerdo 2.d")
+    assert body["report"]["id"] == MANAGUA_ID
+
+
+def test_precedents_equal_the_cli(client: FlaskClient, ingested_data: Path) -> None:
+    body = get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/5/precedents")
+    assert body == cli_json(ingested_data, "precedents", MANAGUA_ID, "5")
+    assert (TELA_ID, "3") in {(p["report_id"], p["label"]) for p in body["precedents"]}
+    assert len(get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/5/precedents?limit=1")["precedents"]) <= 1
+
+
+def test_timeline_equals_the_cli(client: FlaskClient, ingested_data: Path) -> None:
+    body = get_json(client, "/api/timeline?q=rrocm")
+    assert body == cli_json(ingested_data, "timeline", "rrocm")
+    assert [(y["year"], y["agreements"]) for y in body["years"] if y["agreements"]] == [(2008, 1), (2014, 1)]
+
+
+def test_api_csv(client: FlaskClient) -> None:
+    response = client.get("/api/search.csv?q=rrocm&sort=date")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["report_id"], r["label"], r["year"]) for r in rows] == [(MANAGUA_ID, "5", "2014"), (TELA_ID, "3", "2008")]
+    assert "RROCM" in rows[0]["text"]
+
+
+def test_json_is_utf8_not_escaped(client: FlaskClient) -> None:
+    raw = client.get(f"/api/reports/{MANAGUA_ID}").get_data(as_text=True)
+    assert "Tráfico" in raw
+
+
+# -- OpenAPI ---------------------------------------------------------------------------------------------
+
+
+def test_openapi_is_served_and_describes_every_api_route(client: FlaskClient, app: Flask) -> None:
+    spec = get_json(client, "/api/openapi.json")
+    assert spec["openapi"].startswith("3.") and spec["info"]["title"] and spec["info"]["version"]
+    documented = set(spec["paths"])
+    routes = {
+        rule.rule.replace("<", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") and rule.rule != "/api/"
+    }
+    assert documented == routes
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            assert method == "get", path
+            assert operation["responses"]["200"]["description"]
+            params = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert params == {part[1:-1] for part in path.split("/") if part.startswith("{")}, path
+    # Every $ref points at a defined schema.
+    text = json.dumps(spec)
+    for ref in set(part.split('"')[0] for part in text.split('"$ref": "#/components/schemas/')[1:]):
+        assert ref in spec["components"]["schemas"], ref
+
+
+def test_openapi_search_parameters_are_the_ones_the_api_reads(client: FlaskClient) -> None:
+    spec = get_json(client, "/api/openapi.json")
+    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page"}
+
+
+def test_hit_schema_lists_the_serialized_fields(client: FlaskClient) -> None:
+    spec = get_json(client, "/api/openapi.json")
+    hit = get_json(client, "/api/search?q=rrocm")["hits"][0]
+    assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(hit)
+    report = get_json(client, f"/api/reports/{MANAGUA_ID}")
+    assert set(spec["components"]["schemas"]["Report"]["properties"]) == set(report)

@@ -1,0 +1,107 @@
+"""Reading a search from a query string, for the pages, the JSON API and the CSV export alike.
+
+The pages and the API name their parameters differently (the pages speak Spanish and keep ``lang`` for
+the UI language, so the document-language filter is ``idioma``), but parse them with one function so a
+hostile value is treated the same everywhere: it becomes a ``Problem`` the caller shows, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from index import SearchQuery
+
+MAX_QUERY_CHARS = 500  # longer than any real query; a 10k-char query is rejected before it reaches the parser
+MAX_FILTER_CHARS = 100
+MAX_PAGE = 100_000
+YEAR_MIN, YEAR_MAX = 1900, 2100
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class ParamNames:
+    text: str
+    year_from: str
+    year_to: str
+    body: str
+    country: str
+    language: str
+    sort: str
+    page: str
+    per_page: str | None = None
+
+
+PAGE_PARAMS = ParamNames("q", "desde", "hasta", "organo", "pais", "idioma", "orden", "pagina")
+API_PARAMS = ParamNames("q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the input: an i18n key and its values, so each edge words it in its language."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    fatal: bool = False  # no search can be run (as opposed to a value that was ignored or corrected)
+
+
+@dataclass(frozen=True)
+class ParsedSearch:
+    query: SearchQuery | None  # None: nothing asked yet (empty box, no filter) or a fatal problem
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def fatal(self) -> bool:
+        return any(p.fatal for p in self.problems)
+
+
+def parse_search(args: Mapping[str, str], names: ParamNames, per_page: int = 20,
+                 per_page_max: int = 100) -> ParsedSearch:
+    """A ``SearchQuery`` from request arguments, with every ignored or corrected value reported."""
+    problems: list[Problem] = []
+    text = (args.get(names.text) or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        return ParsedSearch(None, (Problem("error_query_too_long", {"max": MAX_QUERY_CHARS}, fatal=True),))
+
+    def number(name: str | None, low: int, high: int, default: int | None) -> int | None:
+        raw = (args.get(name) or "").strip() if name else ""
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            problems.append(Problem("error_bad_number", {"value": raw[:40], "field": name}))
+            return default
+        return value
+
+    def choice(name: str) -> str | None:
+        raw = (args.get(name) or "").strip()
+        if len(raw) > MAX_FILTER_CHARS:
+            problems.append(Problem("error_bad_number", {"value": raw[:40] + "…", "field": name}))
+            return None
+        return raw or None
+
+    year_from = number(names.year_from, YEAR_MIN, YEAR_MAX, None)
+    year_to = number(names.year_to, YEAR_MIN, YEAR_MAX, None)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        year_from, year_to = year_to, year_from
+        problems.append(Problem("error_year_order"))
+    page = number(names.page, 1, MAX_PAGE, 1) or 1
+    size = number(names.per_page, 1, per_page_max, per_page) or per_page
+    sort = (args.get(names.sort) or "relevance").strip()
+    if sort not in SORTS:
+        problems.append(Problem("error_bad_number", {"value": sort[:40], "field": names.sort}))
+        sort = "relevance"
+    body, country, language = choice(names.body), choice(names.country), choice(names.language)
+
+    if not text and not any((year_from, year_to, body, country, language)):
+        return ParsedSearch(None, tuple(problems))
+    query = SearchQuery(text=text, year_from=year_from, year_to=year_to, body=body, country=country,
+                        language=language, sort=sort, page=page, per_page=size)
+    return ParsedSearch(query, tuple(problems))
+
+
+def last_page(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))

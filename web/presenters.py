@@ -1,0 +1,94 @@
+"""Shaping core results for the pages: pure functions, tested without a request.
+
+Hits grouped by meeting, the nested agreement tree of a report, and a meeting's place line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from archive.models import Agreement
+from index import Hit
+
+
+@dataclass
+class MeetingGroup:
+    """The hits of one report, in the order the search ranked them."""
+
+    report_id: str
+    first: Hit  # carries the meeting fields (title, city, date, body) shared by the group
+    hits: list[Hit] = field(default_factory=list)
+
+
+def group_hits_by_meeting(hits: Iterable[Hit]) -> list[MeetingGroup]:
+    """Group hits by report; meetings come in the order of their best-ranked hit."""
+    groups: dict[str, MeetingGroup] = {}
+    for hit in hits:
+        group = groups.get(hit.report_id)
+        if group is None:
+            group = groups[hit.report_id] = MeetingGroup(hit.report_id, hit)
+        group.hits.append(hit)
+    return list(groups.values())
+
+
+@dataclass
+class AgreementNode:
+    agreement: Agreement
+    children: list[AgreementNode] = field(default_factory=list)
+
+
+def agreement_tree(agreements: Sequence[Agreement]) -> list[AgreementNode]:
+    """The agreements nested under their parents, document order kept.
+
+    An agreement whose parent is unknown or comes later (a splitter quirk in an old report) stays at the
+    top level rather than disappearing: every agreement is shown exactly once.
+    """
+    nodes: dict[str, AgreementNode] = {}
+    roots: list[AgreementNode] = []
+    for a in agreements:
+        node = AgreementNode(a)
+        # Only a parent seen earlier counts: that keeps the tree acyclic even on malformed data.
+        parent = nodes.get(a.parent) if a.parent else None
+        (parent.children if parent else roots).append(node)
+        nodes.setdefault(a.label, node)
+    return roots
+
+
+def place(city: str | None, country: str | None) -> str | None:
+    """``Managua, Nicaragua``; a city that already names its country is not repeated."""
+    if city and country and country.lower() not in city.lower():
+        return f"{city}, {country}"
+    return city or country
+
+
+def roman(number: int) -> str:
+    """``19 -> XIX``: how the CRM numbers its meetings ("XIX Reunión Viceministerial")."""
+    out = []
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def meeting_heading(title: str | None, body_name: str | None, number: int | None, fallback: str) -> str:
+    """A readable heading for a meeting.
+
+    Report titles are often set in capitals ("INFORME DE LA REUNIÓN DE LA RED ..."), which is hard to read
+    as a heading and cannot be re-cased safely (proper names, acronyms); then the body's registered name
+    (with the meeting number, "XIX Reunión Viceministerial") reads better. The title as written is still
+    shown on the report page.
+    """
+    shouting = bool(title) and title == title.upper() and any(c.isalpha() for c in title)
+    if title and not shouting:
+        return title
+    if body_name:
+        return f"{roman(number)} {body_name}" if number and number > 0 else body_name
+    return title or fallback
+
+
+def anchor(label: str) -> str:
+    """The id of an agreement on the report page: ``a-2.d``."""
+    return f"a-{label}"
