@@ -85,13 +85,14 @@ class Archive:
         self.close()
 
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self) -> Iterator[int]:
+        """Hold the archive's single-writer lock; yields its descriptor (workers must not inherit it)."""
         with (self.data_dir / "ingest.lock").open("w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise ArchiveBusy(f"another ingest is writing to {self.data_dir}; try again when it ends")
-            yield
+            yield lock.fileno()
 
     # -- ingest ------------------------------------------------------------------------------------
 
@@ -99,12 +100,20 @@ class Archive:
                progress: Progress | None = None) -> IngestSummary:
         """Archive every supported file under ``paths``; one file's failure never stops the others."""
         summary = IngestSummary()
-        with self._write_lock():
-            self.sync_index()  # bring the index in line after an interrupted run
+        with self._write_lock() as lock_fd:
+            # Bring the archive in line after an interrupted run: we are the only writer now, so a
+            # temporary file in the store is a write that was cut off, and the index may lag the catalog.
+            for temp in self.store.leftover_temp_files():
+                log.info("removing %s, left by an interrupted ingest", temp)
+                temp.unlink(missing_ok=True)
+            self.sync_index()
             found = list(walk(Path(p) for p in paths))
             total, done = len(found), 0
             to_parse: list[Candidate] = []
             unchanged: list[tuple[str, str, str, str]] = []
+            # A report is known by its file name; two different files of one name in one batch would
+            # replace each other, the winner depending on the walk order. The first one walked wins.
+            first_of_name: dict[str, tuple[Path, str]] = {}
 
             def tick(name: str) -> None:
                 nonlocal done
@@ -121,10 +130,20 @@ class Archive:
                         problem = str(e)
                     except OSError as e:
                         problem = f"cannot read file: {e.strerror or e}"
+                if problem is None and path.name in first_of_name:
+                    other, other_sha = first_of_name[path.name]
+                    if other_sha == sha:
+                        summary.unchanged.append(str(path))
+                        unchanged.append((str(path), path.name, sha, f"same file as {other}"))
+                        tick(path.name)
+                        continue
+                    problem = (f"another file of the same name, {other}, is in this batch; "
+                               f"reports are identified by file name: rename one of them")
                 if problem is not None:
                     self._fail(summary, path, problem)
                     tick(path.name)
                     continue
+                first_of_name[path.name] = (path, sha)
                 known = self.catalog.lookup_source(path.name)
                 if known and known[1] == sha and known[2] == key:
                     summary.unchanged.append(str(path))
@@ -139,7 +158,7 @@ class Archive:
                         self.catalog.log(conn, file, source, sha, "unchanged", message)
 
             batch: list[Report] = []
-            for candidate, parsed, error in parse_in_workers(to_parse, limits):
+            for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=(lock_fd,)):
                 if error is not None or parsed is None:
                     self._fail(summary, candidate.path, error or "unknown error", candidate.sha256)
                 else:

@@ -8,11 +8,13 @@ catalog transaction. A failure is recorded for that file and the batch goes on.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -117,7 +119,35 @@ def ingest_key_of(path: Path) -> str:
 # -- parsing in worker processes -------------------------------------------------------------------
 
 
-def _child(conn: Connection, path: Path, memory: int) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this worker when the ingest process dies (no-op elsewhere).
+
+    Without it a worker orphaned by ``kill -9`` of the ingest goes on parsing (OCR can take minutes) and,
+    having inherited the descriptor of ``ingest.lock``, keeps the archive locked: the rerun that should
+    repair the interruption is told "another ingest is writing".
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close_fds: tuple[int, ...] = ()) -> None:
+    # Ctrl-C goes to the whole foreground process group: the parent alone handles it (and kills us).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in close_fds:  # e.g. the ingest lock: only the ingest process may hold it
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if parent_pid:
+        _die_with_parent(parent_pid)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         result: tuple[str, object] = ("ok", parse_file(path))
@@ -152,38 +182,59 @@ def _collect(candidate: Candidate, proc: multiprocessing.Process,
     return candidate, None, str(payload)
 
 
+LOOKAHEAD = 64  # parsed-but-not-yet-yielded results held back behind a slow file, at most
+
+
 def parse_in_workers(
-    candidates: list[Candidate], limits: Limits
+    candidates: list[Candidate], limits: Limits, close_fds: tuple[int, ...] = (),
+    lookahead: int = LOOKAHEAD,
 ) -> Iterator[tuple[Candidate, ParsedReport | None, str | None]]:
-    """Parse candidates in forked children, yielding (candidate, parsed, error) in completion order."""
+    """Parse candidates in forked children, yielding (candidate, parsed, error) in the candidates' order.
+
+    Why in order, not as they complete: the caller commits each result as it comes and new report ids
+    are handed out first come, first served (``seed.txt`` -> ``seed``, ``seed.pdf`` -> ``seed-pdf``).
+    In candidate order the ids do not depend on which worker was faster, and an interrupted ingest has
+    committed a prefix of the list, so its rerun assigns exactly the ids an uninterrupted run would.
+    At most ``lookahead`` results wait behind a slow file; then the workers pause until it is done.
+    ``close_fds`` are closed in each child (descriptors the parent holds that a child must not keep).
+    """
     if candidates:
         warm_up()
     ctx = multiprocessing.get_context("fork")
-    pending = list(reversed(candidates))
-    running: dict[Connection, tuple[Candidate, multiprocessing.Process, float]] = {}
+    parent_pid = os.getpid()
+    started = 0
+    next_out = 0
+    finished: dict[int, tuple[Candidate, ParsedReport | None, str | None]] = {}
+    running: dict[Connection, tuple[int, Candidate, multiprocessing.Process, float]] = {}
     try:
-        while pending or running:
-            while pending and len(running) < limits.workers:
-                candidate = pending.pop()
+        while next_out < len(candidates):
+            while (started < len(candidates) and len(running) < limits.workers
+                   and started - next_out < max(lookahead, limits.workers)):
+                candidate = candidates[started]
                 receiver, sender = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(sender, candidate.path, limits.memory), daemon=True)
+                proc = ctx.Process(target=_child, daemon=True,
+                                   args=(sender, candidate.path, limits.memory, parent_pid, close_fds))
                 proc.start()
                 sender.close()
-                running[receiver] = (candidate, proc, time.monotonic() + limits.timeout)
-            ready = set(wait(list(running), timeout=0.2))
+                running[receiver] = (started, candidate, proc, time.monotonic() + limits.timeout)
+                started += 1
+            ready = set(wait(list(running), timeout=0.2)) if running else set()
             now = time.monotonic()
-            for receiver, (candidate, proc, deadline) in list(running.items()):
+            for receiver, (position, candidate, proc, deadline) in list(running.items()):
                 if receiver in ready:
                     del running[receiver]
-                    yield _collect(candidate, proc, receiver)
+                    finished[position] = _collect(candidate, proc, receiver)
                 elif now > deadline:
                     del running[receiver]
                     proc.kill()
                     proc.join(5)
                     receiver.close()
-                    yield candidate, None, f"extraction timed out after {limits.timeout:g} s"
+                    finished[position] = (candidate, None, f"extraction timed out after {limits.timeout:g} s")
+            while next_out in finished:
+                yield finished.pop(next_out)
+                next_out += 1
     finally:
-        for receiver, (_, proc, _) in running.items():
+        for receiver, (_, _, proc, _) in running.items():
             proc.kill()
             proc.join(5)
             receiver.close()

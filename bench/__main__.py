@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.run import REPEATS, SCALES, SMOKE, run_scale
+from bench.run import REPEATS, SCALES, SMOKE, load_result, run_scale
 
 log = logging.getLogger("bench")
 
@@ -26,9 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="Seed of the synthetic corpus.")
     parser.add_argument("--quick", action="store_true", help="One run of everything (smoke test), not timings to quote.")
     parser.add_argument("--units", type=int, default=None, help="Override the number of units (for tests).")
+    parser.add_argument("--render", action="store_true",
+                        help="Do not measure: re-render the section from the work dir's results-<scale>.json.")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     work = args.work or Path(tempfile.gettempdir()) / "crm-archive-bench" / args.scale
+    if args.render:
+        report.update_results(args.out, load_result(work / f"results-{args.scale}.json"))
+        return 0
     started = time.perf_counter()
     result = run_scale(args.scale, work, SMOKE if args.quick else REPEATS[args.scale], args.seed, args.units)
     report.update_results(args.out, result)

@@ -166,21 +166,27 @@ class WhooshEngine:
                       {k: dict(v) for k, v in result.facets.items() if k in FACETS})
 
     def drop_caches(self) -> None:
-        """Forget cached results and posting sets, so a repeated query is measured doing its work
-        (FTS5 and tantivy keep no result cache). Reaches into private attributes on purpose and
-        tolerates their absence: the cache is an implementation detail of index.search."""
-        index = self.archive.index
-        results = getattr(index, "_results", None)
-        if results is not None:
-            results.clear()
-        generation = getattr(index, "_generation", None)
-        for name in ("term_cache", "filter_cache"):
-            cache = getattr(generation, name, None)
-            if cache is not None:
-                cache.clear()
+        drop_search_caches(self.archive)
 
     def close(self) -> None:
         self.archive.close()
+
+
+def drop_search_caches(archive) -> None:
+    """Forget an archive's cached results and posting sets, so a repeated query is measured doing its
+    work (FTS5 and tantivy keep no result cache). Reaches into private attributes on purpose and
+    tolerates their absence: the caches are an implementation detail of index.search."""
+    index = getattr(archive, "_index", None)
+    if index is None:
+        return
+    results = getattr(index, "_results", None)
+    if results is not None:
+        results.clear()
+    generation = getattr(index, "_generation", None)
+    for name in ("term_cache", "filter_cache"):
+        cache = getattr(generation, name, None)
+        if cache is not None:
+            cache.clear()
 
 
 # -- SQLite FTS5 -----------------------------------------------------------------------------------

@@ -63,7 +63,10 @@ def _p(stats: Stats | None) -> tuple[str, str]:
 
 
 def _rate(count: int, stats: Stats) -> str:
-    return f"{count / stats.p50:,.0f}" if stats.p50 > 0 else "n/a"
+    if stats.p50 <= 0:
+        return "n/a"
+    rate = count / stats.p50
+    return f"{rate:,.1f}" if rate < 10 else f"{rate:,.0f}"
 
 
 def _phase_row(name: str, phase: Phase | None, rate: str) -> str:
@@ -98,7 +101,7 @@ def render_section(r: ScaleResult) -> str:
     if r.parse_sample:
         ps, total = r.parse_sample, r.parse_sample.total_seconds
         lines.append(_phase_row(f"Extraction + metadata + split alone ({ps.files} files, one process; per file)",
-                                ps, f"{ps.files / total if total else 0:,.0f} files/s · "
+                                ps, f"{ps.files / total if total else 0:,.1f} files/s · "
                                 f"{ps.units / total if total else 0:,.0f} units/s (one core)"))
     if r.reingest:
         lines.append(_phase_row("Re-ingest of the unchanged corpus", r.reingest,
@@ -110,10 +113,12 @@ def render_section(r: ScaleResult) -> str:
         lines.append(_phase_row(names[engine], phase, f"{_rate(r.units, phase.stats)} units/s" if phase else "n/a"))
     ours = r.builds.get("whoosh")
     if ours:
-        lines += ["", f"Index build, ours vs references (p50 time ratio): "
-                      f"{ratio(ours.stats, r.builds['fts5'].stats if 'fts5' in r.builds else None)} of FTS5, "
-                      f"{ratio(ours.stats, r.builds['tantivy'].stats if 'tantivy' in r.builds else None)} of tantivy "
-                      f"(ours includes process start and reading the catalog; the references read a units file)."]
+        fts5, tantivy = r.builds.get("fts5"), r.builds.get("tantivy")
+        lines += ["", f"Index build time, ours / reference (p50): "
+                      f"{ratio(ours.stats, fts5.stats if fts5 else None)} FTS5, "
+                      f"{ratio(ours.stats, tantivy.stats if tantivy else None)} tantivy. Ours is the whole "
+                      f"`crm-archive reindex` command (process start, reading the catalog, writing a new "
+                      f"generation); the references are timed in-process from a units file."]
     lines += [
         "",
         "### Query latency",
@@ -121,8 +126,8 @@ def render_section(r: ScaleResult) -> str:
         "Ours = `Archive.search(SearchQuery(...))`: top 20 with snippets + total + per-year counts + facets, "
         "caches dropped before every timed call. FTS5 = top 20 by bm25 with `snippet()` + `count(*)` + "
         "`GROUP BY year` (+ body/country/language for the facet class). tantivy = top 20 with snippets + count "
-        "+ terms aggregation on year (+ facets). Web = `GET /buscar?q=...` through the Flask app "
-        "(opens the archive per request).",
+        "+ terms aggregation on year (+ facets). Web = `GET /buscar?q=...` through the Flask app with its "
+        "default configuration, HTML rendered, search caches dropped before each request.",
         "",
         "| class | ours p50 | ours p95 | FTS5 p50 | FTS5 p95 | tantivy p50 | tantivy p95 | ours/FTS5 | ours/tantivy "
         "| ours/FTS5 (CPU) | ours/tantivy (CPU) | web p50 | web p95 |",
@@ -141,8 +146,8 @@ def render_section(r: ScaleResult) -> str:
         "",
         f"Samples per class: queries of the class × rounds (e.g. n = {samples} for the first class). "
         f"Ours with a warm result cache (the same query repeated): p50 {_p(r.whoosh_cached)[0]}, "
-        f"p95 {_p(r.whoosh_cached)[1]}. Opening the archive + first query (what every web request pays "
-        f"before its search): {duration(r.whoosh_open_first.p50) if r.whoosh_open_first else 'n/a'}.",
+        f"p95 {_p(r.whoosh_cached)[1]}. Opening the archive + first query (what a "
+        f"fresh process pays before its first search): {duration(r.whoosh_open_first.p50) if r.whoosh_open_first else 'n/a'}.",
         "",
         "Peak RSS of the query phase (a fresh process per engine, opening + all queries): "
         + ", ".join(f"{e} {size(r.query_rss[e])}" for e in ENGINES if e in r.query_rss)

@@ -70,10 +70,26 @@ def iter_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
     Offsets point into the ORIGINAL text, which is what lets the highlighter mark "Secretaría" for
     the query "secretaria". Joined forms of hyphenated words share the position of the first part.
     """
+    return iter(_word_tokens(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _word_tokens(text: str) -> tuple[tuple[str, int, int, int, bool], ...]:
+    # Cached because indexing analyzes the same unit text once per field (text, exact, pairs).
+    return tuple(_scan_word_tokens(text))
+
+
+def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
     pos = 0
     for match in _WORD_RE.finditer(text):
         compound = match.group(0)
         base = match.start()
+        if compound.isalnum():  # the common case: one plain word
+            pieces_of_word = _fold_word(compound)
+            for piece in pieces_of_word:
+                yield piece, pos, base, match.end(), False
+                pos += 1
+            continue
         pieces: list[str] = []
         first_pos = pos
         for part in _PART_RE.finditer(compound):

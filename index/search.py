@@ -781,8 +781,8 @@ class AgreementIndex:
                     reports.setdefault(year, set()).add(gen.report_ids[d])
         if not units:
             return []
-        return [YearCount(y, units.get(y, 0), len(reports.get(y, ())))
-                for y in range(min(units), max(units) + 1)]
+        years = range(min(units), max(units) + 1) if max(units) - min(units) <= 200 else sorted(units)
+        return [YearCount(y, units.get(y, 0), len(reports.get(y, ()))) for y in years]
 
     def precedents(self, report: Report, label: str, limit: int = 10) -> list[Precedent]:
         """The agreements of EARLIER meetings most similar to ``report``'s unit ``label``."""

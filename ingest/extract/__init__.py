@@ -11,7 +11,7 @@ from pathlib import Path
 
 from archive.models import ExtractedText, UnsupportedFormat
 
-from . import docx, pdf, txt
+from . import docx, image, pdf, txt
 
 Extractor = Callable[[Path], ExtractedText]
 
@@ -20,6 +20,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "pdf": pdf.extract,
     "txt": txt.extract,
     "docx": docx.extract,
+    "image": image.extract,  # page images (scans), read by OCR
 }
 
 # file suffix -> format name
@@ -28,6 +29,11 @@ SUFFIXES: dict[str, str] = {
     ".txt": "txt",
     ".text": "txt",
     ".docx": "docx",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 

@@ -50,8 +50,9 @@ DEFAULT_LANG = "spa+eng"
 RENDER_DPI = 300  # for pages that are not one scanned image (e.g. text drawn as outlines)
 MIN_RENDER_DPI = 72
 MAX_RENDER_DPI = 400
+SPECKLED_PAGE_DENSITY = 0.0002  # 0.02 % of pixels: ~750 specks on a 200-dpi letter page
 PAGE_SEGMENTATION = 3
-# A dense 300-dpi page takes 3-8 s of one core here; a page still running after this is stuck, not slow.
+# A 200-dpi seed page took 5-12 s here (shared 2-core machine); a page running 3 minutes is stuck, not slow.
 DEFAULT_PAGE_TIMEOUT_S = 180.0
 
 Progress = Callable[[int, int], None]
@@ -110,7 +111,7 @@ def require_tesseract(lang: str = DEFAULT_LANG) -> str:
 
 
 def to_grayscale(image: Image.Image) -> Image.Image:
-    """An 8-bit grayscale copy fit for OCR, whatever the mode of the scan.
+    """The page as 8-bit grayscale fit for OCR, whatever the mode of the scan.
 
     Transparent areas become white paper (a plain convert would make them black), and 16-bit scans are
     scaled down rather than clipped (a plain convert clips everything above 255 to white).
@@ -139,10 +140,40 @@ def resolution_of(image: Image.Image) -> int | None:
     return value if 70 <= value <= 2400 else None
 
 
-def _encode(image: Image.Image) -> bytes:
+def speck_density(image: Image.Image) -> float:
+    """Share of the page's pixels that are isolated dark specks (dust, toner, a worn platen).
+
+    A dark pixel whose 3x3 neighbourhood is otherwise light is a speck; letters are never one pixel. Typeset
+    seed pages measure 0.000-0.001 %, the same pages with 0.4 % pepper noise 0.31-0.34 %, at 100-300 dpi.
+    """
+    from PIL import ImageChops, ImageFilter
+
+    gray = to_grayscale(image)
+    dark = gray.point(lambda v: 255 if v < 128 else 0)
+    alone = dark.filter(ImageFilter.BoxBlur(1)).point(lambda v: 255 if v <= 40 else 0)
+    return ImageChops.multiply(dark, alone).histogram()[255] / max(1, gray.width * gray.height)
+
+
+def despeckle(image: Image.Image, dpi: int | None) -> Image.Image:
+    """A 3x3 median filter for speckled pages, else the page as is (grayscale).
+
+    Specks next to a list marker turn "e." into "- e.." and lose sub-points. Median-filtered, the Managua
+    seed at 200 dpi with specks read with 0.11 % character errors instead of 0.75 % (and every sub-point
+    found); on a clean page the filter costs a little (0.05 % -> 0.11 %), hence only when there are specks.
+    Below 150 dpi strokes are 1-2 px wide and the filter would erode letters, so it is not applied there.
+    """
+    from PIL import ImageFilter
+
+    gray = to_grayscale(image)
+    if (dpi is None or dpi >= 150) and speck_density(gray) > SPECKLED_PAGE_DENSITY:
+        return gray.filter(ImageFilter.MedianFilter(3))
+    return gray
+
+
+def _prepare(image: Image.Image, dpi: int | None) -> bytes:
     # PGM: no compression to spend time on, and leptonica reads it from stdin.
     buffer = io.BytesIO()
-    to_grayscale(image).save(buffer, format="PPM")
+    despeckle(image, dpi).save(buffer, format="PPM")
     return buffer.getvalue()
 
 
@@ -247,8 +278,10 @@ def mean_confidence(paragraphs: Sequence[Paragraph]) -> float:
 
 
 def _recognise(
-    executable: str, pgm: bytes, dpi: int | None, lang: str, timeout: float, what: str
+    executable: str, image: Image.Image, dpi: int | None, lang: str, timeout: float, what: str
 ) -> tuple[str, float]:
+    """Runs in a worker thread: Pillow's filters release the GIL, tesseract is a process of its own."""
+    pgm = _prepare(image, dpi)
     command = [executable, "-", "stdout", "-l", lang, "--psm", str(PAGE_SEGMENTATION)]
     if dpi:
         command += ["--dpi", str(dpi)]
@@ -276,7 +309,7 @@ def _recognise(
 def ocr_image(image: Image.Image, lang: str = DEFAULT_LANG, *, timeout: float | None = None) -> tuple[str, float]:
     """OCR one page image: its text and mean word confidence (0-100)."""
     executable = require_tesseract(lang)
-    return _recognise(executable, _encode(image), resolution_of(image), lang,
+    return _recognise(executable, image, resolution_of(image), lang,
                       timeout or page_timeout(), "the image")
 
 
@@ -315,8 +348,9 @@ def ocr_images(
                         exhausted = True
                         break
                     what = f"page {number}" + (f" of {source}" if source else "")
-                    future = pool.submit(_recognise, executable, _encode(image), dpi or resolution_of(image),
-                                         lang, timeout, what)
+                    # A copy: the worker must not share pixels with a PDF bitmap or a TIFF frame being read.
+                    page = to_grayscale(image).copy()
+                    future = pool.submit(_recognise, executable, page, dpi or resolution_of(image), lang, timeout, what)
                     pending[future] = number
                 if not pending:
                     break

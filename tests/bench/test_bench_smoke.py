@@ -15,7 +15,7 @@ from bench import report, synthetic
 from bench.__main__ import main
 from bench.engines import BenchQuery, fts5_match, whoosh_text
 from bench.measure import Stats, percentile
-from bench.run import CLASSES, ENGINES, SMOKE, run_scale
+from bench.run import CLASSES, ENGINES, SMOKE, load_result, run_scale
 from index.analysis import fold
 from ingest.metadata import read_meeting
 from ingest.split import split_agreements
@@ -152,3 +152,6 @@ def test_smoke_run_at_1k_produces_every_number_and_the_table(tmp_path: Path) -> 
         row = next(line for line in text.splitlines() if line.startswith(f"| {klass} |"))
         assert row.count("|") == 14
     assert "ours/FTS5" in text and "ours/tantivy" in text and result.commit in text
+    # The raw numbers are kept, and re-render to the same section.
+    reloaded = load_result(tmp_path / "work" / "results-1k.json")
+    assert report.render_section(reloaded) == report.render_section(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import time
 from pathlib import Path
 
@@ -308,6 +309,16 @@ def test_seeds(path: Path, expected: list[str], transform) -> None:
     assert all(parents[label] == label.split(".")[0] for label in parents if "." in label)
 
 
+@pytest.mark.parametrize("width", [24, 37, 52, 66, 80, 95])
+@pytest.mark.parametrize("path, expected", [(MANAGUA, MANAGUA_LABELS), (TELA, TELA_LABELS)], ids=["managua", "tela"])
+def test_seeds_wrapped_like_a_pdf(path: Path, expected: list[str], width: int) -> None:
+    """PDF text comes in short lines: a wrapped line may start with "2015.", "IV Reunión", "a la ST"."""
+    text = "\n".join(textwrap.fill(paragraph, width) for paragraph in path.read_text(encoding="utf-8").split("\n"))
+    units = split_agreements(text)
+    assert [u.label for u in units] == expected
+    assert_partition(text, units)
+
+
 def test_glue_really_glues() -> None:
     glued = glue(MANAGUA.read_text(encoding="utf-8"))
     assert "Red.2. Respecto" in glued
@@ -382,7 +393,7 @@ def structured_reports(draw) -> tuple[str, list[str]]:
     return text, expected
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(structured_reports())
 def test_structured_reports_split_as_built(report: tuple[str, list[str]]) -> None:
     text, expected = report

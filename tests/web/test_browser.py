@@ -204,3 +204,14 @@ def test_timeline_page(server: str, page: object) -> None:
     page.locator("table.data-table a").first.click()
     page.wait_for_url("**/buscar?q=rrocm&desde=2008&hasta=2008")
     assert "1 acuerdo encontrado" in page.locator("#results-heading").inner_text()
+
+
+def test_meetings_filter_form_works_without_javascript(server: str, page: object) -> None:
+    page.goto(server + "/reuniones")
+    shot(page, "13-meetings")
+    page.get_by_label("Año").select_option("2008")
+    page.get_by_role("button", name="Filtrar").click()
+    page.wait_for_url("**/reuniones?anio=2008*")
+    links = page.locator("a.meeting-link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert f"/r/{TELA_ID}" in hrefs and f"/r/{MANAGUA_ID}" not in hrefs

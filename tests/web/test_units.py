@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -232,3 +233,35 @@ def test_last_page(total: int, per_page: int, expected: int) -> None:
 ])
 def test_content_disposition_is_safe(name: str, expected: str) -> None:
     assert content_disposition(name) == expected
+
+
+# -- colours ---------------------------------------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_meet_wcag_aa() -> None:
+    css = (Path(__file__).resolve().parents[2] / "web" / "static" / "style.css").read_text(encoding="utf-8")
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    white = "#ffffff"
+    pairs = [  # (text, background, minimum): 4.5 for text, 3 for large text and UI boundaries
+        (var["ink"], var["paper"], 4.5), (var["muted"], var["paper"], 4.5), (var["muted"], var["wash"], 4.5),
+        (var["brand"], var["paper"], 4.5), (var["brand"], var["wash"], 4.5), (white, var["brand"], 4.5),
+        (var["ink"], var["mark"], 4.5), (var["ink"], "#fff8db", 4.5), (var["brand"], "#fff8db", 4.5),
+        (var["ink"], "#fff4ec", 4.5), (var["bar"], var["paper"], 3), (var["accent"], var["paper"], 3),
+        (var["focus"], var["paper"], 3), ("#ffd27a", var["brand"], 3), ("#7b8796", var["paper"], 3),
+    ]
+    for text, background, minimum in pairs:
+        assert contrast(text, background) >= minimum, (text, background, round(contrast(text, background), 2))
