@@ -23,7 +23,7 @@ from index import AgreementIndex, Precedent, SearchQuery, SearchResult, YearCoun
 from ingest.pipeline import ParsedReport, parse_file
 
 from .catalog import Catalog, now_iso
-from .ingesting import Candidate, Limits, Progress, hash_file, ingest_key_of, parse_in_workers, walk
+from .ingesting import Candidate, Limits, PageProgress, Progress, hash_file, ingest_key_of, parse_in_workers, walk
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
 from .store import OriginalStore
 
@@ -97,7 +97,8 @@ class Archive:
     # -- ingest ------------------------------------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], limits: Limits = Limits(),
-               progress: Progress | None = None) -> IngestSummary:
+               progress: Progress | None = None,
+               page_progress: PageProgress | None = None) -> IngestSummary:
         """Archive every supported file under ``paths``; one file's failure never stops the others."""
         summary = IngestSummary()
         with self._write_lock() as lock_fd:
@@ -145,7 +146,8 @@ class Archive:
                     continue
                 first_of_name[path.name] = (path, sha)
                 known = self.catalog.lookup_source(path.name)
-                if known and known[1] == sha and known[2] == key:
+                # (A stored original that went missing is restored by reading the file again.)
+                if known and known[1] == sha and known[2] == key and sha in self.store:
                     summary.unchanged.append(str(path))
                     unchanged.append((str(path), path.name, sha, ""))
                     tick(path.name)
@@ -158,7 +160,8 @@ class Archive:
                         self.catalog.log(conn, file, source, sha, "unchanged", message)
 
             batch: list[Report] = []
-            for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=(lock_fd,)):
+            for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=(lock_fd,),
+                                                                 page_progress=page_progress):
                 if error is not None or parsed is None:
                     self._fail(summary, candidate.path, error or "unknown error", candidate.sha256)
                 else:
@@ -286,12 +289,17 @@ class Archive:
         result = CheckResult()
         reports = self.catalog.reports()
         for report in reports:
-            if not self.store.verify(report.sha256):
-                result.problems.append(f"{report.id}: original {report.sha256[:12]} missing or damaged")
+            original_ok = self.store.verify(report.sha256)
+            if not original_ok:
+                result.problems.append(
+                    f"{report.id}: original {report.sha256[:12]} missing or damaged; "
+                    f"ingest the file {report.source!r} again to restore it")
+                if repair:
+                    result.repaired.append(self._forget_damaged_original(report))
             bad = [a.label for a in report.agreements if report.text[a.start:a.end].strip() != a.text]
             if bad:
                 result.problems.append(f"{report.id}: agreements {', '.join(bad[:5])} do not match the text")
-                if repair and self.store.verify(report.sha256):
+                if repair and original_ok:
                     self._reextract(report)
                     result.repaired.append(f"{report.id}: re-extracted from the stored original")
         referenced = self.catalog.referenced_hashes()
@@ -321,6 +329,21 @@ class Archive:
                 "index rebuilt" if sync.rebuilt else f"index: {sync.updated} updated, {sync.removed} removed")
         return result
 
+    def _forget_damaged_original(self, report: Report) -> str:
+        """Move a damaged original aside and mark its report for re-reading, so that the next ingest
+        of the same file stores the original again (an unchanged file is otherwise skipped)."""
+        path = self.store.path_of(report.sha256)
+        moved = ""
+        if path.is_file():
+            quarantine = self.data_dir / "quarantine"
+            quarantine.mkdir(exist_ok=True)
+            target = quarantine / f"{report.sha256}.{now_iso().replace(':', '')}"
+            path.rename(target)
+            moved = f"damaged copy moved to {target.relative_to(self.data_dir)}; "
+        with self.catalog.transaction() as conn:
+            self.catalog.set_ingest_key(conn, report.id, "")
+        return f"{report.id}: {moved}the next ingest of {report.source!r} stores it again"
+
     def _reextract(self, report: Report) -> None:
         original = self.store.path_of(report.sha256)
         with tempfile.TemporaryDirectory() as tmp:
@@ -330,6 +353,7 @@ class Archive:
         fresh = replace(report, agreements=parsed.agreements, text=parsed.extracted.text,
                         page_starts=parsed.extracted.page_starts, meeting=parsed.meeting,
                         language=parsed.language)
-        with self.catalog.transaction() as conn:
-            self.catalog.save_report(conn, fresh, "reextracted")
+        known = self.catalog.lookup_source(report.source)
+        with self.catalog.transaction() as conn:  # same ingest key: the next ingest has nothing to redo
+            self.catalog.save_report(conn, fresh, known[2] if known else "")
         self.index.update([fresh])

@@ -185,6 +185,10 @@ class Catalog:
             (now_iso(), file, source, sha256, outcome, message),
         )
 
+    def set_ingest_key(self, conn: sqlite3.Connection, report_id: str, ingest_key: str) -> None:
+        """Change what the next ingest compares against (an empty key makes it read the file again)."""
+        conn.execute("UPDATE reports SET ingest_key = ? WHERE id = ?", (ingest_key, report_id))
+
     def delete_report(self, conn: sqlite3.Connection, report_id: str) -> None:
         conn.execute("DELETE FROM agreements WHERE report_id = ?", (report_id,))
         conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))

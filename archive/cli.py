@@ -94,13 +94,19 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
     def progress(done: int, total: int, name: str) -> None:
         if bar_ctx is not None:
             bar_ctx.length = total
+            bar_ctx.label = "Ingesting"
             bar_ctx.update(1, name)
+
+    def page_progress(name: str, done: int, total: int) -> None:
+        if bar_ctx is not None:
+            bar_ctx.label = f"OCR {name}: page {done}/{total}"
+            bar_ctx.render_progress()
 
     if bar_ctx is not None:
         with bar_ctx:
-            summary = archive.ingest(paths, limits, progress)
+            summary = archive.ingest(paths, limits, progress, page_progress)
     else:
-        summary = archive.ingest(paths, limits, progress)
+        summary = archive.ingest(paths, limits, progress, page_progress)
 
     if as_json:
         _emit_json(serialize.summary_to_dict(summary))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from ingest.extract import format_of
+from ingest.extract import format_of, ocr
 from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
 from ingest.sidecar import sidecar_path
 
@@ -33,7 +33,8 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_LIMIT = 3 * 1024**3
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # (files done, files in all, current file)
+PageProgress = Callable[[str, int, int], None]  # (file, pages done, pages in all) during OCR
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close
             pass
     if parent_pid:
         _die_with_parent(parent_pid)
+    ocr.page_progress = lambda done, total: conn.send(("progress", (done, total)))
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         result: tuple[str, object] = ("ok", parse_file(path))
@@ -168,13 +170,18 @@ def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close
         conn.close()
 
 
-def _collect(candidate: Candidate, proc: multiprocessing.Process,
-             receiver: Connection) -> tuple[Candidate, ParsedReport | None, str | None]:
+def _receive(candidate: Candidate, proc: multiprocessing.Process, receiver: Connection,
+             page_progress: PageProgress | None) -> tuple[Candidate, ParsedReport | None, str | None] | None:
+    """Read one message from a worker: None for a progress report, else the file's outcome."""
     try:
         status, payload = receiver.recv()
     except (EOFError, OSError):
         proc.join(5)
         status, payload = "error", f"extractor crashed (exit code {proc.exitcode})"
+    if status == "progress":
+        if page_progress is not None:
+            page_progress(candidate.path.name, *payload)  # type: ignore[misc]
+        return None
     receiver.close()
     proc.join(5)
     if status == "ok":
@@ -187,7 +194,7 @@ LOOKAHEAD = 64  # parsed-but-not-yet-yielded results held back behind a slow fil
 
 def parse_in_workers(
     candidates: list[Candidate], limits: Limits, close_fds: tuple[int, ...] = (),
-    lookahead: int = LOOKAHEAD,
+    lookahead: int = LOOKAHEAD, page_progress: PageProgress | None = None,
 ) -> Iterator[tuple[Candidate, ParsedReport | None, str | None]]:
     """Parse candidates in forked children, yielding (candidate, parsed, error) in the candidates' order.
 
@@ -222,8 +229,10 @@ def parse_in_workers(
             now = time.monotonic()
             for receiver, (position, candidate, proc, deadline) in list(running.items()):
                 if receiver in ready:
-                    del running[receiver]
-                    finished[position] = _collect(candidate, proc, receiver)
+                    outcome = _receive(candidate, proc, receiver, page_progress)
+                    if outcome is not None:  # else a progress report: the worker goes on
+                        del running[receiver]
+                        finished[position] = outcome
                 elif now > deadline:
                     del running[receiver]
                     proc.kill()

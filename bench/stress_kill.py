@@ -111,15 +111,26 @@ def cli_args(data: Path, *args: str) -> list[str]:
 
 
 def run_cli(data: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess (ingests: they are what gets killed)."""
     return subprocess.run(cli_args(data, *args), cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def read_cli(data: Path, *args: str) -> tuple[int, str, str]:
+    """A read-only command of the real CLI in this process (no interpreter start-up: checks stay cheap)."""
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    result = CliRunner().invoke(cli, ["--data", str(data), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
 
 
 def comparable_export(data: Path) -> list[dict]:
     """``export --json`` of the archive minus the fields that differ between two equal archives."""
-    done = run_cli(data, "export", "--json")
-    if done.returncode != 0:
-        raise AssertionError(f"export failed: {done.stderr}")
-    reports = json.loads(done.stdout)["reports"]
+    code, out, err = read_cli(data, "export", "--json")
+    if code != 0:
+        raise AssertionError(f"export failed: {err}")
+    reports = json.loads(out)["reports"]
     for report in reports:
         for name in VOLATILE_FIELDS:
             report.pop(name, None)
@@ -225,14 +236,14 @@ def ingest_to_completion(data: Path, folder: Path) -> None:
 def verify(data: Path, want: list[dict], search_for: str) -> list[str]:
     """The archive equals the reference, ``check`` says ok, and a search finds the expected report."""
     problems = export_differences(comparable_export(data), want)
-    check = run_cli(data, "check", "--json")
-    verdict = json.loads(check.stdout) if check.stdout.strip().startswith("{") else {}
-    if check.returncode != 0 or not verdict.get("ok"):
-        problems.append(f"check is not ok: {check.stdout[-1500:]}{check.stderr[-500:]}")
-    found = run_cli(data, "search", "--json", "--limit", "200", search_for)
-    hits = json.loads(found.stdout)["hits"] if found.returncode == 0 else []
+    code, out, err = read_cli(data, "check", "--json")
+    verdict = json.loads(out) if out.strip().startswith("{") else {}
+    if code != 0 or not verdict.get("ok"):
+        problems.append(f"check is not ok: {out[-1500:]}{err[-500:]}")
+    code, out, err = read_cli(data, "search", "--json", "--limit", "200", search_for)
+    hits = json.loads(out)["hits"] if code == 0 else []
     if not hits:
-        problems.append(f"search for {search_for!r} found nothing: {found.stderr[-500:]}")
+        problems.append(f"search for {search_for!r} found nothing: {err[-500:]}")
     return problems
 
 

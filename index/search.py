@@ -71,6 +71,7 @@ __all__ = [
 ]
 
 MAX_EXPANSION = 256  # terms a prefix/wildcard/fuzzy term may expand to
+MAX_RANKED_EXPANSION = 16  # expansions that take part in ranking (see _ranking_query)
 MAX_WILDCARD_SCAN = 20_000  # lexicon entries a wildcard may look at
 SNIPPET_CHARS = 280  # texts up to this length are shown whole
 MAX_PER_PAGE = 200
@@ -563,11 +564,17 @@ class AgreementIndex:
         if q.sort == "relevance" and whoosh_query is not None and matching:
             # Rank with BM25 over exactly the matching documents; phrases were verified already,
             # so the ranking query drops their (slow) position checks and keeps their word pairs.
-            ranking_query, simplified = _without_phrases(whoosh_query)
-            restrict = allowed is not None or simplified
-            results = gen.searcher.search(ranking_query, limit=offset + q.per_page,
-                                          filter=matching if restrict else None)
-            ranked = [(hit.docnum, hit.score) for hit in islice(results, offset, None)]
+            ranking_query, broader = _ranking_query(whoosh_query, reader)
+            restrict = allowed is not None or broader
+            ranked = []
+            if ranking_query is not None:
+                results = gen.searcher.search(ranking_query, limit=offset + q.per_page,
+                                              filter=matching if restrict else None)
+                ranked = [(hit.docnum, hit.score) for hit in islice(results, offset, None)]
+            if len(ranked) < q.per_page and offset + len(ranked) < len(matching):
+                # Matches the ranking query cannot score (e.g. only through an excluded-from-
+                # ranking part): list them after the scored ones, newest first.
+                ranked = self._fill_unscored(gen, ranking_query, matching, offset, q.per_page, ranked)
         else:
             newest_first = q.sort != "date_asc"
             dates = gen.dates
@@ -577,6 +584,16 @@ class AgreementIndex:
         hits = tuple(self._hit(gen, docnum, score, compiler.marks) for docnum, score in ranked)
         suggestion = self._suggestion(gen, parsed)
         return SearchResult(q, len(matching), dict(sorted(by_year.items())), facets, hits, suggestion)
+
+    def _fill_unscored(self, gen: _Generation, ranking_query, matching: set[int], offset: int,
+                       per_page: int, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        scored: set[int] = set()
+        if ranking_query is not None:
+            scored = self._docnums(gen, ranking_query) & matching
+        rest = sorted(matching - scored, key=lambda d: (gen.dates[d], -d), reverse=True)
+        start = max(0, offset - len(scored))
+        need = per_page - len(ranked)
+        return ranked + [(d, 0.0) for d in rest[start:start + need]]
 
     def _hit(self, gen: _Generation, docnum: int, score: float, marks: HighlightTerms) -> Hit:
         doc = gen.searcher.stored_fields(docnum)
@@ -813,27 +830,48 @@ class AgreementIndex:
                     for hit in results]
 
 
-def _without_phrases(q: wq.Query) -> tuple[wq.Query, bool]:
-    """``q`` without the position-checking Phrase parts of And queries (their pairs stay)."""
-    if isinstance(q, wq.And):
-        kept = [s for s in q.subqueries if not isinstance(s, wq.Phrase)]
-        changed = len(kept) != len(q.subqueries)
-        subs = []
-        for s in kept:
-            s2, c = _without_phrases(s)
-            subs.append(s2)
-            changed = changed or c
-        return (wq.And(subs, boost=q.boost) if changed else q), changed
-    if isinstance(q, (wq.Or, wq.AndNot)):
-        subs, changed = [], False
-        children = q.subqueries if isinstance(q, wq.Or) else [q.a, q.b]
-        for s in children:
-            s2, c = _without_phrases(s)
-            subs.append(s2)
-            changed = changed or c
+def _ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
+    """The query used to RANK the (already known) matching documents, and whether it can match
+    more documents than ``q`` (then the ranking must be restricted to the matching set).
+
+    Phrase position checks are dropped (their word pairs stay; the documents were verified
+    already), exclusions are dropped (they do not change scores), and terms absent from the index
+    are pruned, so a one-word query becomes a single posting list -- the shape for which Whoosh
+    skips low-scoring blocks (block-max) instead of scoring every match."""
+    if isinstance(q, wq.Term):
+        return (q, False) if reader.doc_frequency(q.fieldname, q.text) else (None, False)
+    if isinstance(q, wq.Or) and len(q.subqueries) > MAX_RANKED_EXPANSION and all(
+            isinstance(sub, wq.Term) and sub.fieldname == "exact" for sub in q.subqueries):
+        # A broad prefix/wildcard/fuzzy term: rank by its most frequent expansions only (a union
+        # of hundreds of posting lists is Whoosh's slowest path); documents that only the rarer
+        # expansions match are listed after the ranked ones (see _fill_unscored).
+        top = sorted(q.subqueries, key=lambda t: -reader.doc_frequency(t.fieldname, t.text))
+        return wq.Or(top[:MAX_RANKED_EXPANSION], boost=q.boost), False
+    if isinstance(q, (wq.And, wq.Or)):
+        subs, broader, changed = [], False, False
+        for sub in q.subqueries:
+            if isinstance(q, wq.And) and isinstance(sub, wq.Phrase):
+                broader = changed = True
+                continue
+            ranked, b = _ranking_query(sub, reader)
+            broader = broader or b
+            changed = changed or ranked is not sub
+            if ranked is not None:
+                subs.append(ranked)
+            elif isinstance(q, wq.And):
+                return None, False
         if not changed:
             return q, False
-        return (wq.Or(subs, boost=q.boost) if isinstance(q, wq.Or) else wq.AndNot(subs[0], subs[1])), True
+        if not subs:
+            return None, False
+        if len(subs) == 1 and q.boost == 1.0:
+            return subs[0], broader
+        return type(q)(subs, boost=q.boost), broader
+    if isinstance(q, wq.AndNot):
+        positive, _ = _ranking_query(q.a, reader)
+        return positive, True
+    if isinstance(q, wq.Every):
+        return None, False
     return q, False
 
 

@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 
 from archive.models import Agreement, ArchiveError, Report
-from index.analysis import fold, iter_word_tokens, SPANISH_STOP_WORDS
+from index.analysis import SPANISH_STOP_WORDS, iter_word_tokens
 from index.schema import SCHEMA_VERSION, build_schema, facet_key
 
 log = logging.getLogger(__name__)
@@ -208,8 +208,3 @@ def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
     for path in index_dir.glob("g[0-9]*"):
         if path.is_dir() and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def folded_key(value: str) -> str:
-    """Folded form of a free value (language codes and the like)."""
-    return fold(value).strip()

@@ -51,12 +51,12 @@ _MARGIN_JUNK = r"[|¦'`´‘’·_~°^]"
 # The punctuation a marker may directly follow in running (flattened) text, optionally followed by a
 # closing quote or bracket: "... de esta Red. 2. Respecto", "lo siguiente: a. Instar", "...\".  3."
 _SENTENCE_END = r"[.:;!?]"
+_CLOSING = r"[\"”»'’)\]]"
 # Lowercase inline lists separate items with commas and close with a conjunction:
 # "acuerdan: a) aprobar ...; b) instruir ..., y c) agradecer". Only the list-only "c)" form is
 # believed there (see _Sequencer._placed).
 _LIST_SEPARATOR = r"[,;]"
 _CONJUNCTION = r"(?:y|e|o|u|and|or)"
-_CLOSING = r"[\"”»'’)\]]"
 
 # One candidate marker at an anchor. The token is deliberately loose ("Red." matches too); the
 # sequencer decides what a token can mean ("2", "b", "iii", OCR "l" for "1") and drops the rest.
@@ -68,14 +68,14 @@ _ANCHORED_MARKER = re.compile(
       | (?P<conjunction>(?<={_LIST_SEPARATOR}){_HSPACE}+{_CONJUNCTION}{_HSPACE}+)
     )
     (?P<marker>
-        (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2)   OCR: "(a" + brace
+        (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
       | (?P<token>[0-9A-Za-z|]{{1,5}})
         (?P<close>
             \ ?\.(?:\ ?[-–])?          # 1.  1 .  (OCR)  1.-  1. -
           | \ ?[)}}\]]\.?(?:\ ?[-–])?  # 1)  a)   OCR: brace or bracket for ")"
           | \ ?[-–—](?={_HSPACE})      # 1 -  1–
         )
-      | (?P<dash>[-–—*]|o)(?={_HSPACE})  # line-start bullets: "- ", "* ", Word's "o " bullet
+      | (?P<line_bullet>[-–—*]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; line start only
     )
     """,
     re.VERBOSE,
@@ -85,8 +85,13 @@ _ANCHORED_MARKER = re.compile(
 # U+F0B7 / U+F0A7 / U+F0D8 are Symbol/Wingdings private-use bullets that Word exports leak.
 _SYMBOL_BULLET = re.compile("[•▪●◦■►➢\uf0b7\uf0a7\uf0d8]")
 
-# What follows a marker: skip whitespace, then look at the first two characters.
-_FOLLOWING = re.compile(r"\s*(?P<first>\S)(?P<word>\S{0,3})")
+# A page number between dashes on a line of its own ("- 3 -"), not a bullet.
+_PAGE_NUMBER_LINE = re.compile(r"[-–—][ \t]*\d+[ \t]*[-–—]?[ \t]*(?:\n|\Z)")
+# A line that is itself a bullet item (so an "o " line after it is one too).
+_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢\uf0b7\uf0a7\uf0d8])\\s")
+
+# What follows a marker: the first character of the item, past any whitespace.
+_FOLLOWING = re.compile(r"\s*(?P<first>\S)")
 # "a. m.", "p. m.", "a. C.": the "marker" is the first half of an abbreviation.
 _ABBREVIATION_AHEAD = re.compile(r"\s*\w{1,2}\.(?!\w)")
 # Characters that start an item as well as an uppercase letter does: quotes, Spanish ¿ ¡, brackets.
@@ -95,9 +100,9 @@ _OPENING_PUNCT = "\"“«'‘¿¡([„"
 # Abbreviations whose final period is not a sentence end: a number after them is a reference
 # ("art. 3.", "No. 4.", "p. 3.", "Res. 2."), not a point.
 _ABBREVIATIONS = frozenset(
-    """art arts artº no nos nº n núm num nro nos p pp pág págs pag pags párr parr inc incs cap
-    caps lit fracc frac sec secc vol res fig tel ej sr sra srta dr dra lic ing excmo no
-    para par sect ch chap vol para""".split()
+    """art arts artº no nos nº n núm num nro p pp pág págs pag pags párr parr inc incs cap caps
+    lit fracc frac sec secc vol res fig tel ej sr sra srta dr dra lic ing excmo para sect ch
+    chap""".split()
 )
 # Words that, ending the previous line, make a line-start number a wrapped reference
 # ("... según el artículo\n5. ...", "... la Ley\n8. ..."), or a continued phrase ("puntos 2 y\n3.").
@@ -124,7 +129,7 @@ class _Candidate:
     at_line_start: bool
     after: str  # the punctuation an inline marker follows ("" at line start, "y" after "; y")
     glued: bool  # no space between that punctuation and the marker ("Red.2.")
-    follow: str  # "upper" | "lower" | "other": how the item's first word starts
+    follow: str  # "upper" | "lower" | "digit" | "other": how the item's first word starts
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
 
@@ -141,7 +146,9 @@ def _classify_following(text: str, end: int) -> str:
         if _ABBREVIATION_AHEAD.match(text, end):
             return "other"  # "a. m.", "p. ej."
         return "lower"
-    return "other"  # digits ("1.5", "24.11.2014"), punctuation, another marker
+    if first.isdigit() and m.start("first") > end:
+        return "digit"  # "3. 15 países ..." is an item; "1.5" and "24.11.2014" (glued) are not
+    return "other"  # punctuation, another marker, a glued digit
 
 
 def _after_reference(text: str, start: int, at_line_start: bool) -> bool:
@@ -178,10 +185,10 @@ def _candidates(text: str) -> list[_Candidate]:
     for m in _ANCHORED_MARKER.finditer(text):
         at_line_start = m.group("line") is not None
         start = m.start("marker")
-        if m.group("dash") is not None:
+        if m.group("line_bullet") is not None:
             if not at_line_start:
                 continue  # hyphens, asterisks and "o" mid-line are prose
-            token, bullet, parenthesized = "", m.group("dash"), False
+            token, bullet, parenthesized = "", m.group("line_bullet"), False
         else:
             token = m.group("ptoken") or m.group("token")
             if not _has_reading(token):
@@ -194,7 +201,7 @@ def _candidates(text: str) -> list[_Candidate]:
             after = "y"
         elif not at_line_start:
             head = text[max(0, start - 8) : start]
-            stripped = head.rstrip(" \t\r\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u200b\u202f\u3000")
+            stripped = re.sub(f"{_HSPACE}+$", "", head)
             glued = len(stripped) == len(head)
             stripped = stripped.rstrip("\"”»'’)]")
             after = stripped[-1:] if stripped else ""
@@ -359,6 +366,8 @@ class _Sequencer:
             return False
         if c.follow == "upper":
             return True
+        if c.follow == "digit":
+            return c.at_line_start  # an item opening with a figure, weak evidence: line start only
         return c.follow == "lower" and self._lowercase_item_ok(c)
 
     def _next_index(self, i: int, key: tuple[str, int]) -> int:
@@ -491,22 +500,25 @@ class _Sequencer:
 
     def _bullet(self, c: _Candidate, text: str) -> _Unit | None:
         if c.bullet in "-–—*":
-            ok = c.follow in ("upper", "lower")  # "- 3 -" page numbers are not bullets
+            ok = c.follow in ("upper", "lower") or (
+                c.follow == "digit" and not _PAGE_NUMBER_LINE.match(text, c.start)
+            )
         elif c.bullet == "o":
             # "o" is also the Spanish word "or": believed only as a Word-export bullet, i.e. an
-            # uppercase item after a line that ends a sentence/list intro, a blank line or another "o".
+            # uppercase item after a line that ends a sentence/list intro, a blank line or a bullet.
             ok = c.follow == "upper" and _previous_line_ends_item(text, c.start)
         else:
-            ok = c.follow != "other" or bool(_FOLLOWING.match(text, c.end))
+            ok = _FOLLOWING.match(text, c.end) is not None  # anything but the end of the text
         return self._take_bullet(c) if ok else None
 
 
 def _previous_line_ends_item(text: str, start: int) -> bool:
+    """Whether the line before ``start`` is blank, ends a sentence or list intro, or is a bullet."""
     line_start = text.rfind("\n", 0, start)
     if line_start <= 0:
         return True
     previous = text[text.rfind("\n", 0, line_start) + 1 : line_start].strip()
-    return not previous or previous[-1] in ".:;!?" or previous.startswith(("o ", "o\t"))
+    return not previous or previous[-1] in ".:;!?" or _BULLET_LINE.match(previous) is not None
 
 
 # --------------------------------------------------------------------------------------------------

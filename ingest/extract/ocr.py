@@ -313,6 +313,11 @@ def ocr_image(image: Image.Image, lang: str = DEFAULT_LANG, *, timeout: float | 
                       timeout or page_timeout(), "the image")
 
 
+# Where pages report progress when the caller passes no callback: the ingest worker process sets this
+# so a long OCR shows per-page progress on the command line (see archive.ingesting).
+page_progress: Progress | None = None
+
+
 def ocr_images(
     numbered_images: Iterable[tuple[int, Image.Image]],
     total: int,
@@ -330,6 +335,7 @@ def ocr_images(
     ``dpi`` overrides the resolution written in the images. Errors name the page: "page 3 of x.pdf".
     """
     executable = require_tesseract(lang)
+    progress = progress or page_progress
     timeout = timeout or page_timeout()
     workers = os.cpu_count() or 1
     results: dict[int, tuple[str, float]] = {}

@@ -1,5 +1,5 @@
 """The agreement splitter: table of marker forms and false markers, both seeds (as is, flattened, glued),
-messy regression files in corpus/messy/, and the property that splitting never loses or duplicates text."""
+synthetic messy regression files in tests/ingest/messy/ (synthetic, so not in corpus/, which holds real reports only), and the property that splitting never loses or duplicates text."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 MANAGUA = CORPUS / "000_cf50010547db6d03.txt"
 TELA = CORPUS / "003_5b39909ca16edb25.txt"
-MESSY = sorted((CORPUS / "messy").glob("*.txt"))
+MESSY = sorted((Path(__file__).parent / "messy").glob("*.txt"))
 
 MANAGUA_LABELS = [PREAMBLE, "1", "2", "2.a", "2.b", "2.c", "2.d", "2.e", "3", "3.a", "4", "4.a", "4.b", "4.c", "5"]
 TELA_LABELS = [PREAMBLE, "1", "2", "3", "4"]
@@ -69,6 +69,7 @@ MARKER_FORMS = [
     ("indented", INTRO + "   1. Uno.\n\t2. Dos.\n", [PREAMBLE, "1", "2"]),
     ("marker alone on its line", INTRO + "1.\nUno.\n2.\nDos.\n", [PREAMBLE, "1", "2"]),
     ("no preamble", "1. Uno.\n2. Dos.", ["1", "2"]),
+    ("item opening with a figure", INTRO + "1. Uno.\n2. 15 países participaron.\n3. Tres.", [PREAMBLE, "1", "2", "3"]),
     ("only a title before", "INFORME\n1. Uno.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("no points", "Texto sin puntos numerados. Solo prosa.", [PREAMBLE]),
     ("empty", "", []),
@@ -133,6 +134,8 @@ BULLETS = [
     ("'o' meaning 'or' after a wrapped line", INTRO + "1. Los países\no Estados observadores.\n", [PREAMBLE, "1"]),
     ("hyphen mid-line is prose", INTRO + "1. Plan 2014 - 2020 - Fase A.\n", [PREAMBLE, "1"]),
     ("page number between dashes", INTRO + "1. Uno.\n- 3 -\n2. Dos.", [PREAMBLE, "1", "2"]),
+    ("hyphen bullet opening with a figure", INTRO + "1. Metas:\n- 2015: Plan.\n- 2016: Informe.\n", [PREAMBLE, "1", "1-1", "1-2"]),
+    ("'o' under a bullet", INTRO + "1. Uno:\n• Nivel uno sin punto\no Nivel dos.\n", [PREAMBLE, "1", "1-1", "1-2"]),
 ]
 
 FLATTENED = [
@@ -338,7 +341,7 @@ def test_managua_unit_texts() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Messy regression files: corpus/messy/<name>.txt beside <name>.expected.json {"labels": [...]}.
+# Messy regression files: tests/ingest/messy/<name>.txt beside <name>.expected.json {"labels": [...]}.
 # --------------------------------------------------------------------------------------------------
 
 
@@ -367,7 +370,7 @@ _WORDS = ["Agradecer", "Instar", "la", "Red", "de", "2014", "art.", "3.", "a.", 
 @st.composite
 def structured_reports(draw) -> tuple[str, list[str]]:
     """A random report: preamble, points with lettered/roman sub-points and bullets, in random styles,
-    optionally flattened to one line. Returns (text, the labels a correct split gives)."""
+    as lines, flattened to one line, or flattened with glued words. Returns (text, the labels a correct split gives)."""
     sentence = st.lists(st.sampled_from(["los", "países", "la", "ST", "informe", "Red", "trata", "de", "2015", "IV", "en"]), min_size=1, max_size=8).map(" ".join)
     number_style = draw(st.sampled_from(["{}.", "{})", "{}.-"]))
     letter_style = draw(st.sampled_from(["{}.", "{})", "({})"]))
@@ -380,17 +383,15 @@ def structured_reports(draw) -> tuple[str, list[str]]:
             letter = "abcde"[k]
             lines.append(f"{letter_style.format(letter)} Instar {draw(sentence)}.")
             expected.append(f"{n}.{letter}")
-            for r, roman in enumerate(["i", "ii", "iii"][: draw(st.integers(0, 3))]):
+            for roman in ["i", "ii", "iii"][: draw(st.integers(0, 3))]:
                 lines.append(f"{roman}) Solicitar {draw(sentence)}.")
                 expected.append(f"{n}.{letter}.{roman}")
         for b in range(1, draw(st.integers(0, 2)) + 1):
             lines.append(f"• Punto {draw(sentence)}.")
             parent = expected[-1].split("-")[0]
             expected.append(f"{parent}-{b}")
-    text = "\n".join(lines)
-    if draw(st.booleans()):
-        text = flatten(text)
-    return text, expected
+    layout = draw(st.sampled_from([str, flatten, glue]))  # as lines, one line, one line with lost spaces
+    return layout("\n".join(lines)), expected
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
