@@ -36,7 +36,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from unidecode import unidecode
+from archive.folding import fold  # noqa: F401  (re-exported: THE folding function)
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
 # Letters and digits, optionally joined by hyphens (ASCII hyphen, Unicode hyphens, en dash).
@@ -46,22 +46,12 @@ _ASCII_PIECE_RE = re.compile(r"[a-z0-9]+")
 _VOWELS = frozenset("aeiou")
 
 
-def fold(text: str) -> str:
-    """THE folding function: transliterate to ASCII (``unidecode``) and lower-case.
-
-    "Secretaría" -> "secretaria", "MIGRACIÓN" -> "migracion", "niñez" -> "ninez".
-    """
-    if text.isascii():
-        return text.lower()
-    return unidecode(text).lower()
-
-
 @functools.lru_cache(maxsize=200_000)
 def _fold_word(word: str) -> tuple[str, ...]:
     """The ASCII letter/digit pieces of one word after folding (usually exactly one)."""
     if word.isascii():
         return (word.lower(),)
-    return tuple(_ASCII_PIECE_RE.findall(unidecode(word).lower()))
+    return tuple(_ASCII_PIECE_RE.findall(fold(word)))
 
 
 def iter_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:

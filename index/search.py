@@ -450,7 +450,7 @@ class AgreementIndex:
             self._sync_pointer()
             store.write_reports(self._ix, (), remove_ids=list(report_ids))
 
-    def rebuild(self, reports: Iterable[Report], procs: int = 1, limitmb: int = 256) -> None:
+    def rebuild(self, reports: Iterable[Report], procs: int = 2, limitmb: int = 256) -> None:
         """Index ``reports`` from scratch into a fresh generation, then swap it in atomically."""
         with self._lock:
             store.build_generation(self.index_dir, reports, procs=procs, limitmb=limitmb)

@@ -12,35 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from unidecode import unidecode
+from archive.folding import fold_in_place
 
-# Characters whose unidecode form is longer than one character but which must fold to one character
-# so that folded text keeps the offsets of the original (see ``fold_for_matching``).
-_ONE_CHAR_FOLDS = {"\u2014": "-", "\u2015": "-", "\u2012": "-", "\u2212": "-"}
-
-
-def fold_for_matching(text: str) -> str:
-    """Lower-case, accent-free copy of ``text`` with exactly the same length.
-
-    This is the offset-keeping form of the archive's one folding rule (``index.analysis.fold``:
-    ``unidecode`` + lower case); tests/ingest/test_places.py checks the two agree, so metadata matching and
-    search cannot drift apart. It is not imported from there so that ``ingest`` does not load the index.
-    Same length means a regex match on the folded text can be sliced out of the original, which is how
-    the readers return names "as written". ``unidecode`` does the folding (ñ -> n, É -> e, º -> o,
-    – -> -); a character it would expand ("°" -> "deg") is kept as it is, lower-cased.
-    """
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch.lower())
-            continue
-        folded = _ONE_CHAR_FOLDS.get(ch) or unidecode(ch)
-        if len(folded) == 1:
-            out.append(folded.lower())
-        else:
-            low = ch.lower()
-            out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+# The offset-keeping form of the archive's one folding rule (archive/folding.py).
+fold_for_matching = fold_in_place
 
 
 def normalize_space(text: str) -> str:

@@ -323,17 +323,18 @@ def test_rebuild_with_two_processes(tmp_path):
         assert search(ix, '"red regional de organizaciones civiles"').total == 3
 
 
-def test_needs_rebuild_on_schema_version_mismatch(tmp_path):
+def test_needs_rebuild_on_schema_version_mismatch_or_missing_pointer(tmp_path):
     path = tmp_path / "ix"
-    AgreementIndex(path).close()
-    pointer = path / "CURRENT.json"
-    pointer.write_text(pointer.read_text().replace('"schema_version": ', '"schema_version": 1000'))
-    assert AgreementIndex(path).needs_rebuild()
-    pointer.unlink()
-    assert AgreementIndex.__new__(AgreementIndex) is not None
-    ix = AgreementIndex.__new__(AgreementIndex)
-    ix.index_dir = path
-    assert ix.needs_rebuild()
+    with AgreementIndex(path) as ix:
+        assert not ix.needs_rebuild()
+        pointer = path / "CURRENT.json"
+        pointer.write_text(pointer.read_text().replace('"schema_version": ', '"schema_version": 1000'))
+        assert ix.needs_rebuild()
+        pointer.unlink()
+        assert ix.needs_rebuild()
+        ix.rebuild(seed_reports())
+        assert not ix.needs_rebuild()
+        assert ix.search(SearchQuery("RROCM")).total == 2
 
 
 def test_searcher_follows_writes_from_another_instance(tmp_path):

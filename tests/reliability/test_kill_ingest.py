@@ -92,7 +92,7 @@ def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_
         ingest.kill()
     gone, alive = psutil.wait_procs(workers, timeout=3)  # not the ~15 s their OCR would take
     assert alive == []
-    rerun = stress_kill.run_cli(data, "ingest", str(folder))
+    rerun = stress_kill.run_cli(data, "ingest", str(MANAGUA))  # the lock is free at once
     assert rerun.returncode == 0, rerun.stderr
     assert "added 1" in rerun.stdout
 
