@@ -11,7 +11,8 @@ Two forms of the same rule, defined here once and nowhere else:
   original: a regex match on the folded text can be sliced out of the original, which is how the metadata
   readers return names "as written". A character whose transliteration is longer than one character
   ("°" -> "deg") is kept as it is, lower-cased; dashes fold to "-".
-tests/test_folding.py checks that the two agree on every text where no such character occurs.
+tests/test_folding.py checks that the two agree on report text without such characters (an em dash
+is "--" for ``fold`` and "-" in place).
 """
 
 from __future__ import annotations
