@@ -15,6 +15,8 @@ import multiprocessing
 import os
 import resource
 import signal
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -68,7 +70,9 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """
     for root in paths:
         if root.is_symlink() and not root.exists():
-            yield root, "broken symbolic link"
+            yield root, "broken symbolic link (or a symlink loop)"
+        elif root.exists() and not root.is_file() and not root.is_dir():
+            yield root, "not a regular file (a pipe, socket or device)"
         elif root.is_file():
             if format_of(root) is None:
                 yield root, f"unsupported file type {root.suffix or '(no suffix)'!r}"
@@ -98,7 +102,10 @@ def _walk_dir(root: Path) -> Iterator[tuple[Path, str | None]]:
 
 def hash_file(path: Path, max_bytes: int) -> tuple[str, int]:
     """SHA-256 and size of a file, refusing files over the size limit before reading them."""
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO would wait forever for a writer
+        raise ExtractionError("not a regular file (a pipe, socket or device)")
+    size = info.st_size
     if size > max_bytes:
         raise ExtractionError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
     if size == 0:
@@ -189,6 +196,27 @@ def _receive(candidate: Candidate, proc: multiprocessing.Process, receiver: Conn
     return candidate, None, str(payload)
 
 
+def _warm_up_uninterruptibly() -> None:
+    """``warm_up`` with Ctrl-C held back until it returns, then delivered as usual.
+
+    Why: langdetect loads its language profiles under a bare ``except:`` that turns a KeyboardInterrupt
+    into a "profile format error"; the interrupt is swallowed and the half-loaded detector, inherited by
+    every worker, then calls Spanish reports Catalan or Polish. Found by tests/reliability (SIGINT at
+    a random moment of an ingest).
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        warm_up()
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        warm_up()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        signal.raise_signal(signal.SIGINT)
+
+
 LOOKAHEAD = 64  # parsed-but-not-yet-yielded results held back behind a slow file, at most
 
 
@@ -206,7 +234,7 @@ def parse_in_workers(
     ``close_fds`` are closed in each child (descriptors the parent holds that a child must not keep).
     """
     if candidates:
-        warm_up()
+        _warm_up_uninterruptibly()
     ctx = multiprocessing.get_context("fork")
     parent_pid = os.getpid()
     started = 0

@@ -104,6 +104,32 @@ def joined_forms(pieces: list[str]) -> list[str]:
     return [plain] if doubled == plain else [plain, doubled]
 
 
+# --- list markers -------------------------------------------------------------------------------
+
+# The marker that opens a unit: "3.", "3)", "3.-", "3 -", "1.2.", "a)", "b.", "(iii)", "iv.", "•", "-".
+# The unit's label is its own field, so indexing the marker only made "3" match every point 3 of
+# every report (and made precedents of a point 3 find other points 3). A marker must be followed by
+# whitespace, so "1.000 migrantes" or "2008-2014" at the start of a unit are text, not markers.
+_LIST_MARKER_RE = re.compile(
+    r"""\A\s*(?:
+        [\u2022\u25aa\u25cf\u25e6\u25a0\u25ba\u27a2\uf0b7\uf0a7\uf0d8*\u00b7\-\u2013\u2014]   # bullets and dashes
+      | \(\s*(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})\s*\)                     # (2) (a) (iii)
+      | (?:\d{1,3}(?:\.\d{1,3})*|[A-Za-z]|[ivxlcIVXLC]{2,6})                  # 3  1.2  a  iv
+        \s?(?:\.\s?[-\u2013\u2014]?|\)\.?|[-\u2013\u2014](?=\s))             # .  .-  )  -
+    )(?=\s)\s*""",
+    re.VERBOSE,
+)
+
+
+def strip_list_marker(text: str) -> str:
+    """``text`` without the list marker that opens it ("3. La Red ..." -> "La Red ...").
+
+    Used for the INDEXED forms of a unit only; the stored display text keeps its marker.
+    """
+    match = _LIST_MARKER_RE.match(text)
+    return text[match.end():] if match else text
+
+
 # --- stop words ---------------------------------------------------------------------------------
 
 # Folded. "no", "sin", "contra" are NOT here on purpose: "no aprobar", "sin documentos",

@@ -25,6 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh import query as wq
@@ -77,18 +78,12 @@ SNIPPET_CHARS = 280  # texts up to this length are shown whole
 MAX_PER_PAGE = 200
 RESULT_CACHE_SIZE = 256
 SORTS = ("relevance", "date", "date_asc")
-
-# English names (folded) of the countries of the CRM and its observers, to their Spanish key.
-COUNTRY_ALIASES = {
-    "belize": "belice", "canada": "canada", "dominican_republic": "republica_dominicana",
-    "united_states": "estados_unidos", "usa": "estados_unidos", "us": "estados_unidos",
-    "eeuu": "estados_unidos", "ee_uu": "estados_unidos",
-    "estados_unidos_de_america": "estados_unidos", "united_states_of_america": "estados_unidos",
-    "mexico": "mexico", "panama": "panama", "guatemala": "guatemala", "honduras": "honduras",
-    "nicaragua": "nicaragua", "el_salvador": "el_salvador", "salvador": "el_salvador",
-    "costa_rica": "costa_rica", "republica_dominicana": "republica_dominicana",
-}
-
+# A precedent shares at least this many of the unit's key terms (all of them if it has fewer)...
+MIN_PRECEDENT_TERMS = 2
+# ... carrying at least this share of their total weight (key terms are weighted by tf x idf) ...
+MIN_PRECEDENT_SHARE = 0.1
+# ... and scores at least this fraction of the best precedent.
+MIN_PRECEDENT_RELATIVE_SCORE = 0.2
 
 # --- the public value types ---------------------------------------------------------------------
 
@@ -252,12 +247,19 @@ class _Generation:
         def column(name: str, default):
             if size == 0 or not reader.has_column(name):
                 return [default] * size
-            return list(reader.column_reader(name))
+            values = list(reader.column_reader(name))
+            if values and isinstance(default, str) and isinstance(values[0], bytes):
+                # Few distinct values per column: decode each once, share the str objects.
+                decoded = {v: v.decode("utf-8") for v in set(values)}
+                values = [decoded[v] for v in values]
+            return values
 
         self.years: list[int] = column("year", 0)
         self.dates: list[int] = column("date_ordinal", 0)
         self.bodies: list[str] = column("body_key", "")
+        self.body_terms: list[str] = column("body_terms", "")
         self.countries: list[str] = column("country_key", "")
+        self.cities: list[str] = column("city_key", "")
         self.languages: list[str] = column("language", "")
         self.report_ids: list[str] = column("report_id", "")
         # Display names of country keys (the facet shows "México", the filter takes either).
@@ -550,7 +552,7 @@ class AgreementIndex:
         if allowed is not None:
             matching &= allowed
 
-        by_year = Counter(gen.years[d] for d in matching)
+        by_year = _counter(gen.years, matching)
         by_year.pop(0, None)
         facets = {
             "year": {str(y): c for y, c in sorted(by_year.items())},
@@ -598,11 +600,11 @@ class AgreementIndex:
     def _hit(self, gen: _Generation, docnum: int, score: float, marks: HighlightTerms) -> Hit:
         doc = gen.searcher.stored_fields(docnum)
         text = doc.get("exact", "")
-        language = doc.get("language")
+        language = gen.languages[docnum] or None
         return Hit(
             report_id=doc["report_id"], source=doc.get("source", ""), label=doc["label"],
-            parent=doc.get("parent"), year=doc.get("year"), date=doc.get("date"),
-            city=doc.get("city"), country=doc.get("country"), body_key=doc.get("body_key"),
+            parent=doc.get("parent"), year=gen.years[docnum] or None, date=doc.get("date"),
+            city=doc.get("city"), country=doc.get("country"), body_key=gen.bodies[docnum] or None,
             title=doc.get("title"), language=language, score=float(score),
             snippet=make_snippet(text, marks, language), text=text, page=doc.get("page"),
         )
@@ -718,20 +720,25 @@ class AgreementIndex:
         if f.field == "language":
             return (d for d, lang in enumerate(gen.languages) if lang == value)
         if f.field == "country":
-            key = facet_key(value)
-            key = COUNTRY_ALIASES.get(key, key)
-            return (d for d, c in enumerate(gen.countries) if c == key or COUNTRY_ALIASES.get(c) == key)
+            # Units carry the canonical key of ingest.places (store.country_facet_key), so any
+            # spelling of the filter ("Canada", "Canadá", "united states", "costa_rica") meets it.
+            key = store.country_facet_key(value)
+            return (d for d, c in enumerate(gen.countries) if c == key)
         if f.field == "city":
-            return self._term_docnums(gen, "city_key", facet_key(value))
+            key = facet_key(value)
+            return (d for d, c in enumerate(gen.cities) if c == key)
         if f.field == "body":
-            docs = set(self._term_docnums(gen, "body_key", value.strip()))
-            docs |= self._term_docnums(gen, "body_key", facet_key(value))
-            words = [t for t, *_ in iter_word_tokens(value) if t not in SPANISH_STOP_WORDS]
-            if words:
-                by_words = set(self._term_docnums(gen, "body_terms", words[0]))
-                for w in words[1:]:
-                    by_words &= self._term_docnums(gen, "body_terms", w)
-                docs |= by_words
+            keys = {value.strip(), facet_key(value)}
+            words = set(t for t, *_ in iter_word_tokens(value) if t not in SPANISH_STOP_WORDS)
+            # Few distinct bodies: decide once per distinct (body_key, body_terms) pair.
+            verdict: dict[tuple[str, str], bool] = {}
+            docs = []
+            for d, (body, terms) in enumerate(zip(gen.bodies, gen.body_terms)):
+                ok = verdict.get((body, terms))
+                if ok is None:
+                    ok = verdict[(body, terms)] = (body in keys or (bool(words) and words <= set(terms.split())))
+                if ok:
+                    docs.append(d)
             return docs
         raise QuerySyntaxError(f"Filtro desconocido: {f.field} / Unknown filter: {f.field}")
 
@@ -825,9 +832,27 @@ class AgreementIndex:
             allowed = {d for d in gen.live if 0 < gen.dates[d] < cutoff and gen.report_ids[d] != report.id}
             if not allowed:
                 return []
-            results = gen.searcher.search(whoosh_query, limit=limit, filter=allowed)
-            return [Precedent(self._hit(gen, hit.docnum, hit.score, compiler.marks), float(hit.score))
-                    for hit in results]
+            results = gen.searcher.search(whoosh_query, limit=limit * 3, filter=allowed)
+            # Very weak matches are not precedents: a unit that shares one common word (or, before
+            # list markers were taken out of the index, just its number) with this one.
+            term_docs = [(weight, self._term_docnums(gen, "text", stem_spanish(word))
+                          | self._term_docnums(gen, "text_en", stem_english(word)))
+                         for word, weight in weighted]
+            total_weight = sum(weight for weight, _docs in term_docs)
+            need_terms = min(MIN_PRECEDENT_TERMS, len(term_docs))
+            best = None
+            found: list[Precedent] = []
+            for hit in results:
+                shared = [weight for weight, docs in term_docs if hit.docnum in docs]
+                if len(shared) < need_terms or sum(shared) < MIN_PRECEDENT_SHARE * total_weight:
+                    continue
+                best = hit.score if best is None else best
+                if hit.score < MIN_PRECEDENT_RELATIVE_SCORE * best:
+                    break
+                found.append(Precedent(self._hit(gen, hit.docnum, hit.score, compiler.marks), float(hit.score)))
+                if len(found) == limit:
+                    break
+            return found
 
 
 def _ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
@@ -875,8 +900,18 @@ def _ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
     return q, False
 
 
+def _counter(column: list, docnums: set[int]) -> Counter:
+    """Values of ``column`` counted over ``docnums``. ``itemgetter`` + ``Counter`` run in C: 100k
+    documents in ~5 ms, against ~15 ms for a generator expression."""
+    if not docnums:
+        return Counter()
+    if len(docnums) == 1:
+        return Counter([column[next(iter(docnums))]])
+    return Counter(itemgetter(*docnums)(column))
+
+
 def _count(column: list[str], docnums: set[int]) -> dict[str, int]:
-    counts = Counter(column[d] for d in docnums)
+    counts = _counter(column, docnums)
     counts.pop("", None)
     counts.pop(None, None)
     return dict(counts.most_common())

@@ -13,20 +13,36 @@ rebuild, because a long-lived searcher in another process may still have its fil
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import multiprocessing as mp
 import os
 import shutil
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
 from whoosh.index import Index
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from archive.models import Agreement, ArchiveError, Report
-from index.analysis import SPANISH_STOP_WORDS, iter_word_tokens
-from index.schema import SCHEMA_VERSION, build_schema, facet_key
+from archive.models import ArchiveError, Report
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    SPANISH_STOP_WORDS,
+    iter_word_tokens,
+    pair_term,
+    stem_english,
+    stem_spanish,
+    strip_list_marker,
+)
+from index.schema import INT_COLUMNS, SCHEMA_VERSION, STRING_COLUMNS, TEXT_FIELDS, build_schema, facet_key
+from ingest.places import country_key
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +102,17 @@ def open_current(index_dir: Path) -> tuple[Index, Pointer]:
 # --- documents ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class UnitDoc:
+    """One unit as the writer needs it: what to store, which columns, and the text to index."""
+
+    stored: dict
+    columns: dict
+    text: str  # the text to index: the unit text without its list marker
+    english: bool
+    version: str | None  # set on the first unit of a report only
+
+
 def _body_terms(report: Report) -> list[str]:
     meeting = report.meeting
     terms: set[str] = set()
@@ -97,51 +124,45 @@ def _body_terms(report: Report) -> list[str]:
     return sorted(terms)
 
 
-def unit_documents(report: Report) -> Iterator[dict]:
+def country_facet_key(name: str) -> str:
+    """The one key of a country, whatever language it was written in ("Canadá", "United States",
+    "EE.UU."): ``ingest.places`` holds THE country table; unknown places fall back to facet_key."""
+    return country_key(name) or country_key(name.replace("_", " ")) or facet_key(name)
+
+
+def unit_documents(report: Report) -> Iterator[UnitDoc]:
     """The index documents of a report: one per agreement unit."""
     meeting = report.meeting
     language = (report.language or "").lower() or None
-    text_field = "text_en" if language == "en" else "text"
-    common = {
+    common_stored = {
         "report_id": report.id,
-        "version": f"{report.id}:{report.sha256}",
         "source": report.source,
         "title": meeting.title,
         "body": meeting.body,
         "city": meeting.city,
         "country": meeting.country,
         "date": meeting.date.isoformat() if meeting.date else None,
-        "body_terms": " ".join(_body_terms(report)),
-        "participants": ",".join(sorted({c.key for c in meeting.participants if c.key})),
     }
-    if meeting.date:
-        common["year"] = meeting.date.year
-        common["date_ordinal"] = meeting.date.toordinal()
-    if meeting.body_key:
-        common["body_key"] = meeting.body_key
-    if meeting.country:
-        common["country_key"] = facet_key(meeting.country)
-    if meeting.city:
-        common["city_key"] = facet_key(meeting.city)
-    if language:
-        common["language"] = language
+    common_stored = {k: v for k, v in common_stored.items() if v is not None and v != ""}
+    columns = {
+        "report_id": report.id,
+        "year": meeting.date.year if meeting.date else 0,
+        "date_ordinal": meeting.date.toordinal() if meeting.date else 0,
+        "body_key": meeting.body_key or "",
+        "body_terms": " ".join(_body_terms(report)),
+        "country_key": country_facet_key(meeting.country) if meeting.country else "",
+        "city_key": facet_key(meeting.city) if meeting.city else "",
+        "language": language or "",
+    }
+    version = f"{report.id}:{report.sha256}"
     for agreement in report.agreements:
-        yield _unit_document(report, agreement, common, text_field)
-
-
-def _unit_document(report: Report, agreement: Agreement, common: dict, text_field: str) -> dict:
-    doc = dict(common)
-    doc.update({
-        "unit_id": unit_id(report.id, agreement.label),
-        "label": agreement.label,
-        "parent": agreement.parent,
-        "page": agreement.page,
-        "ocr": agreement.ocr,
-        text_field: agreement.text,
-        "exact": agreement.text,
-        "pairs": agreement.text,
-    })
-    return {k: v for k, v in doc.items() if v is not None and v != ""}
+        stored = dict(common_stored)
+        stored.update({"unit_id": unit_id(report.id, agreement.label), "label": agreement.label,
+                       "parent": agreement.parent, "page": agreement.page, "ocr": agreement.ocr,
+                       "exact": agreement.text})
+        stored = {k: v for k, v in stored.items() if v is not None and v != ""}
+        yield UnitDoc(stored, columns, strip_list_marker(agreement.text), language == "en", version)
+        version = None
 
 
 def unit_id(report_id: str, label: str) -> str:
@@ -149,51 +170,282 @@ def unit_id(report_id: str, label: str) -> str:
 
 
 # --- writing ------------------------------------------------------------------------------------
+#
+# Whoosh's own ``add_document`` path was measured at ~390 units/s on one core for this schema
+# (profile: per-posting pickling into an external-sort pool, then ``add_postings`` asking the
+# lengths column -- and for unscored fields the FILE SYSTEM -- once per posting). Its multiprocess
+# writer was slower still (~100-170 units/s with 2 procs: documents are pickled to temp files and
+# re-read by the workers). ``_UnitSegmentWriter`` keeps Whoosh's segment format, codec, TOC and
+# locking, but analyses each unit ONCE (one token scan feeds the four text fields), collects the
+# postings in per-term arrays in memory, and hands them to the codec's field writer in term order.
+# Parallel builds write one segment per process (Whoosh's "multisegment"), forked, so the reports
+# are not pickled.
+
+SEGMENT_UNITS = 25_000  # units per segment: bounds the writer's memory (~100 MB per 25k units)
+PARALLEL_MIN_UNITS = 4_000  # below this a second process costs more than it saves
+COMPRESSION = 0
+MAX_SEGMENTS = 12  # after an update, more segments than this are merged (Whoosh MERGE_SMALL)
 
 
-def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str] = ()) -> int:
-    """Replace the units of ``reports`` (and delete ``remove_ids``) in one commit. Returns units added."""
-    writer = ix.writer(limitmb=128)
-    added = 0
+class _UnitSegmentWriter(SegmentWriter):
+    """A Whoosh SegmentWriter for our unit documents that bypasses the posting pool (see above)."""
+
+    def __init__(self, ix: Index, **kwargs):
+        super().__init__(ix, codec=_codec(), **kwargs)
+        # field -> term -> [docnums (array), weights (array), value bytes (list) or None]
+        self._terms: dict[str, dict[str, list]] = {name: {} for name in TEXT_FIELDS}
+        self._terms["report_id"] = {}
+        self._terms["version"] = {}
+        self._lengths: dict[str, array] = {name: array("I") for name in TEXT_FIELDS}
+        self._units = 0
+        fields = self.schema
+        self._fieldobjs = {name: fields[name] for name in self._terms}
+        self._column_types = {name: fields[name].column_type for name in STRING_COLUMNS + INT_COLUMNS}
+
+    def add_unit(self, unit: UnitDoc) -> None:
+        docnum = self.docnum
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        lengths = _index_text(self._terms, docnum, unit.text, unit.english)
+        for name in TEXT_FIELDS:
+            length = lengths.get(name, 0)
+            self._lengths[name].append(length)
+            perdoc.add_field(name, None, unit.stored.get(name), length)
+        _add_posting(self._terms["report_id"], unit.columns["report_id"], docnum, 1, None)
+        if unit.version:
+            _add_posting(self._terms["version"], unit.version, docnum, 1, None)
+        for name, value in unit.stored.items():
+            if name != "exact":
+                perdoc.add_field(name, None, value, 0)
+        for name, column in self._column_types.items():
+            value = unit.columns[name]
+            perdoc.add_column_value(name, column, value.encode("utf-8") if isinstance(value, str) else value)
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+        self._units += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        base = self.docbase
+        for name in sorted(self._terms):
+            terms = self._terms[name]
+            if not terms:
+                continue
+            fieldobj = self._fieldobjs[name]
+            doc_lengths = self._lengths.get(name)
+            fw.start_field(name, fieldobj)
+            for term in sorted(terms):
+                docs, weights, values = terms[term]
+                fw.start_term(term.encode("utf-8"))
+                add = fw.add
+                if values is None:  # a frequency field: the value is the frequency (Whoosh's format)
+                    for i, doc in enumerate(docs):
+                        w = weights[i]
+                        add(doc, float(w), _freq_bytes(w), doc_lengths[doc - base] if doc_lengths else 0)
+                else:
+                    for i, doc in enumerate(docs):
+                        add(doc, float(weights[i]), values[i], doc_lengths[doc - base])
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()
+        self._terms = {name: {} for name in self._terms}
+
+
+def _codec() -> W3Codec:
+    """Whoosh's codec without block compression: most terms (word pairs, rare words) occur in a
+    handful of units, their tiny blocks barely shrink, and every search would pay the
+    decompression. (Inlining small posting lists in the term table, ``inlinelimit`` > 1, would
+    save more, but it is broken in Whoosh 2.7.4: ``W3TermInfo.set_inline`` does not exist.)"""
+    return W3Codec(blocklimit=128, compression=COMPRESSION)
+
+
+def _add_posting(terms: dict, term: str, docnum: int, weight: int, value: bytes | None) -> None:
+    entry = terms.get(term)
+    if entry is None:
+        terms[term] = entry = [array("I"), array("I"), None if value is None else []]
+    entry[0].append(docnum)
+    entry[1].append(weight)
+    if value is not None:
+        entry[2].append(value)
+
+
+_POSITIONS = Positions()
+
+
+@functools.lru_cache(maxsize=1024)
+def _freq_bytes(freq: int) -> bytes:
+    return pack_uint(freq)
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_position(pos: int) -> bytes:
+    # Most words occur once in a unit: their encoded position list is cached.
+    return _POSITIONS.encode([pos])
+
+
+def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) -> dict[str, int]:
+    """Add the postings of one unit's text to ``fields``; returns the length of each text field.
+
+    Produces exactly what the four analyzers of ``index.schema`` produce (tests check it), from a
+    single token scan: exact = every token with positions; pairs = adjacent plain words; the
+    stemmed field = tokens minus stop words, stemmed.
+    """
+    positions: dict[str, list[int]] = {}
+    stems: dict[str, int] = {}
+    pairs: dict[str, int] = {}
+    stops, stem = (ENGLISH_STOP_WORDS, stem_english) if english else (SPANISH_STOP_WORDS, stem_spanish)
+    previous = None
+    n_exact = n_stem = n_pairs = 0
+    for token, pos, _start, _end, joined in iter_word_tokens(text):
+        n_exact += 1
+        found = positions.get(token)
+        if found is None:
+            positions[token] = [pos]
+        else:
+            found.append(pos)
+        if token not in stops:
+            s = stem(token)
+            stems[s] = stems.get(s, 0) + 1
+            n_stem += 1
+        if not joined:
+            if previous is not None:
+                p = pair_term(previous, token)
+                pairs[p] = pairs.get(p, 0) + 1
+                n_pairs += 1
+            previous = token
+    exact = fields["exact"]
+    for token, plist in positions.items():
+        _add_posting(exact, token, docnum, len(plist),
+                     _one_position(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist))
+    target = fields["text_en" if english else "text"]
+    for s, freq in stems.items():
+        _add_posting(target, s, docnum, freq, None)
+    pair_field = fields["pairs"]
+    for p, freq in pairs.items():
+        _add_posting(pair_field, p, docnum, freq, None)
+    return {"exact": n_exact, "pairs": n_pairs, ("text_en" if english else "text"): n_stem}
+
+
+def _write_units(writer: _UnitSegmentWriter, units: Iterable[UnitDoc]) -> int:
+    for unit in units:
+        writer.add_unit(unit)
+    return writer._units
+
+
+def _chunks(reports: list[Report], parts: int) -> list[list[Report]]:
+    """Contiguous runs of reports of about equal unit counts, each at most SEGMENT_UNITS units."""
+    total = sum(len(r.agreements) for r in reports)
+    size = max(1, min(SEGMENT_UNITS, -(-total // max(1, parts))))
+    chunks: list[list[Report]] = [[]]
+    count = 0
+    for report in reports:
+        if count >= size:
+            chunks.append([])
+            count = 0
+        chunks[-1].append(report)
+        count += len(report.agreements)
+    return [c for c in chunks if c]
+
+
+def _segment_of(ix: Index, reports: list[Report]):
+    """Write ``reports`` as one finished segment (not yet in the TOC); returns (segment, units)."""
+    writer = _UnitSegmentWriter(ix, _lk=False)
     try:
-        for report_id in remove_ids:
+        added = _write_units(writer, (u for r in reports for u in unit_documents(r)))
+        if not added:
+            writer._close_segment()
+            return None, 0
+        return writer._finalize_segment(), added
+    except BaseException:
+        writer._close_segment()
+        raise
+
+
+def _child_segment(ix: Index, reports: list[Report], conn) -> None:
+    try:
+        conn.send(("ok", _segment_of(ix, reports)))
+    except BaseException as e:  # report, don't hang the parent
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def _segments_of(ix: Index, reports: list[Report], procs: int) -> tuple[list, int]:
+    """Write ``reports`` as new segments, ``procs`` at a time (forked children), in report order."""
+    chunks = _chunks(reports, procs)
+    total = sum(len(r.agreements) for r in reports)
+    if procs <= 1 or total < PARALLEL_MIN_UNITS or len(chunks) == 1 or "fork" not in mp.get_all_start_methods():
+        results = [_segment_of(ix, chunk) for chunk in chunks]
+    else:
+        ctx = mp.get_context("fork")  # children inherit the reports: nothing is pickled but the segment
+        results: list = [None] * len(chunks)
+        pending = list(enumerate(chunks))
+        running: list = []
+        while pending or running:
+            while pending and len(running) < procs - 1:
+                i, chunk = pending.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child_segment, args=(ix, chunk, send), daemon=True)
+                proc.start()
+                send.close()
+                running.append((i, proc, receive))
+            if pending:  # the parent is a worker too
+                i, chunk = pending.pop(0)
+                results[i] = _segment_of(ix, chunk)
+            for i, proc, receive in running:
+                try:
+                    status, value = receive.recv()
+                except EOFError:
+                    status, value = "error", f"index worker exited with code {proc.exitcode}"
+                proc.join()
+                if status != "ok":
+                    raise IndexStoreError(f"index worker failed: {value}")
+                results[i] = value
+            running = []
+    segments = [seg for seg, _n in results if seg is not None]
+    return segments, sum(n for _seg, n in results)
+
+
+def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str] = (),
+                  procs: int = 1) -> int:
+    """Replace the units of ``reports`` (and delete ``remove_ids``) in one commit. Returns units added.
+
+    Old units are deleted with one ``delete_by_term`` per report (a term lookup each), the new units
+    go to new segments; small segments are merged when there are more than MAX_SEGMENTS."""
+    reports = list(reports)
+    writer = ix.writer()
+    try:
+        for report_id in dict.fromkeys(list(remove_ids) + [r.id for r in reports]):
             writer.delete_by_term("report_id", report_id)
-        for report in reports:
-            writer.delete_by_term("report_id", report.id)
-            for doc in unit_documents(report):
-                writer.add_document(**doc)
-                added += 1
+        segments, added = _segments_of(ix, reports, procs)
+        kept = [s for s in writer.segments if s.deleted_count() < s.doc_count_all()]
+        writer._close_segment()
+        writer._commit_toc(kept + segments)
+        writer._finish()
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    if len(kept) + len(segments) > MAX_SEGMENTS:
+        with ix.writer() as merger:  # MERGE_SMALL: only the small segments are rewritten
+            merger.mergetype = MERGE_SMALL
     return added
 
 
 def build_generation(index_dir: Path, reports: Iterable[Report], procs: int = 1,
                      limitmb: int = 256) -> int:
-    """Write all ``reports`` into a fresh generation and make it current. Returns units indexed."""
+    """Write all ``reports`` into a fresh generation and make it current. Returns units indexed.
+
+    ``limitmb`` is accepted for compatibility; the writer's memory is bounded by SEGMENT_UNITS."""
     index_dir.mkdir(parents=True, exist_ok=True)
     previous = read_pointer(index_dir)
     name = _next_generation_name(index_dir)
     gen_dir = index_dir / name
     gen_dir.mkdir()
-    added = 0
     try:
         ix = whoosh_index.create_in(str(gen_dir), build_schema())
-        kwargs = {"limitmb": limitmb}
-        if procs > 1:
-            kwargs.update(procs=procs, multisegment=True)
-        writer = ix.writer(**kwargs)
-        try:
-            for report in reports:
-                for doc in unit_documents(report):
-                    writer.add_document(**doc)
-                    added += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        added = write_reports(ix, reports, procs=procs)
         ix.close()
     except BaseException:
         shutil.rmtree(gen_dir, ignore_errors=True)

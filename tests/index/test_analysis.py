@@ -17,6 +17,7 @@ from index.analysis import (
     iter_word_tokens,
     stem_english,
     stem_spanish,
+    strip_list_marker,
 )
 
 
@@ -137,3 +138,36 @@ def test_stemming_is_stable_and_never_empty(word):
     folded = fold(word)
     assert stem_spanish(folded)
     assert stem_spanish(folded) == stem_spanish(folded)
+
+
+@pytest.mark.parametrize("text, indexed", [
+    ("3. La Red Regional", "La Red Regional"),
+    ("3) La Red", "La Red"),
+    ("3.- La Red", "La Red"),
+    ("3 - La Red", "La Red"),
+    ("12 – La Red", "La Red"),
+    ("1.2. La Red", "La Red"),
+    ("a) aprobar", "aprobar"),
+    ("b. aprobar", "aprobar"),
+    ("(iii) aprobar", "aprobar"),
+    ("(a) aprobar", "aprobar"),
+    ("iv. aprobar", "aprobar"),
+    ("XV. Reunión", "Reunión"),
+    ("• aprobar", "aprobar"),
+    ("- aprobar", "aprobar"),
+    # Not markers: numbers and words that merely start the text.
+    ("1.000 migrantes", "1.000 migrantes"),
+    ("2008-2014 plan", "2008-2014 plan"),
+    ("A la Secretaría", "A la Secretaría"),
+    ("Civil society", "Civil society"),
+    ("La Red", "La Red"),
+    ("", ""),
+])
+def test_strip_list_marker(text, indexed):
+    assert strip_list_marker(text) == indexed
+
+
+@given(st.text(max_size=60))
+def test_strip_list_marker_only_removes_a_prefix(text):
+    stripped = strip_list_marker(text)
+    assert text.endswith(stripped) and len(stripped) <= len(text)

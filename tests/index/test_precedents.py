@@ -44,3 +44,30 @@ def test_limit(seed_index):
 def test_unknown_label_is_a_domain_error(seed_index):
     with pytest.raises(ArchiveError):
         seed_index.precedents(seed_reports()[0], "99")
+
+
+def test_weak_matches_are_not_precedents(tmp_path):
+    """Tela 2008 point 3 (the RROCM's presentation) has a related earlier unit and unrelated ones
+    that share only their number, one common word, or a thank-you formula."""
+    from datetime import date
+    from dataclasses import replace
+
+    from archive.models import Agreement
+    from index.search import AgreementIndex
+
+    tela = seed_reports()[1]
+    earlier = replace(tela, id="panama2005", source="panama2005.txt", sha256="7" * 64,
+                      meeting=replace(tela.meeting, date=date(2005, 3, 1), city="Panamá", country="Panamá"),
+                      agreements=(
+                          Agreement("3", "3. Agradecer a Panamá por la organización de la reunión."),
+                          Agreement("4", "4. Agradecer a las organizaciones internacionales su presencia."),
+                          Agreement("5", "5. La Red Regional de Organizaciones Civiles para las Migraciones "
+                                         "(RROCM) presentó sus propuestas de cooperación con la sociedad civil."),
+                          Agreement("6", "6. Los países miembros de la CRM aprobaron el calendario."),
+                      ))
+    with AgreementIndex(tmp_path / "ix") as ix:
+        ix.update([earlier] + seed_reports() + synthetic_reports())  # realistic word frequencies
+        found = [(p.hit.report_id, p.hit.label) for p in ix.precedents(tela, "3", limit=10)]
+    assert found[0] == ("panama2005", "5")
+    assert ("panama2005", "3") not in found  # shares the number 3 and "organización"
+    assert ("panama2005", "4") not in found

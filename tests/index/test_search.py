@@ -363,3 +363,13 @@ def test_concurrent_searches_from_threads(seed_index):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_list_markers_are_not_indexed_but_are_displayed(seed_index):
+    # "3." opens Tela 3, Managua 3, Ottawa 3 and Mexico 3: none of them is found by its marker.
+    for hit in search(seed_index, "3").hits:
+        assert "3" in hit.text.split(maxsplit=1)[1], hit.text
+    tela_3 = [h for h in search(seed_index, "RROCM").hits if (h.report_id, h.label) == ("tela2008", "3")][0]
+    assert tela_3.text.startswith("3. La Red Regional")
+    ottawa_1 = search(seed_index, "secretariat").hits[0]  # short enough to be shown whole
+    assert ottawa_1.snippet.startswith("1. The Member Countries")

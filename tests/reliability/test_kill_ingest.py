@@ -233,3 +233,24 @@ def test_check_notes_an_unreferenced_original_without_deleting_it(archived: Path
     assert code == 0, err
     code, verdict = _check(archived)
     assert verdict["notes"] == []
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3, 0.6])
+def test_ctrl_c_while_the_language_detector_loads_is_not_swallowed(delay: float) -> None:
+    """langdetect turns a KeyboardInterrupt during its profile loading into a format error: the ingest
+    went on with a half-loaded detector and archived Spanish reports as Catalan ("ca") or Polish ("pl")."""
+    code = (
+        "import os, signal, sys, threading\n"
+        "import langdetect.detector_factory as factory\n"
+        "from archive import ingesting\n"
+        "from ingest.language import detect_language\n"
+        "threading.Timer(float(sys.argv[1]), os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "try:\n"
+        "    ingesting._warm_up_uninterruptibly()\n"
+        "    print('finished', len(factory._factory.langlist))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', len(factory._factory.langlist),\n"
+        "          detect_language('La Conferencia Regional sobre Migración acuerda lo siguiente.'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(delay)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["interrupted", "55", "es"], done.stdout + done.stderr
