@@ -183,3 +183,19 @@ def git_commit(repo: Path) -> str:
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo,
                            capture_output=True, text=True, timeout=10).stdout.strip()
     return commit + ("+uncommitted changes" if dirty else "")
+
+
+PRODUCT_PACKAGES = ("archive", "ingest", "index", "web")
+
+
+def source_fingerprint(repo: Path) -> str:
+    """Hash of the product's Python sources: compared at the start and end of a run, it tells when the
+    code changed under a long benchmark (later phases run in new processes and import the new code)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for package in PRODUCT_PACKAGES:
+        for path in sorted((repo / package).rglob("*.py")):
+            digest.update(str(path.relative_to(repo)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -365,6 +365,7 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     target = units or SCALES[scale]
     repeats = repeats or REPEATS.get(scale, SMOKE)
     work.mkdir(parents=True, exist_ok=True)
+    fingerprint = measure.source_fingerprint(REPO)
     corpus_dir = work / "corpus"
     corpus = synthetic.write_corpus(corpus_dir, target, seed)
     result = ScaleResult(scale, target, dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -374,6 +375,9 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     run_engines(result, data_dir, work, repeats)
     result.reports = corpus.files
     result.load.append(measure.load_average())
+    if measure.source_fingerprint(REPO) != fingerprint:
+        result.notes.append("**The product's code changed during this run** (archive/, ingest/, index/ or web/): "
+                            "later phases ran newer code than earlier ones; re-run before quoting these numbers.")
     (work / f"results-{scale}.json").write_text(json.dumps(asdict(result), indent=1, default=str), encoding="utf-8")
     return result
 

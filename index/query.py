@@ -3,7 +3,8 @@
 Syntax (Spanish and English keywords; accents and case never matter):
 
 * ``trata personas``           both words (AND; also ``AND``/``Y``/``&`` between words)
-* ``"trata de personas"``      exact phrase (folded, unstemmed; "smart" quotes and « » work too)
+* ``"trata de personas"``      exact phrase (folded, unstemmed; "smart" quotes and « » work too);
+  ``"migrantes"`` is that word exactly: not "migrante" (a phrase of one word)
 * ``trata OR tráfico``         either (also ``O`` and ``|``); OR binds tighter than AND
 * ``-tráfico`` / ``NOT tráfico`` exclusion; ``( )`` groups
 * ``migra*``                   prefix (at least 2 letters), ``mig?ante`` wildcard (2 letters first)
@@ -305,7 +306,8 @@ class _Parser:
             words = tuple(w for w, _, _, _, joined in iter_word_tokens(tok.text) if not joined)
             if not words:
                 return None
-            return Phrase(words) if len(words) > 1 else Word(words[0], (tok.start, tok.start + len(tok.text)))
+            # A quoted single word is the word exactly as written (folded, not stemmed): a phrase of one.
+            return Phrase(words)
         return self.text_node(tok)
 
     def text_node(self, tok: _Tok) -> Node | None:

@@ -6,10 +6,14 @@ Field roles:
   fills exactly one of them, by report language; a query word looks in both, so a Spanish query
   finds English reports only where the words coincide, and English reports get English stemming.
   Frequencies only: no phrase is ever run on them.
-* ``exact`` -- folded, unstemmed, every word kept, with positions: quoted phrases (3+ words are
-  verified on positions), prefix, wildcard and fuzzy terms, and the "did you mean" vocabulary.
+* ``exact`` -- folded, unstemmed, every word kept, frequencies only: quoted single words, prefix,
+  wildcard and fuzzy terms, and the "did you mean" vocabulary (no positions since schema 4: phrases
+  are checked on ``pairs``, and position data made every prefix/fuzzy search read ~2x the bytes).
   It also STORES the original text for display (with its list marker, which is not indexed).
-* ``pairs`` -- adjacent word pairs of ``exact``: a 2-word phrase is one term lookup.
+* ``pairs`` -- adjacent word pairs of ``exact``, with positions (a pair sits at its second word's
+  position): a 2-word phrase is one term lookup; a longer one intersects its pairs and checks
+  their positions on the survivors -- pair posting lists are short, while checking positions on
+  ``exact`` read the whole posting list of every stop word ("de": ~all units).
 * ``report_id`` -- indexed (deleting a report's units is one term) and a column.
 * ``version`` -- "report_id:sha256", indexed on the FIRST unit of each report only (one posting per
   report instead of one per unit), so ``indexed_versions`` reads the lexicon.
@@ -31,7 +35,9 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 2  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 4  # 2: list markers not indexed; facets as columns only; version once per report
+# 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
+# 4: ``exact`` without positions (nothing reads them any more)
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -74,6 +80,6 @@ def build_schema() -> Schema:
         language=COLUMN(columns.RefBytesColumn()),
         text=TEXT(analyzer=SPANISH_ANALYZER, phrase=False, vector=None),
         text_en=TEXT(analyzer=ENGLISH_ANALYZER, phrase=False, vector=None),
-        exact=TEXT(analyzer=EXACT_ANALYZER, stored=True, phrase=True),
-        pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=False, vector=None),
+        exact=TEXT(analyzer=EXACT_ANALYZER, stored=True, phrase=False),
+        pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=True, vector=None),
     )

@@ -289,22 +289,19 @@ def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) 
     """Add the postings of one unit's text to ``fields``; returns the length of each text field.
 
     Produces exactly what the four analyzers of ``index.schema`` produce (tests check it), from a
-    single token scan: exact = every token with positions; pairs = adjacent plain words; the
-    stemmed field = tokens minus stop words, stemmed.
+    single token scan: exact = every token, frequencies only; pairs = adjacent plain words, with
+    positions (phrases of 3+ words are verified on them); the stemmed field = tokens minus stop
+    words, stemmed.
     """
-    positions: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
     stems: dict[str, int] = {}
-    pairs: dict[str, int] = {}
+    pairs: dict[str, list[int]] = {}  # pair -> positions (of its second word, as the analyzer)
     stops, stem = (ENGLISH_STOP_WORDS, stem_english) if english else (SPANISH_STOP_WORDS, stem_spanish)
     previous = None
     n_exact = n_stem = n_pairs = 0
     for token, pos, _start, _end, joined in iter_word_tokens(text):
         n_exact += 1
-        found = positions.get(token)
-        if found is None:
-            positions[token] = [pos]
-        else:
-            found.append(pos)
+        counts[token] = counts.get(token, 0) + 1
         if token not in stops:
             s = stem(token)
             stems[s] = stems.get(s, 0) + 1
@@ -312,19 +309,23 @@ def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) 
         if not joined:
             if previous is not None:
                 p = pair_term(previous, token)
-                pairs[p] = pairs.get(p, 0) + 1
+                found = pairs.get(p)
+                if found is None:
+                    pairs[p] = [pos]
+                else:
+                    found.append(pos)
                 n_pairs += 1
             previous = token
     exact = fields["exact"]
-    for token, plist in positions.items():
-        _add_posting(exact, token, docnum, len(plist),
-                     _one_position(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist))
+    for token, freq in counts.items():
+        _add_posting(exact, token, docnum, freq, None)
     target = fields["text_en" if english else "text"]
     for s, freq in stems.items():
         _add_posting(target, s, docnum, freq, None)
     pair_field = fields["pairs"]
-    for p, freq in pairs.items():
-        _add_posting(pair_field, p, docnum, freq, None)
+    for p, plist in pairs.items():
+        _add_posting(pair_field, p, docnum, len(plist),
+                     _one_position(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist))
     return {"exact": n_exact, "pairs": n_pairs, ("text_en" if english else "text"): n_stem}
 
 

@@ -38,6 +38,7 @@ def strip_spans(n):
     ("Tráfico ILÍCITO", AllOf(words("trafico", "ilicito"))),
     ("trata AND personas", AllOf(words("trata", "personas"))),
     ('"trata de personas"', Phrase(("trata", "de", "personas"))),
+    ('"Migrantes"', Phrase(("migrantes",))),  # one quoted word: exact, unstemmed
     ("\u201cSecretaría Técnica\u201d", Phrase(("secretaria", "tecnica"))),
     ("trata OR tráfico", AnyOf(words("trata", "trafico"))),
     ("trata | tráfico", AnyOf(words("trata", "trafico"))),

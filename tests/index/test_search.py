@@ -373,3 +373,79 @@ def test_list_markers_are_not_indexed_but_are_displayed(seed_index):
     assert tela_3.text.startswith("3. La Red Regional")
     ottawa_1 = search(seed_index, "secretariat").hits[0]  # short enough to be shown whole
     assert ottawa_1.snippet.startswith("1. The Member Countries")
+
+
+# --- our ranking and phrase check against Whoosh's own ----------------------------------------------
+
+from whoosh import query as wq  # noqa: E402
+
+from index.search import _Compiler, _ranking_query  # noqa: E402
+from index.query import parse_query  # noqa: E402
+from tests.index.conftest import _report  # noqa: E402
+from archive.models import Agreement  # noqa: E402
+from index.analysis import iter_word_tokens, strip_list_marker  # noqa: E402
+
+RANKED_QUERIES = ["trata", "migrantes", "trata personas", "trata OR migrantes", "red regional", "migra*",
+                  "unodd~", '"trata de personas"', '"red regional de organizaciones civiles"', "pro-tempore",
+                  "(trata OR tráfico) personas", "RROCM -sociedad", "países miembros año:2008..2014", "de la"]
+
+
+@pytest.mark.parametrize("text", RANKED_QUERIES)
+def test_ranking_equals_whoosh_bm25(seed_index, text):
+    """Our BM25 over the posting arrays gives Whoosh's scores and order (ties: lower docnum first)."""
+    ours = seed_index.search(SearchQuery(text, per_page=200))
+    gen = seed_index._current()
+    reader = gen.searcher.reader()
+    parsed = parse_query(text)
+    compiled = _Compiler(reader).compile(parsed.node) or _Compiler(reader, stop_word_fallback=True).compile(parsed.node)
+    ranking, _broader = _ranking_query(compiled, reader)
+    theirs = gen.searcher.search(ranking, limit=None)
+    found = {(h.report_id, h.label) for h in ours.hits}
+    expected = [((hit["report_id"], hit["label"]), hit.score) for hit in theirs
+                if (hit["report_id"], hit["label"]) in found]
+    assert ours.total > 0
+    assert [(h.report_id, h.label) for h in ours.hits][:len(expected)] == [u for u, _s in expected]
+    assert [h.score for h in ours.hits][:len(expected)] == pytest.approx([s for _u, s in expected], rel=1e-9)
+
+
+_PHRASE_WORDS = st.sampled_from("la de trata personas red regional organizaciones civiles migracion "
+                                "y el tecnica secretaria pro tempore los paises miembros".split())
+
+
+def _plain_words(text: str) -> list[str]:
+    return [t for t, _p, _s, _e, joined in iter_word_tokens(strip_list_marker(text)) if not joined]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(_PHRASE_WORDS, min_size=2, max_size=5))
+def test_phrase_check_on_pair_positions_equals_a_scan_of_the_text(seed_index, words):
+    gen = seed_index._current()
+    found = seed_index._verify_phrase(gen, words, None)
+    n = len(words)
+    expected = set()
+    for docnum in gen.live:
+        plain = _plain_words(gen.searcher.stored_fields(docnum)["exact"])
+        if any(plain[i:i + n] == words for i in range(len(plain) - n + 1)):
+            expected.add(docnum)
+    assert found == expected
+
+
+def test_phrase_check_finds_the_seed_phrases(seed_index):
+    gen = seed_index._current()
+    for phrase in (["red", "regional", "de", "organizaciones"], ["trata", "de", "personas"]):
+        assert seed_index._verify_phrase(gen, phrase, None), phrase
+
+
+def test_quoted_single_word_is_the_exact_unstemmed_word(tmp_path):
+    report = _report("r2010", "", "es", None, None, None, "red", "Red", agreements=(
+        Agreement("1", "Los migrantes llegaron a la frontera."),
+        Agreement("2", "El migrante llegó a la frontera."),
+        Agreement("3", "La migración regular."),
+    ))
+    with AgreementIndex(tmp_path / "ix") as ix:
+        ix.update([report])
+        assert {h.label for h in search(ix, '"migrantes"').hits} == {"1"}
+        assert {h.label for h in search(ix, '"Migrante"').hits} == {"2"}
+        assert {h.label for h in search(ix, "migrantes").hits} == {"1", "2"}
+        hit = search(ix, '"migrantes"').hits[0]
+        assert "<mark>migrantes</mark>" in hit.snippet

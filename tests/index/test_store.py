@@ -30,7 +30,7 @@ def _postings(ix) -> dict:
                 matcher = reader.postings(field, term)
                 rows = []
                 while matcher.is_active():
-                    positions = tuple(matcher.value_as("positions")) if field == "exact" else None
+                    positions = tuple(matcher.value_as("positions")) if field == "pairs" else None
                     rows.append((matcher.id(), matcher.weight(), positions))
                     matcher.next()
                 terms[term] = rows
