@@ -279,7 +279,7 @@ def prepare_versions(work: Path, variants: int) -> list[Version]:
             Version("v2", v2, want_v2, snapshot, v2_seconds, "REV001")]
 
 
-def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_share: float = 0.15,
+def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int = 7,
                variants: int = 26, on_round: Callable[[Round], None] | None = None) -> StressResult:
     """Interrupt ``rounds`` ingests; return every round and every problem found.
 
@@ -301,7 +301,9 @@ def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_share: floa
             shutil.copytree(version.start_from, data)
         longest = max(1.0, version.seconds)  # kills spread over a whole run, startup included
         while interrupted < rounds:
-            sig = signal.SIGINT if rng.random() < sigint_share else signal.SIGKILL
+            # Every ``sigint_every``-th interruption is a Ctrl-C (SIGINT), the others kill -9.
+            ctrl_c = sigint_every > 0 and interrupted % sigint_every == sigint_every - 1
+            sig = signal.SIGINT if ctrl_c else signal.SIGKILL
             one = interrupt_once(data, version.folder, sig, rng.uniform(0.05, longest))
             result.rounds.append(one)
             if on_round:
@@ -327,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=200,
                         help="Interrupted ingests in all (default 200); runs that end before the signal come on top.")
     parser.add_argument("--seed", type=int, default=20240611, help="Seed of the random kill delays.")
+    parser.add_argument("--sigint-every", type=int, default=7, help="Every n-th interruption is a SIGINT (0: never).")
     parser.add_argument("--variants", type=int, default=26, help="Variant reports in the folder.")
     parser.add_argument("--work", type=Path, default=None, help="Working directory (default: a temp dir, removed).")
     args = parser.parse_args(argv)
@@ -342,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                      one.outcome, one.seconds)
 
         started = time.monotonic()
-        result = run_stress(work, args.rounds, args.seed, variants=args.variants, on_round=progress)
+        result = run_stress(work, args.rounds, args.seed, args.sigint_every, variants=args.variants,
+                            on_round=progress)
         outcomes = ", ".join(f"{o} {result.count(o)}" for o in ("killed", "interrupted", "finished", "busy"))
         print(f"{len(result.rounds)} rounds, {result.campaigns} verified campaigns in "
               f"{time.monotonic() - started:.0f} s "

@@ -10,15 +10,18 @@ Speed design (see /work/shared/PERFORMANCE-NOTES.md):
   (``_docnums``), and per-year/facet counts are counted against per-docnum column arrays loaded
   once per generation -- never Whoosh's ``groupedby`` (5-15x slower);
 * 2-word phrases are one lookup in the word-pair field; longer phrases intersect their pairs and
-  check positions only on the survivors;
-* relevance ranking of the top page is Whoosh's BM25 collector restricted to those documents;
+  check the pairs' positions only on the survivors (``_verify_phrase``);
+* relevance ranking is BM25 computed by us (``_rank``), with Whoosh's formula, parameters and
+  statistics, from the posting arrays already read for the match set and a per-generation array of
+  field lengths -- the same scores and order as Whoosh's collector (tests compare them), without
+  its per-posting matcher calls; only the top page then reads stored fields and makes snippets;
 * a small result cache keyed by (index generation, query) -- results are identical with or without.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import html
 import logging
 import re
@@ -26,8 +29,8 @@ import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import itemgetter
+from itertools import compress, islice, repeat
+from operator import add, itemgetter, mul
 from pathlib import Path
 
 from whoosh import query as wq
@@ -272,6 +275,14 @@ class _Generation:
         self.cities: list[str] = column("city_key", "")
         self.languages: list[str] = column("language", "")
         self.report_ids: list[str] = column("report_id", "")
+        # The facets of a unit come in few combinations (one per report, at most): counting the
+        # combination of each match once and spreading the counts over the four facets costs one
+        # pass over the matches instead of four (measured: 18% -> 6% of a common-word search).
+        combos: dict[tuple[int, str, str, str], int] = {}
+        self.facet_combo: list[int] = [
+            combos.setdefault(key, len(combos))
+            for key in zip(self.years, self.bodies, self.countries, self.languages)]
+        self.facet_combos: list[tuple[int, str, str, str]] = list(combos)
         # Display names of country keys (the facet shows "México", the filter takes either).
         self.country_names: dict[str, str] = {}
         if size:
@@ -323,48 +334,16 @@ def _leaf_length_bytes(leaf, fieldname: str) -> bytes:
     return raw[:size] + bytes(max(0, size - len(raw)))
 
 
-def _leaf_positions(matcher, wanted: set[int]) -> dict[int, list[int]]:
-    """Positions of the documents of ``wanted`` (leaf docnums) in a posting matcher. Blocks with
-    no wanted document are skipped without decoding (their id range is in the block header)."""
-    if isinstance(matcher, FilterMatcher):  # deleted documents are never wanted
-        matcher = matcher.child
-    decode = matcher.format.decode_positions
-    out: dict[int, list[int]] = {}
-    if not isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                out[matcher.id()] = decode(matcher.value())
-            matcher.next()
-        return out
-    ordered = sorted(wanted)
-    previous_max = -1
-    while matcher.is_active():
-        first = bisect_right(ordered, previous_max)
-        if first < len(ordered) and ordered[first] <= matcher._maxid:
-            if matcher._ids is None:
-                matcher._read_ids()
-            values = None
-            for i, d in enumerate(matcher._ids):
-                if d in wanted:
-                    if values is None:
-                        matcher._read_values()
-                        values = matcher._values
-                    out[d] = decode(values[i])
-        elif first >= len(ordered):
-            break
-        previous_max = matcher._maxid
-        matcher._next_block()
-    return out
-
-
 class _Postings:
-    """One term's postings over the whole index: global docnums (ascending) and term frequencies."""
+    """One term's postings over the whole index: global docnums (ascending), term frequencies and,
+    for a field with positions, the encoded positions (read with the block anyway)."""
 
-    __slots__ = ("ids", "weights", "_docs")
+    __slots__ = ("ids", "weights", "values", "_docs")
 
-    def __init__(self, ids: list[int], weights: list[float]):
+    def __init__(self, ids: list[int], weights: list[float], values: list[bytes] | None):
         self.ids = ids
         self.weights = weights
+        self.values = values
         self._docs: frozenset[int] | None = None
 
     @property
@@ -381,14 +360,15 @@ def _cache_put(cache: OrderedDict, key, value, size: int) -> None:
         cache.popitem(last=False)
 
 
-def _leaf_postings(matcher) -> tuple[list[int], list[float]]:
-    """Docnums and weights (term frequencies) of a posting matcher, read block by block from the
-    raw arrays -- ~20x faster than stepping the matcher (``all_ids()``, ``weight()``)."""
+def _leaf_postings(matcher, with_values: bool) -> tuple[list[int], list[float], list[bytes] | None]:
+    """Docnums, weights (term frequencies) and, if asked, raw values of a posting matcher, read
+    block by block from the raw arrays -- ~20x faster than stepping the matcher (``all_ids()``)."""
     keep, exclude = None, True
     if isinstance(matcher, FilterMatcher):
         keep, exclude, matcher = matcher._ids, matcher._exclude, matcher.child
     ids: list[int] = []
     weights: list[float] = []
+    values: list[bytes] | None = [] if with_values else None
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
             if matcher._ids is None:
@@ -398,16 +378,23 @@ def _leaf_postings(matcher) -> tuple[list[int], list[float]]:
             i = matcher._i
             ids.extend(matcher._ids[i:])
             weights.extend(matcher._weights[i:])
+            if with_values:
+                if matcher._values is None:
+                    matcher._read_values()
+                values.extend(matcher._values[i:])
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
     if keep is not None:
-        pairs = [(d, w) for d, w in zip(ids, weights) if (d in keep) != exclude]
-        ids, weights = [d for d, _w in pairs], [w for _d, w in pairs]
-    return ids, weights
+        kept = [i for i, d in enumerate(ids) if (d in keep) != exclude]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        values = None if values is None else [values[i] for i in kept]
+    return ids, weights, values
 
 
 # --- compiling the parsed query into Whoosh queries ---------------------------------------------
@@ -660,13 +647,19 @@ class AgreementIndex:
         if allowed is not None:
             matching &= allowed
 
-        by_year = _counter(gen.years, matching)
+        by_year, by_body, by_country, by_language = Counter(), Counter(), Counter(), Counter()
+        for combo, n in _counter(gen.facet_combo, matching).items():
+            year, body, country, language = gen.facet_combos[combo]
+            by_year[year] += n
+            by_body[body] += n
+            by_country[country] += n
+            by_language[language] += n
         by_year.pop(0, None)
         facets = {
             "year": {str(y): c for y, c in sorted(by_year.items())},
-            "body": _count(gen.bodies, matching),
-            "country": {gen.country_names.get(k, k): c for k, c in _count(gen.countries, matching).items()},
-            "language": _count(gen.languages, matching),
+            "body": _most_common(by_body),
+            "country": {gen.country_names.get(k, k): c for k, c in _most_common(by_country).items()},
+            "language": _most_common(by_language),
         }
 
         offset = (q.page - 1) * q.per_page
@@ -765,15 +758,19 @@ class AgreementIndex:
             return cached
         ids: list[int] = []
         weights: list[float] = []
+        with_values = fieldname in gen.searcher.schema and gen.searcher.schema[fieldname].format.supports("positions")
+        values: list[bytes] | None = [] if with_values else None
         for leaf, base in gen.searcher.reader().leaf_readers():
             try:
                 matcher = leaf.postings(fieldname, text)
             except TermNotFound:
                 continue
-            leaf_ids, leaf_weights = _leaf_postings(matcher)
-            ids.extend([d + base for d in leaf_ids] if base else leaf_ids)
+            leaf_ids, leaf_weights, leaf_values = _leaf_postings(matcher, with_values)
+            ids.extend(map(base.__add__, leaf_ids) if base else leaf_ids)
             weights.extend(leaf_weights)
-        result = _Postings(ids, weights)
+            if with_values:
+                values.extend(leaf_values)
+        result = _Postings(ids, weights, values)
         _cache_put(gen.term_cache, key, result, 512)
         return result
 
@@ -785,21 +782,25 @@ class AgreementIndex:
         over the posting arrays already read for the match set instead of through Whoosh's
         per-posting matcher and collector (which spent ~65% of a common-term search). Ties go to
         the lower docnum, as in Whoosh's collector."""
-        scores = self._scores(gen, ranking_query)
+        # Only documents of ``matching`` are ranked, so a word whose posting list is longer than
+        # the match set is scored on the matches only (an AND of common words scores a few
+        # hundred documents, not each word's whole list); a ranking query broader than the match
+        # set (``restrict``) is cut down to it.
+        scores = self._scores(gen, ranking_query, matching)
         if restrict:
             inside = scores.keys() & matching
             if len(inside) < len(scores):
                 scores = {d: scores[d] for d in inside}
-        top = heapq.nlargest(limit, zip(scores.values(), map(int.__neg__, scores.keys())))
-        return [(-negated, score) for score, negated in top]
+        return _top(scores, limit)
 
-    def _scores(self, gen: _Generation, q: wq.Query) -> dict[int, float]:
-        """docnum -> BM25 score of every document ``q`` matches, summing sub-scores as Whoosh's
-        union and intersection matchers do. Only the query shapes ``_ranking_query`` produces."""
+    def _scores(self, gen: _Generation, q: wq.Query, within: set[int] | frozenset[int]) -> dict[int, float]:
+        """docnum -> BM25 score of the documents ``q`` matches, summing sub-scores as Whoosh's
+        union and intersection matchers do; a term's documents outside ``within`` may be left out
+        (when its list is longer than ``within``). Only the query shapes ``_ranking_query`` makes."""
         if isinstance(q, wq.Term):
-            scores = self._term_scores(gen, q.fieldname, q.text)
+            scores = self._term_scores(gen, q.fieldname, q.text, within)
         elif isinstance(q, (wq.And, wq.Or)):
-            parts = [self._scores(gen, sub) for sub in q.subqueries]
+            parts = [self._scores(gen, sub, within) for sub in q.subqueries]
             if not parts:
                 return {}
             if isinstance(q, wq.And):
@@ -807,7 +808,14 @@ class AgreementIndex:
                 common = set(parts[0])
                 for part in parts[1:]:
                     common.intersection_update(part)
-                scores = {d: sum(part[d] for part in parts) for d in common} if len(parts) > 1 else parts[0]
+                if len(parts) > 1:
+                    order = list(common)
+                    total = list(map(parts[0].__getitem__, order))
+                    for part in parts[1:]:
+                        total = list(map(add, total, map(part.__getitem__, order)))
+                    scores = dict(zip(order, total))
+                else:
+                    scores = parts[0]
             else:
                 scores = _union_scores(parts)
         elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -816,19 +824,28 @@ class AgreementIndex:
             raise _Unscorable(type(q).__name__)
         if q.boost != 1.0:
             boost = q.boost
-            scores = {d: s * boost for d, s in scores.items()}
+            scores = dict(zip(scores.keys(), map(mul, scores.values(), repeat(boost))))
         return scores
 
-    def _term_scores(self, gen: _Generation, fieldname: str, text: str) -> dict[int, float]:
+    def _term_scores(self, gen: _Generation, fieldname: str, text: str,
+                     within: set[int] | frozenset[int]) -> dict[int, float]:
         postings = self._postings(gen, fieldname, text)
-        if not postings.ids:
+        ids, weights = postings.ids, postings.weights
+        if not ids:
             return {}
-        idf = gen.searcher.idf(fieldname, text)
-        norms, lengths = gen.norms(fieldname), gen.lengths(fieldname)
-        k1_plus_1 = _BM25.K1 + 1
-        # Exactly whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        return dict(zip(postings.ids, [idf * ((tf * k1_plus_1) / (tf + norms[lb])) for tf, lb in
-                                       zip(postings.weights, map(lengths.__getitem__, postings.ids))]))
+        if len(within) * 8 < len(ids):  # few matches: find each in the sorted ids (C bisect)
+            n = len(ids)
+            found = [i for d in within if (i := bisect_left(ids, d)) < n and ids[i] == d]
+            ids, weights = list(map(ids.__getitem__, found)), list(map(weights.__getitem__, found))
+        elif len(ids) > len(within):  # keep the matches only, with C-level dict and set operations
+            tf_of = dict(zip(ids, weights))
+            ids = list(tf_of.keys() & within)
+            weights = list(map(tf_of.__getitem__, ids))
+        table = _TermScores(gen.searcher.idf(fieldname, text), gen.norms(fieldname))
+        lengths = gen.lengths(fieldname)
+        # A score depends only on (tf, length byte): a few hundred distinct pairs, each computed
+        # once; the per-posting work is C-level lookups.
+        return dict(zip(ids, map(table.__getitem__, zip(weights, map(lengths.__getitem__, ids)))))
 
     def _verify_phrase(self, gen: _Generation, words, candidates: set[int] | None) -> set[int]:
         """Docs among ``candidates`` (None: all) where ``words`` occur at consecutive positions.
@@ -851,30 +868,31 @@ class AgreementIndex:
         if len(pairs) == 1:
             return candidates
         # Rarest pair first: its positions give the possible phrase starts; each further pair
-        # keeps the starts it continues, and a document without any start left is dropped.
+        # keeps the starts it continues, and a document without any start left is dropped. The
+        # positions come with the pair postings already read; most encoded values repeat ("once,
+        # at position 3"), so each distinct one is decoded once.
+        decode_positions = gen.searcher.schema["pairs"].format.decode_positions
+        starts_of_value: dict[tuple[bytes, int], frozenset[int]] = {}
+
+        def starts_of(value: bytes, offset: int) -> frozenset[int]:
+            key = (value, offset)
+            found = starts_of_value.get(key)
+            if found is None:
+                found = starts_of_value[key] = frozenset(p - offset for p in decode_positions(value))
+            return found
+
         order = sorted(range(len(pairs)), key=lambda i: len(self._term_docnums(gen, "pairs", pairs[i])))
-        found: set[int] = set()
-        for leaf, base in gen.searcher.reader().leaf_readers():
-            size = leaf.doc_count_all()
-            alive = {d - base for d in candidates if base <= d < base + size}
-            starts: dict[int, set[int]] | None = None
-            for i in order:
-                if not alive:
-                    break
-                try:
-                    matcher = leaf.postings("pairs", pairs[i])
-                except TermNotFound:
-                    alive = set()
-                    break
-                positions = _leaf_positions(matcher, alive)
-                if starts is None:
-                    starts = {d: {p - i for p in ps} for d, ps in positions.items()}
-                else:
-                    starts = {d: left for d, ps in positions.items()
-                              if d in starts and (left := starts[d].intersection(p - i for p in ps))}
-                alive = set(starts)
-            found.update(d + base for d in alive)
-        return found
+        starts: dict[int, frozenset[int]] | None = None
+        for i in order:
+            postings = self._postings(gen, "pairs", pairs[i])
+            value_of = dict(zip(postings.ids, postings.values))
+            if starts is None:
+                starts = {d: starts_of(value_of[d], i) for d in candidates}
+            else:
+                starts = {d: left for d, s in starts.items() if (left := s & starts_of(value_of[d], i))}
+            if not starts:
+                break
+        return set(starts)
 
     def _verify_phrase_on_exact(self, gen: _Generation, words: list[str], candidates: set[int] | None) -> set[int]:
         """The same check on the positions of ``exact`` (indexes written before pairs had positions)."""
@@ -1071,6 +1089,35 @@ class AgreementIndex:
             return found
 
 
+def _top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), best first, ties to the lower docnum (as Whoosh)."""
+    docnums, values = list(scores.keys()), list(scores.values())
+    if len(values) > 8 * limit + 2000:
+        # The limit-th best of a sample is at most the limit-th best of all: keeping the scores
+        # at or above it (a C-level filter) keeps every winner and ties, and ~1% of the rest.
+        sample = heapq.nlargest(limit, values[::len(values) // 1000])
+        if len(sample) == limit:
+            keep = list(compress(range(len(values)), map(sample[-1].__le__, values)))
+            docnums, values = list(map(docnums.__getitem__, keep)), list(map(values.__getitem__, keep))
+    top = heapq.nlargest(limit, zip(values, map(int.__neg__, docnums)))
+    return [(-negated, score) for score, negated in top]
+
+
+class _TermScores(dict):
+    """(tf, length byte) -> BM25 score of one term, computed on first use."""
+
+    def __init__(self, idf: float, norms: list[float]):
+        super().__init__()
+        self.idf = idf
+        self.norms = norms
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        tf, length_byte = key
+        # Exactly whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        score = self[key] = self.idf * ((tf * (_BM25.K1 + 1)) / (tf + self.norms[length_byte]))
+        return score
+
+
 class _Unscorable(Exception):
     """A ranking query shape ``AgreementIndex._scores`` does not handle."""
 
@@ -1080,11 +1127,8 @@ def _union_scores(parts: list[dict[int, float]]) -> dict[int, float]:
     parts = sorted(parts, key=len, reverse=True)
     result = dict(parts[0])
     for part in parts[1:]:
-        overlap = result.keys() & part.keys()
-        before = {d: result[d] for d in overlap}
-        result.update(part)
-        for d, score in before.items():
-            result[d] = score + part[d]
+        # result[d] = result.get(d, 0.0) + part[d] for every d of part, in C (0.0 + x == x)
+        result.update(zip(part.keys(), map(add, map(result.get, part.keys(), repeat(0.0)), part.values())))
     return result
 
 
@@ -1143,11 +1187,11 @@ def _counter(column: list, docnums: set[int]) -> Counter:
     return Counter(itemgetter(*docnums)(column))
 
 
-def _count(column: list[str], docnums: set[int]) -> dict[str, int]:
-    counts = _counter(column, docnums)
+def _most_common(counts: Counter) -> dict[str, int]:
+    """Counts without the empty value, largest first (ties by value, so the order is stable)."""
     counts.pop("", None)
     counts.pop(None, None)
-    return dict(counts.most_common())
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _query_filters(q: SearchQuery) -> list[FieldFilter]:

@@ -449,3 +449,27 @@ def test_quoted_single_word_is_the_exact_unstemmed_word(tmp_path):
         assert {h.label for h in search(ix, "migrantes").hits} == {"1", "2"}
         hit = search(ix, '"migrantes"').hits[0]
         assert "<mark>migrantes</mark>" in hit.snippet
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores=st.dictionaries(st.integers(0, 50_000), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]) | st.floats(0.01, 30),
+                              min_size=0, max_size=4000),
+       limit=st.integers(1, 60))
+def test_top_n_equals_a_full_sort(scores, limit):
+    from index.search import _top
+
+    expected = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    assert _top(scores, limit) == expected
+
+
+@pytest.mark.parametrize("seed, size, distinct", [(1, 30_000, 5), (2, 30_000, 10_000), (3, 5_000, 3), (4, 90_000, 400)])
+def test_top_n_on_large_score_sets_with_ties(seed, size, distinct):
+    import random
+
+    from index.search import _top
+
+    rng = random.Random(seed)
+    values = [rng.random() * 10 for _ in range(distinct)]
+    scores = {d: rng.choice(values) for d in rng.sample(range(size * 3), size)}
+    for limit in (1, 20, 200):
+        assert _top(scores, limit) == sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

@@ -393,7 +393,10 @@ def _cli_as_nobody(work: Path, args: list[str]) -> tuple[int, str, str]:
     return os.waitstatus_to_exitcode(wait_status), out_path.read_text(), err_path.read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_folder_of_two_thousand_small_reports(base, tmp_path) -> None:
+    """2,000 tiny reports in one folder. Measured: ~45-70 ms a file, dominated by forking one worker per file."""
     def make(folder: Path) -> None:
         many = folder / "muchos"
         many.mkdir()

@@ -29,12 +29,12 @@ KILL_ROUNDS = 24
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_ingest_killed_at_random_moments_ends_with_exactly_the_corpus(tmp_path: Path) -> None:
-    result = stress_kill.run_stress(tmp_path, rounds=KILL_ROUNDS, seed=611, sigint_share=0.15, variants=6)
+    result = stress_kill.run_stress(tmp_path, rounds=KILL_ROUNDS, seed=611, sigint_every=6, variants=6)
 
     assert result.problems == []
     interrupted = [r for r in result.rounds if r.outcome in ("killed", "interrupted")]
     assert len(interrupted) == KILL_ROUNDS
-    assert sum(r.signal == "SIGKILL" for r in interrupted) >= 20
+    assert sum(r.signal == "SIGKILL" for r in interrupted) == 20
     assert any(r.signal == "SIGINT" for r in interrupted)
     assert result.campaigns >= 2  # both folder versions (fresh ingest and replacements) were killed
 
@@ -59,7 +59,7 @@ def test_a_second_ingest_is_refused_while_one_runs_and_allowed_after_a_kill(tmp_
             holder.kill()
     done = stress_kill.run_cli(data, "ingest", str(folder))
     assert done.returncode == 0, done.stderr
-    assert "added 12" in done.stdout
+    assert f"added {len([p for p in folder.rglob('*') if p.is_file()])}," in done.stdout
 
 
 def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_path: Path) -> None:
@@ -235,19 +235,20 @@ def test_check_notes_an_unreferenced_original_without_deleting_it(archived: Path
     assert verdict["notes"] == []
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.3, 0.6])
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.4, 0.8])
 def test_ctrl_c_while_the_language_detector_loads_is_not_swallowed(delay: float) -> None:
     """langdetect turns a KeyboardInterrupt during its profile loading into a format error: the ingest
     went on with a half-loaded detector and archived Spanish reports as Catalan ("ca") or Polish ("pl")."""
     code = (
-        "import os, signal, sys, threading\n"
+        "import os, signal, sys, threading, time\n"
         "import langdetect.detector_factory as factory\n"
         "from archive import ingesting\n"
         "from ingest.language import detect_language\n"
         "threading.Timer(float(sys.argv[1]), os.kill, (os.getpid(), signal.SIGINT)).start()\n"
         "try:\n"
         "    ingesting._warm_up_uninterruptibly()\n"
-        "    print('finished', len(factory._factory.langlist))\n"
+        "    time.sleep(30)  # the signal came after the warm-up: it must still arrive\n"
+        "    print('lost', len(factory._factory.langlist))\n"
         "except KeyboardInterrupt:\n"
         "    print('interrupted', len(factory._factory.langlist),\n"
         "          detect_language('La Conferencia Regional sobre Migración acuerda lo siguiente.'))\n"
