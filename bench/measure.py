@@ -199,3 +199,15 @@ def source_fingerprint(repo: Path) -> str:
             digest.update(str(path.relative_to(repo)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def snapshot_sources(repo: Path, dest: Path) -> Path:
+    """Copy the product's packages to ``dest`` and return it, to run a long benchmark on one version of
+    the code while others keep editing the work tree (every phase imports from the copy)."""
+    import shutil
+
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for package in PRODUCT_PACKAGES:
+        shutil.copytree(repo / package, dest / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest

@@ -84,7 +84,7 @@ def render_section(r: ScaleResult) -> str:
         f"<!-- scale:{r.scale} -->",
         f"## Scale {r.scale}: {r.units:,} agreement units in {r.corpus.files:,} SYNTHETIC reports",
         "",
-        f"Run {r.date} · commit `{r.commit}` · {m.cpu_model}, {m.cores} cores, {m.ram_bytes / 2**30:.1f} GB RAM · "
+        f"Run {r.date} · commit `{r.commit}`{f' · code `{r.code}`' if r.code else ''} · {m.cpu_model}, {m.cores} cores, {m.ram_bytes / 2**30:.1f} GB RAM · "
         f"Python {m.python} · corpus seed {r.corpus.seed}, {r.corpus.english:,} English reports "
         f"({r.corpus.english / max(r.corpus.files, 1):.0%}). Load average (1/5/15 min) at start "
         f"{r.load[0] if r.load else 'n/a'}, at end {r.load[-1] if len(r.load) > 1 else 'n/a'}: the machine is "

@@ -24,6 +24,16 @@ from bench.measure import Stats
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
+# Where the product's code is imported from by the commands we run: the work tree, or a snapshot of it
+# taken at the start (python -m bench does that; see use_code).
+CODE_DIR = REPO
+
+
+def use_code(directory: Path) -> None:
+    """Run the CLI commands from ``directory`` (a snapshot of the packages): ``python -c`` puts its
+    working directory first on sys.path."""
+    global CODE_DIR
+    CODE_DIR = directory
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ENGINES = ("whoosh", "fts5", "tantivy")
 
@@ -145,6 +155,7 @@ class ScaleResult:
     web_rss: int = 0
     agreement: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    code: str = ""  # fingerprint of the product's sources that ran
 
     @property
     def mismatches(self) -> list[tuple[str, dict[str, int]]]:
@@ -166,7 +177,7 @@ _SUMMARY = re.compile(r"added (\d+), unchanged (\d+), updated (\d+), failed (\d+
 
 
 def _ingest(data_dir: Path, corpus_dir: Path) -> tuple[measure.CommandRun, tuple[int, int, int, int]]:
-    run = measure.run_command(_cli(data_dir, "ingest", str(corpus_dir)), cwd=REPO)
+    run = measure.run_command(_cli(data_dir, "ingest", str(corpus_dir)), cwd=CODE_DIR)
     found = _SUMMARY.search(run.stdout)
     if run.returncode != 0 or not found:
         raise RuntimeError(f"ingest failed ({run.returncode}): {run.stderr[-2000:]}")
@@ -201,7 +212,7 @@ def run_ingest(result: ScaleResult, corpus_dir: Path, work: Path, repeats: Repea
     rebuilds = []
     for i in range(repeats.reindex):
         log.info("reindex %d/%d", i + 1, repeats.reindex)
-        run = measure.run_command(_cli(data_dir, "reindex"), cwd=REPO)
+        run = measure.run_command(_cli(data_dir, "reindex"), cwd=CODE_DIR)
         if run.returncode != 0:
             raise RuntimeError(f"reindex failed: {run.stderr[-2000:]}")
         rebuilds.append(run)
@@ -365,7 +376,7 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     target = units or SCALES[scale]
     repeats = repeats or REPEATS.get(scale, SMOKE)
     work.mkdir(parents=True, exist_ok=True)
-    fingerprint = measure.source_fingerprint(REPO)
+    fingerprint = measure.source_fingerprint(CODE_DIR)
     corpus_dir = work / "corpus"
     corpus = synthetic.write_corpus(corpus_dir, target, seed)
     result = ScaleResult(scale, target, dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -375,9 +386,12 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     run_engines(result, data_dir, work, repeats)
     result.reports = corpus.files
     result.load.append(measure.load_average())
-    if measure.source_fingerprint(REPO) != fingerprint:
+    result.code = fingerprint + (" (snapshot taken at the start)" if CODE_DIR != REPO else "")
+    if measure.source_fingerprint(CODE_DIR) != fingerprint:
         result.notes.append("**The product's code changed during this run** (archive/, ingest/, index/ or web/): "
                             "later phases ran newer code than earlier ones; re-run before quoting these numbers.")
+    elif CODE_DIR != REPO and measure.source_fingerprint(REPO) != fingerprint:
+        result.notes.append("The work tree changed during the run; every phase ran the snapshot taken at the start.")
     (work / f"results-{scale}.json").write_text(json.dumps(asdict(result), indent=1, default=str), encoding="utf-8")
     return result
 
@@ -400,6 +414,7 @@ def load_result(path: Path) -> ScaleResult:
     return ScaleResult(
         **{k: raw[k] for k in ("scale", "target_units", "date", "commit", "units", "reports", "query_rss",
                                "web_rss", "notes", "load")},
+        code=raw.get("code", ""),
         machine=measure.Machine(**raw["machine"]),
         corpus=synthetic.CorpusInfo(**raw["corpus"]),
         ingest=phase(raw["ingest"]), reingest=phase(raw["reingest"]), reindex=phase(raw["reindex"]),

@@ -473,3 +473,16 @@ def test_top_n_on_large_score_sets_with_ties(seed, size, distinct):
     scores = {d: rng.choice(values) for d in rng.sample(range(size * 3), size)}
     for limit in (1, 20, 200):
         assert _top(scores, limit) == sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def test_posting_cache_is_bounded_by_postings_and_results_do_not_depend_on_it(seed_index, monkeypatch):
+    import index.search as search_module
+
+    texts = ["trata", "migrantes", "red regional", '"trata de personas"', "migra*"]
+    uncached = [search(seed_index, t) for t in texts]
+    monkeypatch.setattr(search_module, "TERM_CACHE_POSTINGS", 5)
+    seed_index._results.clear()
+    gen = seed_index._current()
+    gen.term_cache.clear()
+    assert [search(seed_index, t) for t in texts] == uncached
+    assert sum(len(p.ids) for p in gen.term_cache.values()) <= 5 or len(gen.term_cache) == 1

@@ -7,7 +7,6 @@ and the JSON ``/api/search``.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
