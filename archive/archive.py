@@ -236,8 +236,9 @@ class Archive:
 
     # -- reads -------------------------------------------------------------------------------------
 
-    def reports(self) -> list[Report]:
-        return self.catalog.reports()
+    def reports(self, texts: bool = True) -> list[Report]:
+        """All reports in date order; ``texts=False`` for listings (metadata and agreement tree only)."""
+        return self.catalog.reports(texts=texts)
 
     def report(self, report_id: str) -> Report:
         return self.catalog.report(report_id)

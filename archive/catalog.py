@@ -228,15 +228,24 @@ class Catalog:
         ).fetchall()
         return _report_from_rows(row, rows)
 
-    def reports(self, ids: list[str] | None = None) -> list[Report]:
-        """Reports with their agreements, in date order (undated last)."""
+    def reports(self, ids: list[str] | None = None, texts: bool = True) -> list[Report]:
+        """Reports with their agreements, in date order (undated last).
+
+        ``texts=False`` leaves out the report's extracted text and the agreements' texts (empty strings):
+        listings need only metadata and the agreement tree, and the texts are most of the catalog.
+        """
         conn = self._connect()
-        rows = conn.execute("SELECT * FROM reports ORDER BY date IS NULL, date, source").fetchall()
+        report_cols = "*" if texts else ", ".join(
+            "'' AS text" if r["name"] == "text" else r["name"]
+            for r in conn.execute("PRAGMA table_info(reports)"))
+        agreement_cols = "*" if texts else "report_id, seq, label, parent, '' AS text, page, start, end, ocr"
+        rows = conn.execute(
+            f"SELECT {report_cols} FROM reports ORDER BY date IS NULL, date, source").fetchall()
         if ids is not None:
             wanted = set(ids)
             rows = [r for r in rows if r["id"] in wanted]
         by_report: dict[str, list[sqlite3.Row]] = {}
-        for a in conn.execute("SELECT * FROM agreements ORDER BY report_id, seq"):
+        for a in conn.execute(f"SELECT {agreement_cols} FROM agreements ORDER BY report_id, seq"):
             by_report.setdefault(a["report_id"], []).append(a)
         return [_report_from_rows(r, by_report.get(r["id"], [])) for r in rows]
 

@@ -124,7 +124,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 @domain_errors
 def list_reports(ctx: click.Context, as_json: bool) -> None:
     """List the archived reports: year, date, body, place, language, number of agreements."""
-    reports = _open(ctx).reports()
+    reports = _open(ctx).reports(texts=False)
     if as_json:
         _emit_json([serialize.report_to_dict(r, agreements=False) for r in reports])
         return

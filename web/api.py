@@ -63,7 +63,7 @@ def search_csv() -> Response:
 
 @bp.get("/reports")
 def reports() -> Response:
-    found = get_archive().reports()
+    found = get_archive().reports(texts=False)
     return jsonify({"total": len(found), "reports": [serialize.report_to_dict(r, agreements=False) for r in found]})
 
 

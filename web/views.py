@@ -245,7 +245,7 @@ def _json_error(message: str) -> str:
 
 @bp.get("/reuniones")
 def meetings() -> str:
-    reports = sorted(get_archive().reports(), key=lambda r: r.meeting.date or date.min, reverse=True)
+    reports = sorted(get_archive().reports(texts=False), key=lambda r: r.meeting.date or date.min, reverse=True)
     messages: list[str] = []
     year_arg = request.args.get("anio", "").strip()
     year: int | None = None

@@ -67,3 +67,15 @@ def test_new_ids_are_readable_and_unique(tmp_path: Path) -> None:
         catalog.save_report(conn, make_report("managua", "managua.txt"), "k")
     assert catalog.new_report_id("managua.pdf", "pdf") == "managua-pdf"
     assert catalog.new_report_id("otro.pdf", "pdf") == "otro"
+
+
+def test_listing_without_texts_keeps_metadata_and_tree(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "c.sqlite3")
+    with catalog.transaction() as conn:
+        catalog.save_report(conn, make_report(), "k")
+    [light] = catalog.reports(texts=False)
+    full = catalog.report("r1")
+    assert light.text == "" and all(a.text == "" for a in light.agreements)
+    assert light.meeting == full.meeting
+    assert [(a.label, a.parent, a.page) for a in light.agreements] == \
+        [(a.label, a.parent, a.page) for a in full.agreements]
