@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 
 PREAMBLE = "preamble"
 
@@ -95,8 +95,8 @@ class Meeting:
     number: int | None = None  # "XIX Reunión Viceministerial" -> 19
     city: str | None = None
     country: str | None = None  # canonical Spanish name, e.g. "Nicaragua"
-    date: date | None = None
-    date_end: date | None = None
+    date: dt.date | None = None
+    date_end: dt.date | None = None
     participants: tuple[Country, ...] = ()
     observers: tuple[str, ...] = ()
 

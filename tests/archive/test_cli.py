@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, MANAGUA, TELA, export, run_cli
+from tests.conftest import MANAGUA, TELA, export, run_cli
 
 
 def test_every_command_has_help(data_dir: Path) -> None:

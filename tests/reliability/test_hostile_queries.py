@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from archive.archive import Archive
 from archive.models import ArchiveError
 from index import QuerySyntaxError, SearchQuery, SearchResult
-from tests.conftest import CORPUS, run_cli
 from web import create_app
 from web.views import close_shared_archive
 
@@ -37,11 +36,8 @@ PAGINATION = [(1, 20), (0, 20), (-1, 20), (1, 0), (1, -5), (1, 10**6), (10**9, 2
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("hostile-queries") / "data"
-    code, out, err = run_cli(data, "ingest", str(CORPUS))
-    assert code == 0, out + err
-    return data
+def data(ingested_data: Path) -> Path:
+    return ingested_data  # read-only here: queries never write
 
 
 @pytest.fixture(scope="module")
