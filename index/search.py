@@ -890,8 +890,6 @@ class AgreementIndex:
         words = [_text(w) for w in words]
         if len(words) < 2:
             return set(self._term_docnums(gen, "exact", words[0])) & (gen.live if candidates is None else candidates)
-        if not gen.searcher.schema["pairs"].format.supports("positions"):
-            return self._verify_phrase_on_exact(gen, words, candidates)  # an index of schema 2
         pairs = [pair_term(a, b) for a, b in zip(words, words[1:])]
         if candidates is None:
             candidates = set(gen.live)
@@ -927,39 +925,6 @@ class AgreementIndex:
             if not starts:
                 break
         return set(starts)
-
-    def _verify_phrase_on_exact(self, gen: _Generation, words: list[str], candidates: set[int] | None) -> set[int]:
-        """The same check on the positions of ``exact`` (indexes written before pairs had positions)."""
-        if candidates is None:
-            candidates = set(gen.live)
-            for w in words:
-                candidates &= self._term_docnums(gen, "exact", w)
-        found: set[int] = set()
-        if not candidates:
-            return found
-        for leaf, base in gen.searcher.reader().leaf_readers():
-            local = sorted(d - base for d in candidates if base <= d < base + leaf.doc_count_all())
-            if not local:
-                continue
-            try:
-                matchers = [leaf.postings("exact", w) for w in words]
-            except TermNotFound:
-                continue
-            for docnum in local:
-                positions = []
-                for m in matchers:
-                    if m.is_active() and m.id() < docnum:
-                        m.skip_to(docnum)
-                    if not m.is_active() or m.id() != docnum:
-                        break
-                    positions.append(set(m.value_as("positions")))
-                else:
-                    starts = positions[0]
-                    for offset, later in enumerate(positions[1:], 1):
-                        starts = {p for p in starts if p + offset in later}
-                    if starts:
-                        found.add(docnum + base)
-        return found
 
     def _filter_docnums(self, gen: _Generation, filters: list[FieldFilter]) -> set[int] | None:
         """Docnums allowed by the filters, or None when there is no filter."""
