@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index import AgreementIndex, Precedent, SearchQuery, SearchResult, YearCount
+from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
 from .catalog import Catalog, now_iso
@@ -256,6 +257,17 @@ class Archive:
         if not path.is_file():
             raise NotFound(f"the original of {report_id!r} is missing from the store")
         return path, report.source
+
+    def page_image(self, report_id: str, page: int) -> bytes:
+        """PNG of one page of a report's stored original (PDF or page images), e.g. to check OCR."""
+        report = self.report(report_id)
+        path = self.store.path_of(report.sha256)
+        if not path.is_file():
+            raise NotFound(f"the original of {report_id!r} is missing from the store")
+        try:
+            return render_page_png(path, report.format, page)
+        except ExtractionError as e:
+            raise NotFound(f"{report_id}: {e}") from e
 
     def search(self, query: SearchQuery) -> SearchResult:
         return self.index.search(query)

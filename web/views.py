@@ -293,6 +293,18 @@ def original(report_id: str) -> Response:
     return response
 
 
+@bp.get("/r/<report_id>/pagina/<int:page>")
+def page_image(report_id: str, page: int) -> Response:
+    """The image of one page of the original, by report id and page number (OCR'd reports link it)."""
+    try:
+        png = get_archive().page_image(report_id, page)
+    except NotFound:
+        abort(404)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @bp.get("/r/<report_id>/texto")
 def text(report_id: str) -> Response:
     found = _report_or_404(report_id)
