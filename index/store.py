@@ -31,7 +31,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.compat import dumps
 from whoosh.formats import Positions
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL, SegmentWriter
@@ -182,9 +182,10 @@ def unit_id(report_id: str, label: str) -> str:
 # writer was slower still (~100-170 units/s with 2 procs: documents are pickled to temp files and
 # re-read by the workers). ``_UnitSegmentWriter`` keeps Whoosh's segment format, codec, TOC and
 # locking, but analyses each unit ONCE (one token scan feeds the four text fields), collects the
-# postings in per-term arrays in memory, and hands them to the codec's field writer in term order.
-# Parallel builds write one segment per process (Whoosh's "multisegment"), forked, so the reports
-# are not pickled.
+# postings in per-term arrays in memory, and writes each term's posting list in the codec's byte
+# format in one go (``_write_postings``). Parallel builds write one segment per process (Whoosh's
+# "multisegment"), forked, so the reports are not pickled. Measured on 100k synthetic units, 2 cores:
+# ~3,100-3,400 units/s wall with procs=2, ~1,600-1,800 units per CPU-second.
 
 SEGMENT_UNITS = 25_000  # units per segment: bounds the writer's memory (~100 MB per 25k units)
 PARALLEL_MIN_UNITS = 4_000  # below this a second process costs more than it saves
@@ -197,7 +198,7 @@ class _UnitSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Index, **kwargs):
         super().__init__(ix, codec=_codec(), **kwargs)
-        # field -> term -> [docnums (array), weights (array), value bytes (list) or None]
+        # field -> term -> [array of docnum, weight, docnum, weight, ...; value bytes (list) or None]
         self._terms: dict[str, dict[str, list]] = {name: {} for name in TEXT_FIELDS}
         self._terms["report_id"] = {}
         self._terms["version"] = {}
@@ -307,6 +308,8 @@ def _write_postings(postfile, pairs: array, values: list | None, fixedsize: int 
                     doc_lengths: array | None) -> bytes:
     """Write one term's posting list (``pairs``: docnum, weight, docnum, weight, ...) to
     ``postfile``; returns the W3TermInfo bytes for the term table."""
+    if len(pairs) == 2:  # one posting: most word pairs and rare words (~2/3 of all terms)
+        return _write_one_posting(postfile, pairs[0], pairs[1], values, fixedsize, doc_lengths)
     docs = pairs[0::2]
     weights = pairs[1::2]
     count = len(docs)
@@ -356,6 +359,26 @@ def _write_postings(postfile, pairs: array, values: list | None, fixedsize: int 
             + pack_long(start) + pack_int(postfile.tell() - start))
 
 
+
+def _write_one_posting(postfile, doc: int, weight: int, values: list | None, fixedsize: int | None,
+                       doc_lengths: array | None) -> bytes:
+    """``_write_postings`` for a posting list of one posting, without the slicing and min/max."""
+    if fixedsize is None or fixedsize < 0:
+        mini_values = (values[0],)
+    elif fixedsize == 0:
+        mini_values = None
+    else:
+        mini_values = pack_uint(weight)
+    length = doc_lengths[doc] if doc_lengths is not None else 0
+    length_byte = length_to_byte(length or None)
+    data = dumps(((doc,), None if weight == 1 else float(weight), mini_values), 2)
+    info = dumps((1, doc, float(weight), COMPRESSION, length_byte, length_byte), 2)
+    block = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data))
+    start = postfile.tell()
+    postfile.write(block)
+    return (_TERMINFO.pack(False, float(weight), 1, length_byte, length_byte, float(weight), doc, doc)
+            + pack_long(start) + pack_int(len(block)))
+
 _POSITIONS = Positions()
 
 
@@ -382,10 +405,6 @@ def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) 
     for token, pos, _start, _end, joined in iter_word_tokens(text):
         n_exact += 1
         counts[token] = counts.get(token, 0) + 1
-        if token not in stops:
-            s = stem(token)
-            stems[s] = stems.get(s, 0) + 1
-            n_stem += 1
         if not joined:
             if previous is not None:
                 p = pair_term(previous, token)
@@ -396,6 +415,12 @@ def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) 
                     found.append(pos)
                 n_pairs += 1
             previous = token
+    # Stop words and stems per distinct word, not per occurrence.
+    for token, freq in counts.items():
+        if token not in stops:
+            s = stem(token)
+            stems[s] = stems.get(s, 0) + freq
+            n_stem += freq
     # _add_posting, inlined: this loop runs once per posting (~80 per unit).
     for target, found in ((fields["exact"], counts), (fields["text_en" if english else "text"], stems)):
         for term, freq in found.items():
@@ -503,13 +528,17 @@ def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str
                   procs: int = 1) -> int:
     """Replace the units of ``reports`` (and delete ``remove_ids``) in one commit. Returns units added.
 
-    Old units are deleted with one ``delete_by_term`` per report (a term lookup each), the new units
-    go to new segments; small segments are merged when there are more than MAX_SEGMENTS."""
+    Old units are deleted with one ``delete_by_term`` per report (a term lookup each, one searcher
+    for all), the new units go to new segments; small segments are merged when there are more than
+    MAX_SEGMENTS."""
     reports = list(reports)
     writer = ix.writer()
     try:
-        for report_id in dict.fromkeys(list(remove_ids) + [r.id for r in reports]):
-            writer.delete_by_term("report_id", report_id)
+        # One searcher for all the deletions: without it Whoosh opens a fresh reader of every
+        # segment per call (measured: ~0.25 s per report on a 100k-unit index).
+        with writer.searcher() as searcher:
+            for report_id in dict.fromkeys(list(remove_ids) + [r.id for r in reports]):
+                writer.delete_by_term("report_id", report_id, searcher=searcher)
         segments, added = _segments_of(ix, reports, procs)
         kept = [s for s in writer.segments if s.deleted_count() < s.doc_count_all()]
         writer._close_segment()

@@ -3,6 +3,7 @@ Whoosh's own analyzers and writer produce for the same schema, in one process or
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.query import Term
 
 from archive.models import Agreement
 from index import store
@@ -132,3 +134,40 @@ def test_country_filter_takes_any_spelling(tmp_path):
         ix.update([us])
         for spelling in ("United States", "Estados Unidos", "estados_unidos", "EEUU"):
             assert ix.search(SearchQuery("migración", country=spelling)).total == 1, spelling
+
+
+def test_long_posting_lists_span_blocks_exactly_as_whoosh_writes_them(tmp_path):
+    # 300 units: "trata", "de" and the report_id term get posting lists of 2-3 blocks of 128, with
+    # varying frequencies, positions and field lengths (the single-block case is covered above).
+    base = seed_reports()[0]
+    texts = [f"{i}. La trata de personas {'y la trata ' * (i % 4)}en {'Tela ' * (i % 7)}de Honduras "
+             f"caso-{i % 5} {'RROCM ' * (i % 3)}"
+             for i in range(1, 301)]
+    report = replace(base, agreements=tuple(Agreement(str(i), t) for i, t in enumerate(texts, 1)))
+    (tmp_path / "ref").mkdir(), (tmp_path / "ours").mkdir()
+    ours = _postings(_ours(tmp_path / "ours", [report]))
+    assert len(ours["exact"][b"trata"]) == 300 and len(ours["report_id"][report.id.encode()]) == 300
+    assert ours == _postings(_reference_index(tmp_path / "ref", [report]))
+
+
+def test_update_replaces_and_removes_only_the_named_reports(tmp_path):
+    reports = seed_reports() + synthetic_reports()
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    store.write_reports(ix, reports)
+    first, second = reports[0], reports[1]
+    changed = replace(first, agreements=(Agreement("1", "1. Un acuerdo nuevo sobre xenofobia."),))
+    store.write_reports(ix, [changed], remove_ids=[second.id])
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
+        reader = searcher.reader()
+        counts = {r.id: len(list(searcher.docs_for_query(Term("report_id", r.id)))) for r in reports}
+        assert counts[first.id] == 1 and counts[second.id] == 0
+        assert all(counts[r.id] == len(r.agreements) for r in reports[2:])
+        assert reader.doc_frequency("exact", "xenofobia") == 1
+
+
+def test_parallel_build_leaves_the_garbage_collector_as_it_found_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "PARALLEL_MIN_UNITS", 1)
+    monkeypatch.setattr(store, "SEGMENT_UNITS", 7)
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    assert store.write_reports(ix, seed_reports() + synthetic_reports(), procs=2) > 0
+    assert gc.get_freeze_count() == 0
