@@ -138,6 +138,10 @@ def list_reports(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{len(reports)} reports")
 
 
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _print_table(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -170,8 +174,7 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
     click.echo("")
     for a in report.agreements:
         indent = "  " * a.depth
-        text = a.text if len(a.text) <= 110 else a.text[:107] + "…"
-        click.echo(f"{indent}[{a.label}] (p. {a.page}) {text}")
+        click.echo(f"{indent}[{a.label}] (p. {a.page}) {_shorten(a.text, 110)}")
 
 
 @cli.command()
@@ -248,8 +251,7 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
             current = meeting
             click.echo("")
             click.secho(f"{hit.year or '—'} · {hit.city or '—'} · {hit.body_key or '—'} · {hit.report_id}", bold=True)
-        text = hit.text if len(hit.text) <= 160 else hit.text[:157] + "…"
-        click.echo(f"  [{hit.label}] {text}")
+        click.echo(f"  [{hit.label}] {_shorten(hit.text, 160)}")
 
 
 @cli.command()
@@ -269,8 +271,8 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
     if not found:
         click.echo("no precedents in earlier meetings")
     for p in found:
-        text = p.hit.text if len(p.hit.text) <= 140 else p.hit.text[:137] + "…"
-        click.echo(f"{p.score:6.2f}  {p.hit.year or '—'} {p.hit.city or '—'} [{p.hit.report_id} {p.hit.label}] {text}")
+        click.echo(f"{p.score:6.2f}  {p.hit.year or '—'} {p.hit.city or '—'} "
+                   f"[{p.hit.report_id} {p.hit.label}] {_shorten(p.hit.text, 140)}")
 
 
 @cli.command()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
+from web import create_app
+from web.views import close_shared_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -27,6 +31,16 @@ def export(data: Path) -> dict:
     code, out, _ = run_cli(data, "export", "--json")
     assert code == 0
     return json.loads(out)
+
+
+@contextmanager
+def open_app(data: Path) -> Iterator:
+    """The real Flask app over a data directory, its shared archive closed afterwards."""
+    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    try:
+        yield app
+    finally:
+        close_shared_archive(app)
 
 
 @pytest.fixture

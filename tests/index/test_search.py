@@ -377,8 +377,6 @@ def test_list_markers_are_not_indexed_but_are_displayed(seed_index):
 
 # --- our ranking and phrase check against Whoosh's own ----------------------------------------------
 
-from whoosh import query as wq  # noqa: E402
-
 from index.search import _Compiler, _ranking_query  # noqa: E402
 from index.query import parse_query  # noqa: E402
 from tests.index.conftest import _report  # noqa: E402

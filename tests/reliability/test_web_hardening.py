@@ -15,9 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import MANAGUA, run_cli
-from web import create_app
-from web.views import close_shared_archive
+from tests.conftest import MANAGUA, open_app, run_cli
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -54,9 +52,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(data: Path) -> Iterator[Flask]:
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
-    yield app
-    close_shared_archive(app)
+    with open_app(data) as app:
+        yield app
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import run_cli
+from tests.conftest import open_app, run_cli
 from web import create_app
 from web.views import close_shared_archive
 
@@ -20,9 +20,8 @@ TELA_ID = "003_5b39909ca16edb25"
 
 @pytest.fixture(scope="session")
 def app(ingested_data: Path) -> Iterator[Flask]:
-    app = create_app({"DATA_DIR": str(ingested_data), "TESTING": True})
-    yield app
-    close_shared_archive(app)
+    with open_app(ingested_data) as app:
+        yield app
 
 
 @pytest.fixture
@@ -65,9 +64,8 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def hostile_client(hostile_data: Path) -> Iterator[FlaskClient]:
-    app = create_app({"DATA_DIR": str(hostile_data), "TESTING": True})
-    yield app.test_client()
-    close_shared_archive(app)
+    with open_app(hostile_data) as app:
+        yield app.test_client()
 
 
 class PageParser(HTMLParser):

@@ -9,10 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import TELA, export, run_cli
+from tests.conftest import TELA, export, open_app, run_cli
 from tests.scans import scan, write_scanned_pdf
-from web import create_app
-from web.views import close_shared_archive
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +21,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     data = tmp_path_factory.mktemp("ocr-web") / "data"
     code, out, err = run_cli(data, "ingest", str(folder))
     assert code == 0, out + err
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
-    yield app
-    close_shared_archive(app)
+    with open_app(data) as app:
+        yield app
 
 
 @pytest.fixture
