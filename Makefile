@@ -4,7 +4,9 @@ PY      := $(VENV)/bin/python
 CLI     := $(VENV)/bin/crm-archive
 DATA    ?= crm-data
 PORT    ?= 5000
-APT_PKGS := chromium tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng fonts-dejavu-core
+# Debian packages: tesseract for OCR (run and tests); Chromium and a TTF font only for the tests.
+RUN_PKGS  := tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng
+TEST_PKGS := $(RUN_PKGS) chromium fonts-dejavu-core
 
 .PHONY: run test install install-test system-deps bench clean
 
@@ -15,12 +17,14 @@ $(VENV)/bin/python:
 install: $(VENV)/bin/python
 	$(PY) -m pip install -q -e .
 
-install-test: $(VENV)/bin/python system-deps
+install-test: $(VENV)/bin/python
+	$(MAKE) --no-print-directory system-deps PKGS="$(TEST_PKGS)"
 	$(PY) -m pip install -q -e '.[test,bench]'
 
-# Debian packages: Chromium for the browser tests, tesseract for OCR. Installed only when missing.
+# Installs the Debian packages in PKGS that are missing (apt-get, as root or through sudo).
+PKGS ?= $(RUN_PKGS)
 system-deps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

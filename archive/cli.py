@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -342,7 +341,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     from web import create_app
 
-    os.environ["CRM_ARCHIVE_DATA"] = str(ctx.obj["data"])
     app = create_app({"DATA_DIR": str(ctx.obj["data"])})
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
