@@ -45,10 +45,8 @@ def assert_paragraphs_in_order(extracted: ExtractedText, paragraphs: list[Paragr
     return offsets
 
 
-def split_labels(text: str, page_starts: tuple[int, ...]) -> list[str] | None:
-    """Labels from the real splitter when it exists (it is being written in parallel), else None."""
-    try:
-        from ingest.split import split_agreements
-    except ImportError:
-        return None
+def split_labels(text: str, page_starts: tuple[int, ...]) -> list[str]:
+    """Labels the real splitter gives the text."""
+    from ingest.split import split_agreements
+
     return [a.label for a in split_agreements(text, page_starts)]

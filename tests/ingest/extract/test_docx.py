@@ -34,8 +34,6 @@ def test_split_labels_match_the_txt(tmp_path: Path, seed: Path):
 
     expected = txt.extract(seed)
     want = split_labels(expected.text, expected.page_starts)
-    if want is None:
-        pytest.skip("ingest.split is not there yet")
     extracted = docx.extract(seed_to_docx(seed, tmp_path / "seed.docx"))
     assert split_labels(extracted.text, extracted.page_starts) == want
 

@@ -5,7 +5,6 @@ The slow part (tesseract on 3 seed pages, ~5-10 s a page on the shared 2-core ma
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import shutil
 import time
@@ -45,13 +44,12 @@ TELA = ROOT / "corpus" / "003_5b39909ca16edb25.txt"
 # (each of those mistakes measured 0.5-3 %).
 MAX_CER = 0.01
 
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+# The OCR tests run, never skip: `make test` installs tesseract, and without it they fail loudly here.
+assert shutil.which("tesseract"), "tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng"
 
 
-def split_labels(text: str, *, ocr: bool) -> list[str] | None:
-    """Labels from the real splitter, or None while it does not exist yet (it is written in parallel)."""
-    if importlib.util.find_spec("ingest.split") is None:
-        return None
+def split_labels(text: str, *, ocr: bool) -> list[str]:
+    """Labels the real splitter gives the text."""
     from ingest.split import split_agreements
 
     return [a.label for a in split_agreements(text, ocr=ocr)]
@@ -169,8 +167,6 @@ class SeedScan:
 
 @pytest.fixture(scope="module", params=[MANAGUA, TELA], ids=["managua-2014", "tela-2008"])
 def seed_scan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SeedScan:
-    if shutil.which("tesseract") is None:
-        pytest.skip("tesseract is not installed")
     return SeedScan(request.param, tmp_path_factory.mktemp("scans"))
 
 
@@ -198,8 +194,6 @@ def test_ocr_reports_progress_once_per_page(seed_scan: SeedScan):
 
 def test_ocr_text_splits_into_the_same_agreements_as_the_txt(seed_scan: SeedScan):
     expected = split_labels(seed_scan.expected, ocr=False)
-    if expected is None:
-        pytest.skip("ingest.split is not written yet")
     assert split_labels(seed_scan.text, ocr=True) == expected
     assert len(expected) >= 5  # the seeds have 4 and 5 numbered points (Managua also lettered sub-points)
 
@@ -213,7 +207,6 @@ def test_ocr_keeps_heading_lines_apart(seed_scan: SeedScan):
 # --- the image extractor -----------------------------------------------------------------------------------
 
 
-@needs_tesseract
 def test_image_extract_reads_a_png_page(tmp_path: Path):
     page = scan(TELA.read_text(encoding="utf-8"), dpi=200, seed=3)[0]
     path = tmp_path / "tela.png"
@@ -226,7 +219,6 @@ def test_image_extract_reads_a_png_page(tmp_path: Path):
     assert "Tela, Honduras" in extracted.text.splitlines()
 
 
-@needs_tesseract
 def test_image_extract_reads_every_page_of_a_tiff(tmp_path: Path):
     pages = [*render_pages("Managua, Nicaragua"), *render_pages("24 de noviembre de 2014")]
     extracted = image_extractor.extract(write_tiff(pages, tmp_path / "two-pages.tiff"))
@@ -236,7 +228,6 @@ def test_image_extract_reads_every_page_of_a_tiff(tmp_path: Path):
     assert extracted.page_at(extracted.text.index("noviembre")) == 2
 
 
-@needs_tesseract
 def test_image_with_transparency_is_read_on_white(tmp_path: Path):
     page = render_pages("Tela, Honduras")[0].image
     rgba = Image.new("RGBA", page.size, (0, 0, 0, 0))  # transparent black: a plain convert gives a black page
@@ -246,7 +237,6 @@ def test_image_with_transparency_is_read_on_white(tmp_path: Path):
     assert image_extractor.extract(path).text == "Tela, Honduras"
 
 
-@needs_tesseract
 def test_blank_image_is_an_error_not_empty_text(tmp_path: Path):
     path = tmp_path / "blank.png"
     Image.new("L", (850, 1100), 255).save(path, dpi=(100, 100))
@@ -295,14 +285,12 @@ def test_unusable_tesseract_is_unavailable_too(monkeypatch: pytest.MonkeyPatch, 
         ocr_image(small_page())
 
 
-@needs_tesseract
 def test_missing_language_data_names_the_package():
     with pytest.raises(OcrUnavailable, match=r"^tesseract language data xyz is not installed: "
                                              r"apt-get install tesseract-ocr-xyz$"):
         ocr_image(small_page(), lang="spa+xyz")
 
 
-@needs_tesseract
 def test_a_page_that_takes_too_long_is_an_error_naming_the_page(tmp_path: Path):
     pdf = write_scanned_pdf(render_pages("Tela, Honduras") * 2, tmp_path / "slow.pdf")
     # Loading the language models alone takes longer than a millisecond.
@@ -310,7 +298,6 @@ def test_a_page_that_takes_too_long_is_an_error_naming_the_page(tmp_path: Path):
         ocr_pdf_pages(pdf, [2], timeout=0.001)
 
 
-@needs_tesseract
 def test_pages_outside_the_document_are_refused(tmp_path: Path):
     pdf = write_scanned_pdf(render_pages("Tela, Honduras"), tmp_path / "one.pdf")
     with pytest.raises(ExtractionError, match=r"^one\.pdf has 1 page\(s\); cannot OCR page\(s\) \[3\]$"):

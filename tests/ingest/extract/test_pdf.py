@@ -86,8 +86,6 @@ def test_split_labels_match_the_txt(drawn, seed: Path):
 
     expected = txt.extract(seed)
     want = split_labels(expected.text, expected.page_starts)
-    if want is None:
-        pytest.skip("ingest.split is not there yet")
     for name in LAYOUTS:
         _, extracted = drawn[(seed.stem, name)]
         assert split_labels(extracted.text, extracted.page_starts) == want, name
