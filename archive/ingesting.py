@@ -28,6 +28,7 @@ from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_fi
 from ingest.sidecar import sidecar_path
 
 from .models import ArchiveError, ExtractionError
+from .store import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +111,7 @@ def hash_file(path: Path, max_bytes: int) -> tuple[str, int]:
         raise ExtractionError(f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
     if size == 0:
         raise ExtractionError("empty file (0 bytes)")
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest(), size
+    return sha256_of(path), size
 
 
 def ingest_key_of(path: Path) -> str:
