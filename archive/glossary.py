@@ -1,0 +1,149 @@
+"""The CRM glossary: one data file (``archive/data/glossary.json``), loaded once, read by everyone.
+
+Every entity the archive knows — bodies, organisations, programmes, roles, countries, instruments — with
+its Spanish and English names, acronyms and variants. The metadata readers, the index (entity search) and
+the UI all read it from here; no other module keeps a copy of these names.
+
+Matching rules (``Glossary.find``): names and variants match case- and accent-insensitively on whole words,
+with any run of whitespace between words (PDF line breaks); acronyms match only as a standalone token written
+exactly as listed ("ST" but never "st" or "Est"), since short acronyms are also ordinary words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .folding import fold_in_place
+
+DATA_FILE = Path(__file__).with_name("data") / "glossary.json"
+KINDS = ("body", "organisation", "programme", "role", "country", "instrument")
+
+
+@dataclass(frozen=True)
+class Entity:
+    key: str
+    kind: str
+    name_es: str
+    name_en: str
+    acronyms_es: tuple[str, ...] = ()
+    acronyms_en: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()  # other spellings and misspellings, either language
+    member: bool = False  # countries: a member state of the CRM
+
+    def name(self, lang: str = "es") -> str:
+        return self.name_en if lang == "en" else self.name_es
+
+    @property
+    def acronyms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.acronyms_es + self.acronyms_en))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelled-out form (matched case-insensitively)."""
+        return tuple(dict.fromkeys((self.name_es, self.name_en, *self.variants)))
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return self.names + tuple(a for a in self.acronyms if a not in self.names)
+
+
+@dataclass(frozen=True)
+class Mention:
+    key: str  # entity key
+    form: str  # the text as written
+    start: int
+    end: int
+
+
+class Glossary:
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
+        self.entities = entities
+        self._by_key = {e.key: e for e in entities}
+        by_folded_name: dict[str, str] = {}
+        by_acronym: dict[str, str] = {}
+        for e in entities:
+            for n in e.names:
+                by_folded_name.setdefault(_fold_words(n), e.key)
+            for a in e.acronyms:
+                by_acronym.setdefault(a, e.key)
+        self._by_folded_name = by_folded_name
+        self._by_acronym = by_acronym
+        names = sorted(by_folded_name, key=len, reverse=True)  # longest first
+        self._name_rx = re.compile(
+            r"(?<![\w])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w])"
+        )
+        acronyms = sorted(by_acronym, key=len, reverse=True)
+        self._acronym_rx = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w])")
+
+    def get(self, key: str) -> Entity:
+        """The entity of ``key``; KeyError for an unknown key."""
+        return self._by_key[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def by_kind(self, kind: str) -> tuple[Entity, ...]:
+        return tuple(e for e in self.entities if e.kind == kind)
+
+    def lookup(self, form: str) -> Entity | None:
+        """The entity a single form names ("IOM", "Secretaría Técnica", "canada"), else None."""
+        stripped = " ".join(form.split())
+        key = self._by_acronym.get(stripped) or self._by_folded_name.get(_fold_words(stripped))
+        return self._by_key[key] if key else None
+
+    def find(self, text: str, kinds: tuple[str, ...] | None = None) -> list[Mention]:
+        """Every entity mentioned in ``text``, in order; overlapping matches keep the earlier, longer one."""
+        folded = fold_in_place(text)
+        found = [
+            Mention(self._by_folded_name[" ".join(m.group().split())], text[m.start() : m.end()], m.start(), m.end())
+            for m in self._name_rx.finditer(folded)
+        ]
+        found += [Mention(self._by_acronym[m.group()], m.group(), m.start(), m.end()) for m in self._acronym_rx.finditer(text)]
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        result: list[Mention] = []
+        for mention in found:
+            if result and mention.start < result[-1].end:
+                continue
+            if kinds is None or self._by_key[mention.key].kind in kinds:
+                result.append(mention)
+        return result
+
+
+def _fold_words(text: str) -> str:
+    return " ".join(fold_in_place(text).split())
+
+
+def load_glossary(path: Path = DATA_FILE) -> Glossary:
+    """Read and check a glossary file; ValueError naming the entity for a malformed one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    entities = []
+    for item in raw["entities"]:
+        key = item.get("key")
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9_]+", key):
+            raise ValueError(f"{path.name}: bad entity key {key!r}")
+        if item.get("kind") not in KINDS:
+            raise ValueError(f"{path.name}: entity {key}: unknown kind {item.get('kind')!r}")
+        acronyms = item.get("acronyms", {})
+        entities.append(
+            Entity(
+                key=key,
+                kind=item["kind"],
+                name_es=item["es"],
+                name_en=item["en"],
+                acronyms_es=tuple(acronyms.get("es", ())),
+                acronyms_en=tuple(acronyms.get("en", ())),
+                variants=tuple(item.get("variants", ())),
+                member=bool(item.get("member", False)),
+            )
+        )
+    return Glossary(tuple(entities))
+
+
+@cache
+def glossary() -> Glossary:
+    """The product's glossary, loaded once per process."""
+    return load_glossary()
