@@ -45,7 +45,7 @@ BODIES: dict[str, Body] = {
         ),
         Body("grupo_ad_hoc", "Grupo ad hoc", "Ad Hoc Working Group"),
         Body(
-            "sociedad_civil",
+            "rrocm",
             "Red Regional de Organizaciones Civiles para las Migraciones",
             "Regional Network of Civil Organizations for Migration",
             "RROCM",
@@ -61,7 +61,7 @@ SPECIFICITY = {
     "red_trafico_trata": 3,
     "red_proteccion_consular": 3,
     "grupo_ad_hoc": 3,
-    "sociedad_civil": 3,
+    "rrocm": 3,
     "grcm": 2,
     "viceministerial": 1,
 }
@@ -181,9 +181,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("grupo_ad_hoc", r"grupo (?:de trabajo )?ad[- ]?hoc\b" + _AD_HOC_TOPIC),
         ("grupo_ad_hoc", r"ad[- ]?hoc (?:working )?group\b" + _AD_HOC_TOPIC),
-        ("sociedad_civil", r"red regional de organizaciones civiles (?:para|sobre|de) (?:las |la )?migracion(?:es)?(?: \(rrocm\))?"),
-        ("sociedad_civil", r"regional network of civil (?:society )?organi[sz]ations (?:for|on) migrations?(?: \((?:rrocm|rncom)\))?"),
-        ("sociedad_civil", r"\brrocm\b|\brncom\b|\bsociedad civil\b|\bcivil society\b"),
+        ("rrocm", r"red regional de organizaciones civiles (?:para|sobre|de) (?:las |la )?migracion(?:es)?(?: \(rrocm\))?"),
+        ("rrocm", r"regional network of civil (?:society )?organi[sz]ations (?:for|on) migrations?(?: \((?:rrocm|rncom)\))?"),
+        ("rrocm", r"\brrocm\b|\brncom\b|\bsociedad civil\b|\bcivil society\b"),
         ("grcm", r"grupo regional de consulta sobre (?:la )?migracion(?: \(grcm\))?"),
         ("grcm", r"regional consultation group on migration(?: \((?:rcgm|grcm)\))?"),
         ("grcm", r"\bgrcm\b|\brcgm\b"),
@@ -239,7 +239,7 @@ def find_bodies(text: str) -> list[BodyMention]:
         for m in pattern.finditer(folded):
             if "roman" in pattern.groupindex and m.group("roman") is not None and not text[m.start("roman") : m.end("roman")].isupper():
                 continue
-            if key == "sociedad_civil" and not _is_statement(folded, text, m.start(), m.end()):
+            if key == "rrocm" and not _is_statement(folded, text, m.start(), m.end()):
                 continue
             found.append(BodyMention(normalize_space(text[m.start() : m.end()]), key, m.start(), m.end()))
     found.sort(key=lambda b: (b.start, -(b.end - b.start)))

@@ -29,11 +29,11 @@ TITLES = [
     ("Informe de la Reunión del Grupo ad hoc sobre Niñez Migrante", "grupo_ad_hoc"),
     ("Grupo de Trabajo ad hoc sobre Retorno", "grupo_ad_hoc"),
     ("Report of the Ad Hoc Working Group on Migrant Children", "grupo_ad_hoc"),
-    ("Declaración de la Red Regional de Organizaciones Civiles para las Migraciones (RROCM)", "sociedad_civil"),
-    ("Declaración de la RROCM ante la XIX Reunión Viceministerial", "sociedad_civil"),
-    ("Statement by the Regional Network of Civil Organizations for Migration", "sociedad_civil"),
-    ("Pronunciamiento de la sociedad civil", "sociedad_civil"),
-    ("RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES", "sociedad_civil"),
+    ("Declaración de la Red Regional de Organizaciones Civiles para las Migraciones (RROCM)", "rrocm"),
+    ("Declaración de la RROCM ante la XIX Reunión Viceministerial", "rrocm"),
+    ("Statement by the Regional Network of Civil Organizations for Migration", "rrocm"),
+    ("Pronunciamiento de la sociedad civil", "rrocm"),
+    ("RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES", "rrocm"),
     # The most specific body wins: the Managua header names the GRCM, then the network that reports to it.
     (
         "CONFERENCIA REGIONAL SOBRE MIGRACION (CRM)\nGRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN (GRCM)\n\n"
@@ -76,7 +76,7 @@ def test_body_as_written_keeps_the_text_spelling_with_spaces_normalised() -> Non
 
 def test_table_has_both_languages_for_every_body() -> None:
     assert set(BODIES) == {
-        "viceministerial", "grcm", "red_trafico_trata", "red_proteccion_consular", "grupo_ad_hoc", "sociedad_civil", OTHER,
+        "viceministerial", "grcm", "red_trafico_trata", "red_proteccion_consular", "grupo_ad_hoc", "rrocm", OTHER,
     }  # fmt: skip
     for key, body in BODIES.items():
         assert body.key == key and body.name_es and body.name_en

@@ -220,7 +220,7 @@ HEADERS = [
         RROCM_2015,
         dict(
             title="DECLARACIÓN DE LA RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES (RROCM) ANTE LA XX REUNIÓN VICEMINISTERIAL DE LA CRM",
-            body_key="sociedad_civil", number=None, city="Ciudad de México", country="México",
+            body_key="rrocm", number=None, city="Ciudad de México", country="México",
             date=date(2015, 6, 25), date_end=date(2015, 6, 25), participants=[], observers=(),
         ),
     ),
