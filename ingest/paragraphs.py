@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from archive.folding import fold_in_place
 
-__all__ = ["ParagraphUnit", "agreement_formula_end", "split_paragraphs"]
+__all__ = ["ParagraphUnit", "agreement_formula_end", "agreement_formulas", "opening_formula_end", "paragraph_spans", "split_paragraphs"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ _FORMULA_TAIL = (
 _VERB_FORMULA_RX = re.compile(
     rf"\b(?:{_ES_VERB}|{_EN_VERB}){_FORMULA_TAIL}[ \t]*:"
     # "… presenta su informe contenido en los siguientes puntos:", "… in the following terms:"
-    r"|\b(?:lo|los|las|the)\s+(?:siguientes?|following)(?:\s+[\w-]+){0,3}[ \t]*:"
+    r"|\b(?:lo|los|las|the)\s+(?:siguientes?|following)(?:\s+(?:puntos|acuerdos|conclusiones|recomendaciones|decisiones|"
+    r"compromisos|resoluciones|terminos|points|agreements|conclusions|recommendations|decisions|commitments|resolutions|terms))?[ \t]*:"
 )
 # A verb alone on its line: "ACUERDAN", "DECLARAN", "APROBARON".
 _VERB_LINE_RX = re.compile(rf"(?m)^[ \t]*(?:{_ES_VERB}|{_EN_VERB}){_FORMULA_TAIL}[ \t]*[:.]?[ \t]*$")
@@ -170,6 +171,11 @@ def _pieces(text: str) -> list[_Piece]:
             start = cut + len(segment) - len(segment.lstrip())
             pieces.append(_Piece(start, cut + len(segment.rstrip()), bullet_flags[i], blank and i == 0))
         blank = False
+    if len(pieces) >= 6 and sum(p.blank_before for p in pieces) > 0.7 * len(pieces):
+        # Every line its own paragraph (a PDF with wide line spacing, one text box per line): the blank
+        # lines say nothing, so only the lines themselves decide where a paragraph ends.
+        for p in pieces:
+            p.blank_before = False
     return pieces
 
 
@@ -213,7 +219,9 @@ def _continues(prev: str, cur: _Piece, source: str, wrap: int) -> bool:
         return True
     if cur.blank_before:
         return False
-    return bool(wrap) and len(stripped) >= 0.7 * wrap
+    # Wrapped text: a line that runs to the wrap width goes on (a longer one is a heading set apart).
+    last_line = len(stripped.rsplit("\n", 1)[-1].strip())
+    return bool(wrap) and 0.7 * wrap <= last_line <= 1.15 * wrap
 
 
 @dataclass
@@ -252,6 +260,11 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     return paragraphs
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_heading) of each paragraph of ``text``, lines that continue a paragraph joined."""
+    return [(p.start, p.end, p.is_heading(text)) for p in _paragraphs(text)]
+
+
 def _continues_bullet(text: str, item: _Paragraph, piece: _Piece, wrap: int) -> bool:
     """A bullet item wrapped over lines: the next line continues it unless it starts a new sentence."""
     return _continues(text[item.start : item.end], piece, text, wrap)
@@ -281,17 +294,27 @@ def _sentences(text: str, start: int, end: int) -> list[int]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _preamble_end(text: str, paragraphs: list[_Paragraph]) -> int:
-    """Where the units begin: after the formula that opens the agreements, else after the title block and
-    the paragraph that says who met where, else at the first paragraph."""
+def opening_formula_end(text: str, paragraphs: list[_Paragraph] | None = None) -> int | None:
+    """Offset just after the formula that opens the agreements, checked against the layout: a heading
+    formula counts only after some prose ("CONCLUSIONES" at the top is the document's heading), and a
+    formula with nearly nothing after it is inside an agreement, not its opening. None when there is none."""
+    paragraphs = _paragraphs(text) if paragraphs is None else paragraphs
     first_prose = next((p for p in paragraphs if not p.is_heading(text)), None)
     for start, end, is_verb in agreement_formulas(text):
         if not is_verb and (first_prose is None or first_prose.start >= start):
-            continue  # "CONCLUSIONES" at the top is the document's heading, not the agreements' opening
+            continue
         after = [p for p in paragraphs if p.end > end and text[max(p.start, end) : p.end].strip()]
-        # A formula deep in the text with nearly nothing after it is inside an agreement, not its opening.
         if len(after) >= 2 or len(text) - end >= 0.2 * len(text):
             return end
+    return None
+
+
+def _preamble_end(text: str, paragraphs: list[_Paragraph]) -> int:
+    """Where the units begin: after the formula that opens the agreements, else after the title block and
+    the paragraph that says who met where, else at the first paragraph."""
+    formula = opening_formula_end(text, paragraphs)
+    if formula is not None:
+        return formula
     end = 0
     for p in paragraphs:
         if p.is_heading(text):

@@ -215,6 +215,8 @@ def _venue_key(name: str) -> str:
     return normalize_space(fold_for_matching(name).replace(".", "").replace(",", " "))
 
 
+venue_key = _venue_key
+
 VENUES: dict[str, Venue] = {
     _venue_key(spelling): Venue(city, country) for city, country, aliases in _VENUE_LIST for spelling in (city, *aliases)
 }
