@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 
 from archive.folding import fold
 
-__all__ = ["repair_glued", "split_glued"]
+__all__ = ["glued_parts", "repair_glued", "split_glued"]
 
 _MIN_ZIPF = 3.0
 _MIN_GLUED = 7  # shorter tokens are words, acronyms or names, not two words
@@ -126,6 +126,13 @@ def split_glued(word: str) -> list[tuple[int, str]]:
     if not all(_good_piece(fold(p)) or _known(fold(p)) for _, p in pieces):
         return [(0, word)]
     return pieces
+
+
+@lru_cache(maxsize=200_000)
+def glued_parts(word: str) -> tuple[tuple[int, str], ...]:
+    """``split_glued`` for the index tokenizer, cached per word; () when the word is not glued."""
+    pieces = split_glued(word)
+    return tuple(pieces) if len(pieces) > 1 else ()
 
 
 def repair_glued(text: str) -> str:
