@@ -23,6 +23,7 @@ __all__ = ["glued_parts", "repair_glued", "split_glued"]
 
 _MIN_ZIPF = 3.0
 _MIN_GLUED = 7  # shorter tokens are words, acronyms or names, not two words
+_MIN_DICTIONARY = 7  # a part without a case boundary is cut only from this length
 _SHORT_WORDS = frozenset("a y e o u de la el en al of in on to an as at by the and or for".split())
 _CAMEL_RX = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü])")
 _WORD_RX = re.compile(r"[^\W\d_]+")
@@ -72,7 +73,7 @@ def _known(word: str) -> float:
 def _good_piece(word: str) -> float:
     if word in _SHORT_WORDS:
         return 5.0
-    if len(word) < 3:
+    if len(word) < 4:
         return 0.0
     zipf = _known(word)
     return zipf if zipf >= _MIN_ZIPF else 0.0
@@ -80,24 +81,14 @@ def _good_piece(word: str) -> float:
 
 @lru_cache(maxsize=50_000)
 def _dictionary_split(word: str) -> tuple[int, ...]:
-    """Cut offsets that split a folded unknown word into known words, fewest pieces first, then the split
-    whose rarest piece is most common ("canada|attended", not "can|ada|attended"); () if none."""
-    n = len(word)
+    """The cut offset that splits a folded unknown word into two known words, the split whose rarer word is
+    most common ("canada|attended"); () if none. Two words only, of four letters or more unless a function
+    word: a misspelling ("migrantez") must stay one word for the speller, not become "mig|ran|tez"."""
     best: tuple[float, tuple[int, ...]] = (0.0, ())
-    for i in range(2, n - 1):
+    for i in range(2, len(word) - 1):
         score = min(_good_piece(word[:i]), _good_piece(word[i:]))
         if score > best[0]:
             best = (score, (i,))
-    if best[1]:
-        return best[1]
-    for i in range(3, n - 5):
-        left = _good_piece(word[:i])
-        if not left:
-            continue
-        for j in range(i + 3, n - 2):
-            score = min(left, _good_piece(word[i:j]), _good_piece(word[j:]))
-            if score > best[0]:
-                best = (score, (i, j))
     return best[1]
 
 
@@ -113,7 +104,7 @@ def split_glued(word: str) -> list[tuple[int, str]]:
     bounds = [0, *cuts, len(word)]
     for a, b in zip(bounds, bounds[1:]):
         part = folded[a:b]
-        if len(part) >= _MIN_GLUED and not _known(part):
+        if len(part) >= _MIN_DICTIONARY and not _known(part):
             inner = _dictionary_split(part)
             if inner:
                 edges = [a, *(a + c for c in inner), b]
