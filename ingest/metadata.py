@@ -271,7 +271,8 @@ def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
 
 _MEETING_SENTENCE_RX = re.compile(
     r"\b(?:se\s+celebr\w*|celebrad[oa]s?|se\s+reuni\w*|reunid[oa]s?|en\s+reunion|llevad[oa]s?\s+a\s+cabo|"
-    r"tuvo\s+lugar|los\s+dias|el\s+dia|met|meeting\s+(?:on|held)|held|gathered|convened|took\s+place)\b"
+    r"tuvo\s+lugar|los\s+dias|el\s+dia|sostuv\w*\s+una\s+reunion|realiz\w*\s+(?:su|una)\s+reunion|reunion\s+virtual|"
+    r"met|meeting\s+(?:on|held)|held|gathered|convened|took\s+place|virtual\s+meeting)\b"
 )
 
 
@@ -471,6 +472,13 @@ def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> l
     return zones
 
 
+# "… reunidos en San Pedro Sula y Tegucigalpa, " / "… met in Ottawa, ": a country right after is the venue's.
+_VENUE_BEFORE_RX = re.compile(
+    r"\b(?:[Ee]n|[Ii]n)\s+(?:(?:la|el|the)\s+)?(?:(?:[Cc]iudad|[Cc]ity)\s+(?:de|of)\s+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w.'’-]*(?:[ \t]+(?:(?:de|del|la|y|e|and)[ \t]+)?[A-ZÁÉÍÓÚÑ][\w.'’-]*){0,5}[ \t]*,[ \t]*$"
+)
+
+
 def read_participation(text: str) -> Participation:
     """Participating countries and observers from the participation sentence(s) of a preamble.
 
@@ -488,6 +496,8 @@ def read_participation(text: str) -> Participation:
         countries = [(c.start + start, c) for c in find_countries(span)]
         zones = _observer_zones(folded, start, end, [p for p, _ in countries])
         for position, country in countries:
+            if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
+                continue  # "reunidos en Managua, Nicaragua": the venue's country, not a participant
             zone = next((z for z in zones if z[0] <= position < z[1]), None)
             if zone is not None and not (zone[2] and country.key in MEMBER_STATES):
                 observers.append((position, country_name(country.key)))

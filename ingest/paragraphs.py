@@ -89,7 +89,8 @@ _INLINE_HEADING_FORMULA_RX = re.compile(
 # The sentence that says who met where, when there is no formula.
 _WHO_MET_RX = re.compile(
     r"\b(?:reunid[oa]s?|se\s+reunieron|se\s+reunio|celebrad[oa]|celebro|en\s+reunion|llevad[oa]\s+a\s+cabo|"
-    r"tuvo\s+lugar|met|meeting\s+(?:held|in)|held|gathered|convened|took\s+place|assembled)\b"
+    r"tuvo\s+lugar|sostuv\w*\s+una\s+reunion|realiz\w*\s+(?:su|una)\s+reunion|reunion\s+virtual|videoconferencia|"
+    r"met|meeting\s+(?:held|in)|held|gathered|convened|took\s+place|assembled|virtual\s+meeting|videoconference)\b"
 )
 
 
@@ -317,6 +318,10 @@ def opening_formula_end(text: str, paragraphs: list[_Paragraph] | None = None) -
     for start, end, is_verb in agreement_formulas(text):
         if not is_verb and (first_prose is None or first_prose.start >= start):
             continue
+        if not is_verb and any(
+            p.bullet or p.is_heading(text) for p in paragraphs if first_prose.end <= p.start and p.end < start
+        ):
+            continue  # a "Conclusiones" section after other sections is one section among others
         after = [p for p in paragraphs if p.end > end and text[max(p.start, end) : p.end].strip()]
         if len(after) >= 2 or len(text) - end >= 0.2 * len(text):
             return end
@@ -355,7 +360,8 @@ def split_paragraphs(text: str) -> list[ParagraphUnit]:
             body[0] = _Paragraph(body_start + lead, body[0].end, False, body[0].lines)
         else:
             body = body[1:]
-    if len(body) == 1 and not body[0].bullet and body[0].end - body[0].start > 300:
+    flattened = "\n" not in text.strip()
+    if len(body) == 1 and not body[0].bullet and (flattened or body[0].end - body[0].start > 300):
         # A flattened body: one unit per sentence.
         p = body[0]
         body = [_Paragraph(s, s, False, 1) for s in _sentences(text, p.start, p.end)]
