@@ -148,3 +148,18 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
     assert tokens["tela"] == "Tela" and tokens["canada"] == "Canada" and tokens["attended"] == "attended"
     joined = [tok for tok, *_, is_joined in iter_word_tokens(text) if is_joined]
     assert joined == ["intelaand", "canadaattended"]  # the glued form stays findable too
+
+
+@pytest.mark.parametrize(("text", "body_key", "number"), [
+    ("COMUNICADO\n\nLos Viceministros, reunidos en Managua, acordaron:\n\nAprobar.\n\nInstar.\n", "viceministerial", None),
+    ("JOINT COMMUNIQUÉ\n\nThe Vice-Ministers met in Ottawa and agreed:\n\nTo approve.\n\nTo urge.\n", "viceministerial", None),
+    ("Fifth Regional Conference on Migration\n\nThe delegations met in Washington.\n", "viceministerial", 5),
+    ("VII Conferencia Regional sobre Migración\n\nDeclaración\n", "viceministerial", 7),
+    ("VIII CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nCONCLUSIONES\nReunión del Grupo Regional de Consulta sobre Migración\n", "grcm", None),
+    ("Report of the Liaison Officers Network on Consular Protection\npresented to the RCGM\n", "red_proteccion_consular", None),
+    ("Informe del Grupo ad hoc sobre Retorno presentado al GRCM\n", "grupo_ad_hoc", None),
+    ("PRONUNCIAMIENTO DE LA RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES\nAnte la XIII Reunión Viceministerial\n", "rrocm", None),
+])
+def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
+    meeting = read_meeting(text)
+    assert (meeting.body_key, meeting.number) == (body_key, number)
