@@ -27,7 +27,7 @@ UNTITLED = (
 @pytest.fixture(scope="module")
 def paragraph_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("paragraph-src")
-    for name in ("synthetic-grcm-conclusions-bullets", "synthetic-joint-communique-en"):
+    for name in ("synthetic-grcm-conclusions-bullets", "synthetic-joint-communique-en", "synthetic-flattened-glued-two-cities-en"):
         shutil.copy(MESSY / f"{name}.txt", folder / f"{name}.txt")
     (folder / "sin-titulo.txt").write_text(UNTITLED, encoding="utf-8")
     data = tmp_path_factory.mktemp("paragraph") / "data"
@@ -58,7 +58,7 @@ def test_export_has_display_title_and_country_inferred(paragraph_data: Path) -> 
 def test_meetings_page_shows_a_title_for_every_report(pclient: FlaskClient) -> None:
     html = pclient.get("/reuniones").get_data(as_text=True)
     links = re.findall(r'<a class="meeting-link"[^>]*>([^<]*)</a>', html)
-    assert len(links) == 3
+    assert len(links) == 4
     assert all(text.strip() and text.strip() != "—" for text in links), links
     assert "Reunión Viceministerial — Managua, 2014" in links
 
@@ -80,3 +80,12 @@ def test_api_report_carries_display_title(pclient: FlaskClient) -> None:
     data = pclient.get("/api/reports/sin-titulo").get_json()
     assert data["display_title"] == "Reunión Viceministerial — Managua, 2014"
     assert data["country_inferred"] is False
+
+
+def test_glued_words_are_found_and_highlighted_inside_the_glued_token(pclient: FlaskClient) -> None:
+    data = pclient.get("/api/search?q=attended").get_json()
+    hits = [h for h in data["hits"] if h["report_id"] == "synthetic-flattened-glued-two-cities-en"]
+    assert hits, data
+    assert "Canada<mark>attended</mark>" in hits[0]["snippet"] or "<mark>attended</mark>" in hits[0]["snippet"]
+    tela = pclient.get("/api/search?q=Tela").get_json()
+    assert any("<mark>Tela</mark>" in h["snippet"] for h in tela["hits"]), tela["hits"]
