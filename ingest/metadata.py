@@ -128,10 +128,13 @@ def _strip_place_and_date(line: str) -> str:
 _RUNNING_HEADER_RX = re.compile(r"(?i)^\s*(?:p[aá]gina|page)\s+\d+|^\s*-\s*\d+\s*-\s*$|^\s*\S+\s+[-–|]\s+p[aá]g")
 
 
-def read_title(head: Head) -> str | None:
+def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None:
     """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
     # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title.
-    lines = [(o, line) for o, line in head.lines if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line)]
+    lines = [
+        (o, line) for o, line in head.lines
+        if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
+    ]
     folded = [fold_for_matching(line) for _, line in lines]
     index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
     if index is None:
@@ -493,7 +496,8 @@ def read_participation(text: str) -> Participation:
     observers: list[tuple[int, str]] = []
     for start, end, observers_only in _participation_spans(text, folded):
         span = text[start:end]
-        countries = [(c.start + start, c) for c in find_countries(span)]
+        # "la Universidad de Costa Rica", "la Embajada de México": a country inside a name takes no part.
+        countries = [(c.start + start, c) for c in find_countries(mask_non_places(span))]
         zones = _observer_zones(folded, start, end, [p for p, _ in countries])
         for position, country in countries:
             if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
@@ -526,6 +530,17 @@ def _other_body(title: str | None) -> tuple[str, str] | None:
     return normalize_space(title[m.start("body") :]).strip(" .,;:"), OTHER
 
 
+def _repeated_lines(text: str) -> frozenset[str]:
+    """Lines that recur on several pages (running headers such as "CRM - Red de Protección Consular"), which
+    are never a title; a title is written once, or twice when a cover page repeats it, so three counts."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if 8 <= len(line) <= 120:
+            counts[line] = counts.get(line, 0) + 1
+    return frozenset(line for line, n in counts.items() if n >= 3)
+
+
 def read_meeting(text: str) -> Meeting:
     """Everything the text's header and preamble say about its meeting; fields the text does not give are None.
 
@@ -536,7 +551,7 @@ def read_meeting(text: str) -> Meeting:
     start = document_start(text)
     letter, text = text[:start], reading_text(text[start:])
     head = read_head(text)
-    title = read_title(head)
+    title = read_title(head, _repeated_lines(text))
     mention = _read_body(head, title)
     body: tuple[str, str] | None = (mention.as_written, mention.key) if mention else _other_body(title)
     body_key = body[1] if body else None

@@ -163,3 +163,16 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
 def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
     meeting = read_meeting(text)
     assert (meeting.body_key, meeting.number) == (body_key, number)
+
+
+def test_a_running_header_is_not_the_title() -> None:
+    header = "Conferencia Regional sobre Migración - GRCM"
+    page = f"{header}\nTexto de la página con un acuerdo.\n\f"
+    text = f"{header}\nReunión del Grupo Regional de Consulta sobre Migración\n\nEl Grupo se reunió en Managua.\n\f" + page * 3
+    assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
+    assert read_meeting(text.replace(page * 3, "")).title == header  # written once, it is a heading like any other
+
+
+def test_a_country_inside_an_institution_name_is_not_a_participant() -> None:
+    text = "La Red se reunió en Managua con la participación de Belice, México y la Universidad de Costa Rica."
+    assert [c.key for c in read_meeting(text).participants] == ["belice", "mexico"]
