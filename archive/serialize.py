@@ -10,6 +10,8 @@ from typing import Any
 
 from index import Hit, Precedent, SearchResult, YearCount
 
+from ingest.titles import display_title_of
+
 from .models import Agreement, IngestSummary, Report
 
 
@@ -73,6 +75,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "country": hit.country,
         "body_key": hit.body_key,
         "title": hit.title,
+        "display_title": display_title_of(hit.title, hit.body_key, hit.city, hit.country, hit.date, hit.language),
         "language": hit.language,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,

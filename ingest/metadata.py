@@ -386,7 +386,13 @@ _PARTICIPATION_RX = re.compile(
     r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
     r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\s+by\b|\bparticipated\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
-    r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)"
+    r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
+    # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
+    # "Las delegaciones de …", "The Governments of …, represented by …, met", "Delegations from …".
+    # Only as the sentence's subject (after a sentence start), so "Instamos a los Gobiernos de Guatemala"
+    # (an addressee) is not a participation sentence.
+    r"(?:^|(?<=[.;:\n])\s*)(?:los|las)\s+(?:gobiernos|delegaciones|representantes)\s+de\b|"
+    r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
 )
 # Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
 _SPAN_END_RX = re.compile(

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from datetime import date
-
-from archive.models import Agreement, Meeting
+from archive.models import Agreement
 from index import Hit
 
 
@@ -93,12 +91,9 @@ def meeting_heading(title: str | None, body_name: str | None, number: int | None
 
 def hit_display_title(hit: Hit) -> str:
     """The display title of a hit's report (``Meeting.display_title``) from the fields a hit carries."""
-    try:
-        when = date.fromisoformat(hit.date) if hit.date else None
-    except ValueError:
-        when = None
-    meeting = Meeting(title=hit.title, body_key=hit.body_key, city=hit.city, country=hit.country, date=when)
-    return meeting.display_title(hit.language)
+    from ingest.titles import display_title_of
+
+    return display_title_of(hit.title, hit.body_key, hit.city, hit.country, hit.date, hit.language)
 
 
 def anchor(label: str) -> str:

@@ -99,6 +99,11 @@ def test_bare_headings(line: str, bare: bool) -> None:
 
 @pytest.mark.parametrize(("meeting", "language", "title"), [
     (Meeting(title="DECLARACIÓN DE MANAGUA"), "es", "DECLARACIÓN DE MANAGUA"),
+    # A title that does not state the place or the year gets them, so reports of the same body tell apart.
+    (Meeting(title="DECLARACIÓN DE MANAGUA", city="Managua", date=date(2014, 6, 26)), "es", "DECLARACIÓN DE MANAGUA — 2014"),
+    (Meeting(title="INFORME DE LA REUNIÓN DEL GRCM", city="Santo Domingo", date=date(2011, 5, 3)), "es",
+     "INFORME DE LA REUNIÓN DEL GRCM — Santo Domingo, 2011"),
+    (Meeting(title="Declaración de San José, 2001", city="San José", date=date(2001, 3, 10)), "es", "Declaración de San José, 2001"),
     (Meeting(body="IV Conferencia Regional sobre Migración", body_key="viceministerial", number=4, city="San Salvador", date=date(1999, 1, 26)), "es",
      "IV Conferencia Regional sobre Migración — San Salvador, 1999"),
     (Meeting(body_key="viceministerial", number=19, city="Managua", date=date(2014, 6, 26)), "es", "XIX Reunión Viceministerial — Managua, 2014"),
