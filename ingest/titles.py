@@ -1,7 +1,8 @@
 """A title for every report: the document's own title, or one composed from what the metadata knows.
 
 ``display_title(meeting, language)`` is a pure function of a ``Meeting`` and the report's language: the
-title as written when the report has one; else "<meeting> — <city>, <year>" from the body (with the meeting
+title as written when the report has one, followed by the place and year it does not state (many reports
+are titled "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL …" and a list must tell them apart); else "<meeting> — <city>, <year>" from the body (with the meeting
 number, "XIX Reunión Viceministerial"; a numbered Conference as the text names it, "IV Conferencia Regional
 sobre Migración"), the city (or the country) and the year; else "Informe sin título" / "Untitled report" with
 whatever is known. It is derived, never stored, so a better reader or an archivist's sidecar changes it at once.

@@ -315,10 +315,12 @@ def format_date_range(start: date | str | None, end: date | str | None, lang: st
         if start.year == end.year:
             return f"{months[start.month - 1]} {start.day} – {months[end.month - 1]} {end.day}, {start.year}"
         return f"{format_date(start, lang)} – {format_date(end, lang)}"
+    # Two consecutive days are "12 y 13 de junio", a longer range "24 al 26 de noviembre".
+    joiner = "y" if (end - start).days == 1 else "al"
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} al {end.day} de {months[start.month - 1]} de {start.year}"
+        return f"{start.day} {joiner} {end.day} de {months[start.month - 1]} de {start.year}"
     if start.year == end.year:
-        return f"{start.day} de {months[start.month - 1]} al {end.day} de {months[end.month - 1]} de {start.year}"
+        return f"{start.day} de {months[start.month - 1]} {joiner} {end.day} de {months[end.month - 1]} de {start.year}"
     return f"{format_date(start, lang)} al {format_date(end, lang)}"
 
 

@@ -89,6 +89,17 @@ def meeting_heading(title: str | None, body_name: str | None, number: int | None
     return title or fallback
 
 
+def agreement_count(agreements: Sequence[Agreement]) -> int:
+    """How many agreements a report has, for "N acuerdos": the preamble is not one, nor is a paragraph
+    that only heads a list (a heading "Capacitación" or an intro "La Red recomienda:" over its bullets,
+    ``p3`` over ``p3-1``); its bullets are. Numbered points count as the report numbers them."""
+    parents = {a.parent for a in agreements if a.parent}
+    return sum(
+        1 for a in agreements
+        if a.label != "preamble" and not (a.label.startswith("p") and a.label[1:2].isdigit() and a.label in parents)
+    )
+
+
 def hit_display_title(hit: Hit) -> str:
     """The display title of a hit's report (``Meeting.display_title``) from the fields a hit carries."""
     from ingest.titles import display_title_of

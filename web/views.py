@@ -140,6 +140,7 @@ def template_helpers() -> dict[str, Any]:
         "language_name": lambda code: i18n.language_name(code, lang),
         "agreement_name": lambda label: i18n.agreement_name(label, lang),
         "hit_title": presenters.hit_display_title,
+        "agreement_count": presenters.agreement_count,
         "place": presenters.place,
         "anchor": presenters.anchor,
         "example_queries": i18n.EXAMPLE_QUERIES,

@@ -61,6 +61,9 @@ def test_meetings_page_shows_a_title_for_every_report(pclient: FlaskClient) -> N
     assert len(links) == 4
     assert all(text.strip() and text.strip() != "—" for text in links), links
     assert "Reunión Viceministerial — Managua, 2014" in links
+    # GRCM conclusions: 3 headings over 5 bullets, a heading and a paragraph: the headings that only head a
+    # list are not agreements (p1, p2 are not counted; p1-1..p1-3, p2-1, p2-2, p3, p4 are).
+    assert "7 acuerdos" in html
 
 
 def test_report_page_has_paragraph_units_with_anchors_and_permalinks(pclient: FlaskClient) -> None:
