@@ -25,8 +25,10 @@ from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
 from .catalog import Catalog, now_iso
+from .commitments import ListedCommitment, all_commitments
 from .ingesting import Candidate, Limits, PageProgress, Progress, hash_file, ingest_key_of, parse_in_workers, walk
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .participation import ParticipationMatrix, participation_matrix
 from .store import OriginalStore
 
 log = logging.getLogger(__name__)
@@ -292,6 +294,15 @@ class Archive:
 
     def timeline(self, term: str) -> list[YearCount]:
         return self.index.timeline(term)
+
+    def commitments(self) -> list[ListedCommitment]:
+        """Every commitment (deadline) of every report, read from the units; cached per report version."""
+        return all_commitments(self)
+
+    def participation(self, body: str | None = None, year_from: int | None = None,
+                      year_to: int | None = None) -> ParticipationMatrix:
+        """Who took part in which meeting: countries × meetings, from the catalog's metadata."""
+        return participation_matrix(self.reports(texts=False), body, year_from, year_to)
 
     def stats(self) -> dict:
         counts = self.catalog.counts()
