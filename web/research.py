@@ -303,7 +303,7 @@ def participation() -> str:
 
 
 # One symbol per status, with its word beside it for screen readers and in the legend (never colour alone).
-STATUS_SYMBOLS = {HOST: "◆", PARTICIPANT: "●", OBSERVER: "○", ABSENT: "·"}
+STATUS_SYMBOLS = {HOST: "◆", PARTICIPANT: "●", OBSERVER: "○", ABSENT: "–"}
 
 
 @bp.get("/participacion.csv")
