@@ -23,7 +23,8 @@ from werkzeug.wrappers import Response
 from archive import ical, serialize
 from archive.citations import FORMATS, CitationItem, by_extension
 from archive.citations.csl import to_csl
-from archive.commitments import OVERDUE, PENDING, CommitmentFilter, ListedCommitment, actor_counts, select_commitments
+from archive.commitments import (OVERDUE, PENDING, CommitmentFilter, ListedCommitment, actor_counts, commitments_of,
+                                 select_commitments)
 from archive.folding import fold
 from archive.glossary import glossary
 from archive.models import NotFound, Report
@@ -494,4 +495,6 @@ def research_helpers() -> dict[str, Any]:
         "citation_links": citation_links,
         "citation_text": lambda report, label=None: FORMATS["text"].render(citation_item(report, label, lang)).strip(),
         "actor_name": lambda key: actor_name(key, lang),
+        "report_commitments": commitments_of,
+        "accessed_note": lambda: i18n.translate(lang, "citation_accessed", date=i18n.format_date(today(), lang)),
     }

@@ -87,6 +87,14 @@ def test_commitments_page_lists_filters_and_links(research: FlaskClient) -> None
     assert "March 31, 2015" in english.plain_text
 
 
+def test_the_report_page_lists_its_commitments(research: FlaskClient) -> None:
+    page = parse_page(research.get(f"/r/{MANAGUA_ID}?lang=es").get_data(as_text=True))
+    assert "Compromisos de esta reunión" in page.plain_text
+    assert "31 de marzo de 2015 · Secretaría Técnica" in page.plain_text
+    tela = parse_page(research.get(f"/r/{TELA_ID}?lang=es").get_data(as_text=True))
+    assert "Compromisos de esta reunión" not in tela.plain_text
+
+
 def test_a_bad_filter_on_the_page_is_a_message_not_an_error(research: FlaskClient) -> None:
     response = research.get("/compromisos?anio=abc&antes=2015-02-30&estado=%3Cb%3E")
     assert response.status_code == 200
