@@ -139,6 +139,11 @@ _RELATIVE_RX = re.compile(
     rf"(?:[^\s.,;]+\s+){{0,3}}?{_MEETING_NOUN}(?![\w])"
 )
 
+# Every deadline has one of these words; a unit without any (most of them) is skipped before the costly part.
+_ANY_TRIGGER_RX = re.compile(
+    rf"(?<![\w])(?:{_BY}|{_END_OF}|{_SPAN_LEAD}|como\s+(?:maximo|fecha\s+limite|plazo)|at\s+the\s+(?:very\s+)?latest|"
+    r"ahead\s+of|in\s+advance\s+of)(?![\w])")
+
 _PAST_MEETING_RX = re.compile(r"(?<![\w])(?:ultima|ultimo|anterior|pasada|pasado|previa|previous|last|past|prior)\s")
 
 # --- the times, as regexes on folded text ------------------------------------------------------------------
@@ -360,6 +365,8 @@ def find_deadlines(text: str, meeting_first: date | None = None, meeting_last: d
     """
     meeting_last = meeting_last or meeting_first
     folded = fold_in_place(text)
+    if not _ANY_TRIGGER_RX.search(folded):
+        return []
     found: list[Deadline] = []
 
     for m in _SPAN_RX.finditer(folded):
