@@ -50,6 +50,9 @@ DATED = [
     ("within a month", D(2015, 1, 31), D(2015, 2, 28), None, None),
     ("by March 15th, at the latest", NOV_24_2014, D(2015, 3, 15), None, "by March 15th, at the latest"),
     ("el 15 de marzo, a más tardar", NOV_24_2014, D(2015, 3, 15), None, "15 de marzo, a más tardar"),
+    ("en marzo a más tardar el 15 de agosto de 2015", NOV_24_2014, D(2015, 8, 15), None,
+     "a más tardar el 15 de agosto de 2015"),  # the words lead the date after them, not close the month before
+    ("ENVIAR ANTES DEL 31 DE MARZO DE 2015", NOV_24_2014, D(2015, 3, 31), None, None),
     ("no later than January 10, 2015", NOV_24_2014, D(2015, 1, 10), None, None),
     ("not later than 10 January 2015", NOV_24_2014, D(2015, 1, 10), None, None),
     ("by 31 March 2015", NOV_24_2014, D(2015, 3, 31), None, None),
