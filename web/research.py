@@ -402,12 +402,12 @@ def citation_item(report: Report, label: str | None, lang: str) -> CitationItem:
 def citation_links(report_id: str, label: str | None = None) -> list[tuple[str, str]]:
     """(format name, URL) of every download of a report's or agreement's citation."""
     links = []
-    for fmt in FORMATS.values():
+    for key, fmt in FORMATS.items():
         if label:
             href = url_for("research.agreement_citation", report_id=report_id, label=label, ext=fmt.extension)
         else:
             href = url_for("research.report_citation", report_id=report_id, ext=fmt.extension)
-        links.append((fmt.name, href))
+        links.append((t("citation_format_text") if key == "text" else fmt.name, href))
     return links
 
 

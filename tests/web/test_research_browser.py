@@ -79,7 +79,7 @@ def test_country_page_from_the_matrix(server: str, page: object) -> None:
 def test_citation_downloads_from_the_agreement_page(server: str, page: object) -> None:
     page.goto(f"{server}/r/{TELA_ID}/3")
     links = page.locator("p.citation-downloads a")
-    assert links.all_inner_texts() == ["CSL-JSON", "BibTeX", "RIS", "Text"]
+    assert links.all_inner_texts() == ["CSL-JSON", "BibTeX", "RIS", "Texto"]
     with page.expect_download() as info:
         links.nth(1).click()
     assert info.value.suggested_filename == f"crm-{TELA_ID}-3.bib"
