@@ -496,5 +496,6 @@ def research_helpers() -> dict[str, Any]:
         "citation_text": lambda report, label=None: FORMATS["text"].render(citation_item(report, label, lang)).strip(),
         "actor_name": lambda key: actor_name(key, lang),
         "report_commitments": commitments_of,
+        "is_country": lambda key: key in glossary() and glossary().get(key).kind == "country",
         "accessed_note": lambda: i18n.translate(lang, "citation_accessed", date=i18n.format_date(today(), lang)),
     }

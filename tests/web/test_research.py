@@ -91,6 +91,7 @@ def test_the_report_page_lists_its_commitments(research: FlaskClient) -> None:
     page = parse_page(research.get(f"/r/{MANAGUA_ID}?lang=es").get_data(as_text=True))
     assert "Compromisos de esta reunión" in page.plain_text
     assert "31 de marzo de 2015 · Secretaría Técnica" in page.plain_text
+    assert page.find("a", href="/pais/belice")  # participants lead to their country page
     tela = parse_page(research.get(f"/r/{TELA_ID}?lang=es").get_data(as_text=True))
     assert "Compromisos de esta reunión" not in tela.plain_text
 
