@@ -89,12 +89,16 @@ _PERIOD_OF_YEAR = r"(?P<period>trimestre|semestre|quarter|half|mitad)"
 
 # --- triggers ------------------------------------------------------------------------------------------
 
-_ARTICLES = r"(?:\s+(?:el|la|los|las|del|de|en|para|durante|the|on|in|of|dia|mes|month|ano|year))*"
+_ARTICLES = (r"(?:\s+(?:el|la|los|las|del|de|en|para|durante|the|on|in|of|dia|mes|month|ano|year|proximo|proxima|next|"
+             r"this|este|esta|lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|"
+             r"friday|saturday|sunday),?)*")
 _BY = (
     r"(?:a\s+mas\s+tardar|no\s+mas\s+tarde\s+(?:del?|que)|antes\s+del?|previo\s+al?|con\s+anterioridad\s+al?|"
     r"hasta|fecha\s+limite(?:\s+(?:para|de\s+entrega))?|plazo(?:\s+(?:maximo|limite|que\s+vence))?(?:\s+(?:hasta|al?))?|"
     r"vence|(?:no|not)\s+later\s+than|by|before|prior\s+to|on\s+or\s+before|until|deadline(?:\s+(?:of|is))?|"
-    r"due(?:\s+(?:on|by))?)"
+    r"due(?:\s+(?:on|by))?|"
+    # "la fecha límite para el envío es el ...", "the deadline for submissions is ..."
+    r"(?:fecha\s+limite|deadline|plazo)(?:\s+[^\s.;:]+){0,5}?\s+(?:es|sera|vence|is|will\s+be))"
 )
 _END_OF = (
     r"(?:a\s+(?:finales|fines|final)|al\s+(?:final|cierre|termino)|"
@@ -110,8 +114,8 @@ _PERIOD_OPENER_RX = re.compile(r"(?<![\w])(?:desde|from|vigente|vigencia|valid|a
 # --- spans and meetings ----------------------------------------------------------------------------------
 
 _SPAN_LEAD = (
-    r"(?:en\s+un\s+(?:plazo|termino|periodo)|dentro\s+(?:de\s+)?(?:un|el|los|las)?\s*(?:(?:plazo|termino|periodo)\s+(?:de\s+)?)?"
-    r"(?:(?:los|las)\s+)?|en\s+(?:los|las)\s+(?:proximos|proximas|siguientes)|"
+    r"(?:en\s+un\s+(?:plazo|termino|periodo)|"
+    r"dentro(?:\s+del?)?(?:\s+(?:un|el|los|las))?(?:\s+(?:plazo|termino|periodo)(?:\s+de)?)?(?:\s+(?:los|las))?|en\s+(?:los|las)\s+(?:proximos|proximas|siguientes)|"
     r"within(?:\s+(?:a|the)\s+(?:period|term|time\s+frame|timeframe)\s+of)?(?:\s+the\s+(?:next|following))?|"
     r"in\s+the\s+(?:next|following)|a\s+mas\s+tardar|(?:no|not)\s+later\s+than)"
 )

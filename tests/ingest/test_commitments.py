@@ -63,6 +63,12 @@ DATED = [
     ("a finales de 2015", NOV_24_2014, D(2015, 12, 31), None, None),
     ("a más tardar el 2015-01-30", NOV_24_2014, D(2015, 1, 30), None, None),
     ("deadline: 30/01/2015", NOV_24_2014, D(2015, 1, 30), None, None),
+    ("a más tardar el viernes 27 de febrero de 2015", NOV_24_2014, D(2015, 2, 27), None, None),
+    ("by Friday, March 13, 2015", NOV_24_2014, D(2015, 3, 13), None, None),
+    ("hasta el próximo 27 de febrero", NOV_24_2014, D(2015, 2, 27), None, None),
+    ("dentro del plazo de 30 días", NOV_24_2014, D(2014, 12, 24), None, None),
+    ("la fecha límite para el envío es el 30 de enero de 2015", NOV_24_2014, D(2015, 1, 30), None, None),
+    ("The deadline for submissions is January 30, 2015", NOV_24_2014, D(2015, 1, 30), None, None),
 ]
 
 
