@@ -50,6 +50,7 @@ class FilterNames:
 PAGE_NAMES = FilterNames("actor", "anio", "antes", "despues", "estado", "organo")
 API_NAMES = FilterNames("actor", "year", "due_before", "due_after", "status", "body")
 # Status words of the page and of the API, both accepted everywhere.
+COMMITMENTS_PER_PAGE = 100  # on the page (config COMMITMENTS_PER_PAGE); the CSV, calendar and API carry all
 STATUS_WORDS = {"vencidos": OVERDUE, "pendientes": PENDING, OVERDUE: OVERDUE, PENDING: PENDING}
 PAGE_STATUS = {OVERDUE: "vencidos", PENDING: "pendientes"}
 CSV_COMMITMENT_COLUMNS = ("due", "window_first", "window_last", "relative", "status", "phrase", "actors",
@@ -179,14 +180,25 @@ def _filter_args(wanted: CommitmentFilter) -> dict[str, Any]:
 @bp.get("/compromisos")
 def commitments() -> str:
     everything, chosen, wanted, problems = _chosen_commitments(PAGE_NAMES)
+    per_page = int(current_app.config.get("COMMITMENTS_PER_PAGE", COMMITMENTS_PER_PAGE))
+    pages = max(1, -(-len(chosen) // per_page))
+    raw_page = (request.args.get("pagina") or "1").strip()[:MAX_FILTER_CHARS]
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else None
+    if page is None:
+        problems.append(Problem("error_bad_number", {"value": raw_page[:40], "field": "pagina"}))
+        page = 1
+    elif page > pages:
+        problems.append(Problem("error_page_beyond", {"page": page, "last": pages}))
+        page = pages
     years = sorted({i.report.year for i in everything if i.report.year}, reverse=True)
     actors = [(key, actor_name(key, g.lang), n) for key, n in actor_counts(everything).items()]
     args = _filter_args(wanted)
     api_args = {API_NAMES.actor: wanted.actor, API_NAMES.year: wanted.year, API_NAMES.body: wanted.body,
                 API_NAMES.status: wanted.status,
                 API_NAMES.before: args.get("antes"), API_NAMES.after: args.get("despues")}
+    shown = chosen[(page - 1) * per_page:page * per_page]
     return render_template(
-        "commitments.html", items=chosen, total=len(everything), wanted=wanted, years=years, actors=actors,
+        "commitments.html", items=shown, found=len(chosen), page=page, pages=pages, total=len(everything), wanted=wanted, years=years, actors=actors,
         messages=[t(p.key, **p.values) for p in problems], today=today(), filter_args=args,
         status_word=PAGE_STATUS.get(wanted.status or "", ""),
         csv_url=url_for("research.commitments_csv", **args), ics_url=url_for("research.commitments_ics", **args),

@@ -170,7 +170,8 @@ MANAGUA_ID = "000_cf50010547db6d03"
 
 def research_urls(value: str) -> list[tuple[str, dict[str, str] | None]]:
     """Every research route with ``value`` in each of its parameters (query) or path segments."""
-    page = {"actor": value, "anio": value, "antes": value, "despues": value, "estado": value, "organo": value}
+    page = {"actor": value, "anio": value, "antes": value, "despues": value, "estado": value, "organo": value,
+            "pagina": value}
     api = {"actor": value, "year": value, "due_before": value, "due_after": value, "status": value, "body": value}
     matrix = {"organo": value, "desde": value, "hasta": value}
     segment = quote(value, safe="")

@@ -239,3 +239,14 @@ def test_openapi_describes_the_research_parameters(research: FlaskClient) -> Non
     commitment = spec["components"]["schemas"]["Commitment"]["properties"]
     extra = spec["components"]["schemas"]["ListedCommitment"]["allOf"][1]["properties"]
     assert set(listed) == set(commitment) | set(extra)
+
+
+def test_commitments_page_pages_through_a_long_list(make_client: Callable[..., FlaskClient]) -> None:
+    client = make_client(TODAY=TODAY, COMMITMENTS_PER_PAGE=3)
+    first = parse_page(client.get("/compromisos?lang=es").get_data(as_text=True))
+    assert len(first.find("a", **{"class": "commitment-link"})) == 3 and "Página 1 de 2" in first.plain_text
+    assert first.find("a", rel="next", href="/compromisos?pagina=2")
+    second = parse_page(client.get("/compromisos?pagina=2&lang=es").get_data(as_text=True))
+    assert [a["href"] for a in second.find("a", **{"class": "commitment-link"})] == [f"/r/{MANAGUA_ID}/4.b"]
+    beyond = client.get("/compromisos?pagina=9&lang=es").get_data(as_text=True)
+    assert "La página 9 no existe" in beyond
