@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index import store
 from index.analysis import SPANISH_STOP_WORDS, fold, iter_word_tokens
+from index.documents import country_facet_key
 from index.generation import Generation, cache_put
 from index.query import FieldFilter, QuerySyntaxError
 from index.results import SearchQuery
@@ -57,9 +57,9 @@ def _filter_match(gen: Generation, f: FieldFilter) -> Iterable[int]:
     if f.field == "language":
         return (d for d, lang in enumerate(gen.languages) if lang == value)
     if f.field == "country":
-        # Units carry the canonical key of ingest.places (store.country_facet_key), so any
+        # Units carry the canonical key of ingest.places (documents.country_facet_key), so any
         # spelling of the filter ("Canada", "Canadá", "united states", "costa_rica") meets it.
-        key = store.country_facet_key(value)
+        key = country_facet_key(value)
         return (d for d, c in enumerate(gen.countries) if c == key)
     if f.field == "city":
         key = facet_key(value)
