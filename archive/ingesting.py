@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from ingest.extract import format_of, ocr
+from ingest.extract import EXTRACTOR_VERSION, format_of, ocr
 from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
 from ingest.sidecar import sidecar_path
 
@@ -119,6 +119,12 @@ def ingest_key_of(path: Path) -> str:
     sidecar = sidecar_path(path)
     extra = sidecar.read_bytes() if sidecar.is_file() else b""
     return f"{PIPELINE_VERSION}:{hashlib.sha256(extra).hexdigest()[:16]}"
+
+
+def extractor_version_of(ingest_key: str) -> str:
+    """What the ingest log records as the version a file was parsed with: the extractors' version and the
+    ingest key (pipeline version and sidecar), so that a failure is retried when any of them changes."""
+    return f"{EXTRACTOR_VERSION}/{ingest_key}"
 
 
 # -- parsing in worker processes -------------------------------------------------------------------
