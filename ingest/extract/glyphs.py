@@ -77,9 +77,10 @@ def line_text(glyphs: Sequence[Glyph]) -> str:
 
     Space glyphs drawn by the PDF are kept as spaces; ``(cid:N)`` glyphs are left out.
     """
-    drawn = [g for g in glyphs if not _CID.fullmatch(g.text)]
-    if not drawn:
+    if not glyphs:
         return ""
+    # An unmapped glyph keeps its place (its neighbours are not two words) but gives no text.
+    drawn = [Glyph("", g.x0, g.x1, g.size) if _CID.fullmatch(g.text) else g for g in glyphs]
     size = statistics.median(g.size for g in drawn)
     gaps = [b.x0 - a.x1 for a, b in zip(drawn, drawn[1:]) if not a.text.isspace() and not b.text.isspace()]
     threshold = word_gap_threshold(gaps, size)

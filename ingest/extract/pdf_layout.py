@@ -16,6 +16,7 @@ from .cleanup import (
     MARKER_ONLY,
     LayoutLine,
     collapse_spaces,
+    continues_sentence,
     ends_like_paragraph,
     furniture_key,
     is_page_number,
@@ -26,6 +27,8 @@ from .cleanup import (
 EDGE_LINES = 3
 # ... and how close to the top or bottom edge they are: within this share of the page height.
 EDGE_BAND = 0.15
+# The narrowest gap between columns (points); word gaps inside a line are far smaller, gutters wider.
+GUTTER_MIN = 8.0
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,9 @@ def reading_order(lines: Sequence[Line], text_left: float | None = None,
         return []
     left_edge = min([line.x0 for line in lines] + ([text_left] if text_left is not None else []))
     right_edge = max([line.x1 for line in lines] + ([text_right] if text_right is not None else []))
+    columns = column_bands(lines, right_edge - left_edge)
+    if columns and (len(columns) >= 3 or _is_table(lines, columns)):
+        return _read_in_bands(lines, columns, left_edge, right_edge)
     middle = (left_edge + right_edge) / 2
     tolerance = 0.02 * (right_edge - left_edge)
     ordered = _top_down(lines)
@@ -241,6 +247,83 @@ def reading_order(lines: Sequence[Line], text_left: float | None = None,
     return result
 
 
+def column_bands(lines: Sequence[Line], width: float) -> list[tuple[float, float]]:
+    """The page's columns as x intervals, found from the gutters between the lines narrower than half the
+    text width (titles across columns are left out); empty unless there are two or more columns that
+    each hold at least three lines."""
+    narrow = sorted((line for line in lines if line.x1 - line.x0 < 0.45 * width), key=lambda line: line.x0)
+    bands: list[list[float]] = []
+    for line in narrow:
+        if bands and line.x0 <= bands[-1][1] + GUTTER_MIN:
+            bands[-1][1] = max(bands[-1][1], line.x1)
+        else:
+            bands.append([line.x0, line.x1])
+    held = [sum(1 for line in narrow if a - 1 <= line.x0 and line.x1 <= b + 1) for a, b in bands]
+    if len(bands) < 2 or min(held) < 3:
+        return []
+    return [(a, b) for a, b in bands]
+
+
+def _band_of(line: Line, bands: Sequence[tuple[float, float]]) -> int | None:
+    for k, (a, b) in enumerate(bands):
+        if a - 1 <= line.x0 and line.x1 <= b + 1:
+            return k
+    return None  # crosses a gutter: full width
+
+
+def _is_table(lines: Sequence[Line], bands: Sequence[tuple[float, float]]) -> bool:
+    """Cells, not columns of text: most lines share their baseline with a line in another band, and they
+    are short for their band (text in columns fills its column; cells rarely do)."""
+    inside = [(line, k) for line in lines if (k := _band_of(line, bands)) is not None]
+    if len(inside) < 6:
+        return False
+    in_row = sum(1 for line, k in inside
+                 if any(j != k and abs(other.y0 - line.y0) < 0.3 * line.height for other, j in inside))
+    fills = sorted((line.x1 - line.x0) / max(bands[k][1] - bands[k][0], 1.0) for line, k in inside)
+    return in_row >= 0.8 * len(inside) and statistics.median(fills) < 0.6
+
+
+def _read_in_bands(lines: Sequence[Line], bands: Sequence[tuple[float, float]], left: float,
+                   right: float) -> list[Flow]:
+    """Three or more columns: each stretch between full-width lines is read column by column. A table
+    (see ``_is_table``) is read row by row instead: the cells of one baseline become one line."""
+    ordered = _top_down(lines)
+    if _is_table(lines, bands):
+        rows: list[list[Line]] = []
+        for line in ordered:
+            if rows and abs(rows[-1][0].y0 - line.y0) < 0.3 * max(line.height, 1.0):
+                rows[-1].append(line)
+            else:
+                rows.append([line])
+        merged = [Line(" ".join(c.text for c in sorted(row, key=lambda c: c.x0)), min(c.x0 for c in row),
+                       min(c.y0 for c in row), max(c.x1 for c in row), max(c.y1 for c in row)) for row in rows]
+        return [Flow(tuple(merged), left, right)]
+    flows: list[Flow] = []
+    stretch: list[list[Line]] = [[] for _ in bands]
+    full: list[Line] = []
+
+    def close_stretch() -> None:
+        for k, column in enumerate(stretch):
+            if column:
+                flows.append(Flow(tuple(column), bands[k][0], bands[k][1], True))
+            stretch[k] = []
+
+    for line in ordered:
+        k = _band_of(line, bands)
+        if k is None:
+            close_stretch()
+            full.append(line)
+        else:
+            if full:
+                flows.append(Flow(tuple(full), left, right))
+                full = []
+            stretch[k].append(line)
+    close_stretch()
+    if full:
+        flows.append(Flow(tuple(full), left, right))
+    return flows
+
+
 def _lone_column(lines: Sequence[Line]) -> bool:
     """Lines that all sit in one half and mostly end at one right edge: column text, not short lines."""
     if len(lines) < 3:
@@ -263,6 +346,7 @@ def layout_lines_of_page(lines: Sequence[Line], text_left: float | None = None,
         return []
     heights = [line.height for flow in flows for line in flow.lines if line.height > 0]
     typical = statistics.median(heights) if heights else 10.0
+    pitch = _body_pitch(flows, typical)
     result: list[LayoutLine] = []
     previous: Line | None = None
     for flow in flows:
@@ -271,13 +355,34 @@ def layout_lines_of_page(lines: Sequence[Line], text_left: float | None = None,
             # A gap counts only going down the page; jumping to the top of the next column continues the text.
             gap = previous.y0 - line.y1 if previous is not None else 0.0
             paragraph = previous is not None and 0.5 * typical < gap
+            if paragraph and pitch is not None and previous is not None:
+                # Widely spaced text (or one text box per line): only a gap beyond the text's own line
+                # spacing starts a paragraph, and never one inside a sentence that plainly goes on.
+                paragraph = (previous.y0 - line.y0 > 1.3 * pitch
+                             and not continues_sentence(previous.text, line.text))
             fill = (line.x1 - flow.left) / width
             span = (line.x1 - line.x0) / width
             neighbours = flow.lines[max(0, k - 1):k] + flow.lines[k + 1:k + 2]
             ends = ends_like_paragraph(line.text, fill, span) or _centred(line, neighbours, flow.left, width)
+            following = flow.lines[k + 1] if k + 1 < len(flow.lines) else None
+            if ends and following is not None and fill >= 0.4 and continues_sentence(line.text, following.text):
+                ends = False  # "... de Belice, Canadá," then "Costa Rica, ...": one sentence, one paragraph
             result.append(LayoutLine(collapse_spaces(line.text), paragraph_before=paragraph, ends_paragraph=ends))
             previous = line
     return result
+
+
+def _body_pitch(flows: Sequence[Flow], typical: float) -> float | None:
+    """The text's own line spacing (baseline to baseline), measured after lines that fill their column
+    (those go on in the next line); None when the page has too few such lines to tell."""
+    pitches = []
+    for flow in flows:
+        width = max(flow.right - flow.left, 1.0)
+        for a, b in zip(flow.lines, flow.lines[1:]):
+            step = a.y0 - b.y0
+            if (a.x1 - flow.left) / width >= 0.85 and 0 < step < 6 * typical:
+                pitches.append(step)
+    return statistics.median(pitches) if len(pitches) >= 3 else None
 
 
 def _centred(line: Line, neighbours: Sequence[Line], left: float, width: float) -> bool:
