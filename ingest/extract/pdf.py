@@ -71,7 +71,7 @@ def extract(path: Path) -> ExtractedText:
     heights = running_furniture([p for p in pages if p.lines])
     running = set(heights)
     for page in pages:
-        page.lines = drop_furniture(page.lines, running, heights)
+        page.lines = drop_furniture(page.lines, running, heights, page.height)
 
     ocr_text = _ocr_if_needed(path, pages, notes)
     layout_lines: list[LayoutLine] = []

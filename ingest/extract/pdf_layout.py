@@ -64,6 +64,7 @@ class Flow:
     left: float
     right: float
     columns: bool = False  # part of a two-column stretch (else full width)
+    table: bool = False  # rows of a table: each line is one row
 
 
 
@@ -112,8 +113,11 @@ def _edge_texts(lines: Sequence[Line]) -> list[str]:
 
 
 def drop_furniture(lines: Sequence[Line], running: set[str],
-                   heights: dict[str, list[float]] | None = None) -> list[Line]:
+                   heights: dict[str, list[float]] | None = None, page_height: float | None = None) -> list[Line]:
     """Remove page numbers and running header/footer lines found at the top or bottom of a page.
+
+    ``page_height``: when known, a page number must also sit in the top or bottom EDGE_BAND (the last row
+    of a table, "120 97", is not one).
 
     ``heights``: where each running line sits on the pages (y). When given, a line is furniture only at
     one of those heights: the report title on page 1 often reads like the running header of the other
@@ -125,7 +129,11 @@ def drop_furniture(lines: Sequence[Line], running: set[str],
             return False
         return heights is None or any(abs(line.y0 - y) <= 3.0 for y in heights.get(key, ()))
 
-    furniture = {id(line) for line in _edges(lines) if is_page_number(line.text) or is_running(line)}
+    def in_band(line: Line) -> bool:
+        return not page_height or (line.y0 >= (1 - EDGE_BAND) * page_height or line.y1 <= EDGE_BAND * page_height)
+
+    furniture = {id(line) for line in _edges(lines)
+                 if (is_page_number(line.text) and in_band(line)) or is_running(line)}
     return [line for line in lines if id(line) not in furniture]
 
 
@@ -168,10 +176,10 @@ def _in_edge_band(line: Line, page: Page) -> bool:
 def _set_apart(line: Line, lines: Sequence[Line], body: float, both: bool) -> bool:
     """Smaller than the body text, and/or a blank line's gap to the nearest line towards the body."""
     smaller = line.height < 0.9 * body
-    above = [other.y0 - line.y1 for other in lines if other.y0 >= line.y1]
-    below = [line.y0 - other.y1 for other in lines if other.y1 <= line.y0]
-    gaps = [min(side) for side in (above, below) if side]
-    apart = not gaps or max(gaps) >= body  # the gap on the body's side (the larger one at a page edge)
+    top = line.y0 >= statistics.median([other.y0 for other in lines])  # else a footer: the body is above
+    toward_body = ([line.y0 - other.y1 for other in lines if other.y1 <= line.y0] if top
+                   else [other.y0 - line.y1 for other in lines if other.y0 >= line.y1])
+    apart = not toward_body or min(toward_body) >= body
     return (smaller and apart) if both else (smaller or apart)
 
 
@@ -273,14 +281,14 @@ def _band_of(line: Line, bands: Sequence[tuple[float, float]]) -> int | None:
 
 def _is_table(lines: Sequence[Line], bands: Sequence[tuple[float, float]]) -> bool:
     """Cells, not columns of text: most lines share their baseline with a line in another band, and they
-    are short for their band (text in columns fills its column; cells rarely do)."""
+    hold a few words (a line of a text column holds five or more; a cell a name or a number)."""
     inside = [(line, k) for line in lines if (k := _band_of(line, bands)) is not None]
     if len(inside) < 6:
         return False
     in_row = sum(1 for line, k in inside
                  if any(j != k and abs(other.y0 - line.y0) < 0.3 * line.height for other, j in inside))
-    fills = sorted((line.x1 - line.x0) / max(bands[k][1] - bands[k][0], 1.0) for line, k in inside)
-    return in_row >= 0.8 * len(inside) and statistics.median(fills) < 0.6
+    words = statistics.median(len(line.text.split()) for line, _ in inside)
+    return in_row >= 0.8 * len(inside) and words <= 3
 
 
 def _read_in_bands(lines: Sequence[Line], bands: Sequence[tuple[float, float]], left: float,
@@ -297,7 +305,7 @@ def _read_in_bands(lines: Sequence[Line], bands: Sequence[tuple[float, float]], 
                 rows.append([line])
         merged = [Line(" ".join(c.text for c in sorted(row, key=lambda c: c.x0)), min(c.x0 for c in row),
                        min(c.y0 for c in row), max(c.x1 for c in row), max(c.y1 for c in row)) for row in rows]
-        return [Flow(tuple(merged), left, right)]
+        return [Flow(tuple(merged), left, right, table=True)]
     flows: list[Flow] = []
     stretch: list[list[Line]] = [[] for _ in bands]
     full: list[Line] = []
@@ -355,15 +363,16 @@ def layout_lines_of_page(lines: Sequence[Line], text_left: float | None = None,
             # A gap counts only going down the page; jumping to the top of the next column continues the text.
             gap = previous.y0 - line.y1 if previous is not None else 0.0
             paragraph = previous is not None and 0.5 * typical < gap
-            if paragraph and pitch is not None and previous is not None:
+            if paragraph and previous is not None:
                 # Widely spaced text (or one text box per line): only a gap beyond the text's own line
                 # spacing starts a paragraph, and never one inside a sentence that plainly goes on.
-                paragraph = (previous.y0 - line.y0 > 1.3 * pitch
+                paragraph = ((pitch is None or previous.y0 - line.y0 > 1.3 * pitch)
                              and not continues_sentence(previous.text, line.text))
             fill = (line.x1 - flow.left) / width
             span = (line.x1 - line.x0) / width
             neighbours = flow.lines[max(0, k - 1):k] + flow.lines[k + 1:k + 2]
-            ends = ends_like_paragraph(line.text, fill, span) or _centred(line, neighbours, flow.left, width)
+            ends = (flow.table or ends_like_paragraph(line.text, fill, span)
+                    or _centred(line, neighbours, flow.left, width))
             following = flow.lines[k + 1] if k + 1 < len(flow.lines) else None
             if ends and following is not None and fill >= 0.4 and continues_sentence(line.text, following.text):
                 ends = False  # "... de Belice, Canadá," then "Costa Rica, ...": one sentence, one paragraph
