@@ -149,6 +149,27 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+class _FileContext(logging.Filter):
+    """Prefixes what a worker logs with the file it is parsing: a warning on stderr must say which file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.prefix = f"{path}: "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith(self.prefix):
+            record.msg, record.args = self.prefix + message, ()
+        return True
+
+
+def _name_the_file_in_warnings(path: Path) -> None:
+    context = _FileContext(path)
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler is not None:
+            handler.addFilter(context)
+
+
 def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close_fds: tuple[int, ...] = ()) -> None:
     # Ctrl-C goes to the whole foreground process group: the parent alone handles it (and kills us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -160,6 +181,7 @@ def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close
     if parent_pid:
         _die_with_parent(parent_pid)
     ocr.page_progress = lambda done, total: conn.send(("progress", (done, total)))
+    _name_the_file_in_warnings(path)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         result: tuple[str, object] = ("ok", parse_file(path))
