@@ -61,12 +61,19 @@ _LAPARAMS = dict(all_texts=True)
 ROTATED_MIN_GLYPHS = 20
 
 
-def extract(path: Path) -> ExtractedText:
-    """Extract a PDF's text with page offsets; pdfium where pdfminer fails, OCR where there is no text layer."""
+def extract(path: Path, lead: str = "pdfminer") -> ExtractedText:
+    """Extract a PDF's text with page offsets; pdfium where pdfminer fails, OCR where there is no text layer.
+
+    ``lead="pdfium"`` reads every page with pdfium (for bench/pdf_extraction.py, which measures whether
+    pdfium should lead: the README says why it does not).
+    """
     _check_file(path)
     notes: list[str] = []
-    with pdfminer_notes(notes):
-        pages = _read_pages(path, notes)
+    if lead == "pdfium":
+        pages = pdfium_text.read_pages(path)
+    else:
+        with pdfminer_notes(notes):
+            pages = _read_pages(path, notes)
     pages = [_with_lines(p, merge_marker_lines(p.lines)) for p in pages]
     heights = running_furniture([p for p in pages if p.lines])
     running = set(heights)
@@ -214,6 +221,10 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
 
 def _read_page(pdf_page, number: int, interpreter, device) -> Page:
     """One page laid out by pdfminer; laid out again turned upright when its text runs sideways."""
+    if pdf_page.rotate % 360:
+        # Glyphs alone first (no layout analysis: cheap): pdfminer's grouping of a sideways page, every
+        # glyph a line of its own, costs seconds a page (measured 1.8 s, against 30 ms upright).
+        pdf_page.rotate = (pdf_page.rotate + _sideways_turn(pdf_page, interpreter)) % 360
     interpreter.process_page(pdf_page)
     page, sideways = _collect_page(device.get_result(), number)
     if sideways is not None:
@@ -221,6 +232,25 @@ def _read_page(pdf_page, number: int, interpreter, device) -> Page:
         interpreter.process_page(pdf_page)
         page, _ = _collect_page(device.get_result(), number)
     return page
+
+
+def _sideways_turn(pdf_page, interpreter) -> int:
+    """The turn that makes a page's glyphs upright, from the glyphs alone (0 when they already are)."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    device = PDFPageAggregator(interpreter.rsrcmgr, laparams=None)
+    PDFPageInterpreter(interpreter.rsrcmgr, device).process_page(pdf_page)
+    turns: dict[int, int] = {}
+    for item in device.get_result():
+        if isinstance(item, LTChar) and not item.get_text().isspace():
+            a, b = item.matrix[0], item.matrix[1]
+            turn = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+            turns[turn] = turns.get(turn, 0) + 1
+    if sum(n for t, n in turns.items() if t) < max(ROTATED_MIN_GLYPHS, turns.get(0, 0) + 1):
+        return 0
+    return max((t for t in turns if t), key=turns.__getitem__)
 
 
 def _collect_page(layout, number: int) -> tuple[Page, int | None]:

@@ -151,10 +151,11 @@ def running_furniture(pages: Sequence[Page]) -> dict[str, list[float]]:
     if count < 2:
         return {}
     needed = 2 if count == 2 else max(3, math.ceil(0.5 * count))
-    heights = [line.height for page in pages for line in page.lines if line.height > 0]
-    body = statistics.median(heights) if heights else 10.0
     seen: dict[str, list[tuple[int, int]]] = {}  # key -> (page number, y)
     for page in pages:
+        # Each page's own body size: pages of one file may come from two parsers with other box heights.
+        heights = [line.height for line in page.lines if line.height > 0]
+        body = statistics.median(heights) if heights else 10.0
         for line in _edges(page.lines):
             if _in_edge_band(line, page) and _set_apart(line, page.lines, body, both=count == 2):
                 seen.setdefault(furniture_key(line.text), []).append((page.number, round(line.y0)))
