@@ -106,6 +106,7 @@ class Catalog:
             columns = {row["name"] for row in conn.execute("PRAGMA table_info(reports)")}
             if "country_inferred" not in columns:  # a catalog written before the column existed
                 conn.execute("ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0")
+            _add_extractor_version_column(conn)
 
     # -- connections -------------------------------------------------------------------------------
 
@@ -182,11 +183,12 @@ class Catalog:
         )
 
     def log(self, conn: sqlite3.Connection, file: str, source: str | None, sha256: str | None,
-            outcome: str, message: str = "") -> None:
+            outcome: str, message: str = "", extractor_version: str | None = None) -> None:
         assert outcome in OUTCOMES, outcome
         conn.execute(
-            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message) VALUES (?,?,?,?,?,?)",
-            (now_iso(), file, source, sha256, outcome, message),
+            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message, extractor_version)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), file, source, sha256, outcome, message, extractor_version),
         )
 
     def set_ingest_key(self, conn: sqlite3.Connection, report_id: str, ingest_key: str) -> None:
@@ -213,6 +215,18 @@ class Catalog:
             "SELECT id, sha256, ingest_key FROM reports WHERE source = ?", (source,)
         ).fetchone()
         return (row["id"], row["sha256"], row["ingest_key"]) if row else None
+
+    def failed_before(self, sha256: str) -> tuple[str, str | None] | None:
+        """(reason, extractor version) when the last parse of these bytes failed, else None.
+
+        "unchanged" lines are skipped: they record that nothing was parsed, not how a parse went.
+        """
+        row = self._connect().execute(
+            "SELECT outcome, message, extractor_version FROM ingest_log"
+            " WHERE sha256 = ? AND outcome IN ('added', 'updated', 'failed') ORDER BY id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return (row["message"], row["extractor_version"]) if row and row["outcome"] == "failed" else None
 
     def versions(self) -> dict[str, str]:
         """report id -> sha256 of every report; what the index must mirror."""
@@ -281,6 +295,16 @@ class Catalog:
             f"SELECT {column} AS k, count(*) AS n FROM reports GROUP BY {column} ORDER BY {column}"
         )
         return {str(r["k"]) if r["k"] is not None else "—": r["n"] for r in rows}
+
+
+def _add_extractor_version_column(conn: sqlite3.Connection) -> None:
+    """Migration for catalogs made before failures were remembered: the log's extractor version column
+    (and an index, since every re-ingest asks the log about every file's hash). Plain SQL."""
+    try:
+        conn.execute("SELECT extractor_version FROM ingest_log LIMIT 0")
+    except sqlite3.OperationalError:
+        conn.execute("ALTER TABLE ingest_log ADD COLUMN extractor_version TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS ingest_log_by_sha256 ON ingest_log(sha256)")
 
 
 def _parse_date(value: str | None) -> date | None:
