@@ -156,7 +156,7 @@ def listed_commitment_to_dict(item: ListedCommitment, status: str) -> dict[str, 
         **commitment_to_dict(item.commitment),
         "status": status,
         "meeting": {"date": _iso(m.date), "year": m.year, "body_key": m.body_key, "city": m.city,
-                    "country": m.country, "title": m.title},
+                    "country": m.country, "title": m.title, "display_title": m.display_title(item.report.language)},
     }
 
 

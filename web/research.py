@@ -233,7 +233,8 @@ def _todo(item: ListedCommitment, lang: str) -> ical.Todo:
     sentence = c.sentence if len(c.sentence) <= 160 else c.sentence[:159].rstrip() + "…"
     summary = f"{', '.join(actors)}: {sentence}" if actors else sentence
     m = report.meeting
-    heading = presenters.meeting_heading(m.title, i18n.specific_body_name(m.body_key, lang), m.number, report.source)
+    heading = presenters.meeting_heading(m.title or m.display_title(report.language),
+                                         i18n.specific_body_name(m.body_key, lang), m.number, report.source)
     description = f"{c.sentence}\n\n{heading}, {i18n.agreement_name(c.label, lang)}"
     try:
         stamp = datetime.fromisoformat(report.ingested_at) if report.ingested_at else None
@@ -391,7 +392,7 @@ def citation_item(report: Report, label: str | None, lang: str) -> CitationItem:
     """What the citation formats need, worded in ``lang``; the permalink is absolute."""
     m = report.meeting
     body = i18n.specific_body_name(m.body_key, lang)
-    heading = presenters.meeting_heading(m.title, body, m.number, report.source)
+    heading = presenters.meeting_heading(m.title or m.display_title(report.language), body, m.number, report.source)
     if label:
         title = f"{heading}, {i18n.agreement_name(label, lang)}"
         text = i18n.citation(body or m.body, m.city, m.date, label, lang, m.title)

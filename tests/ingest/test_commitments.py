@@ -189,6 +189,37 @@ def test_unnumbered_paragraph_units_are_read_the_same_way() -> None:
         ("p2", None, "before the next meeting", ("secretaria_tecnica",))]
 
 
+DECLARATION = """DECLARACIÓN DE LA XIX REUNIÓN VICEMINISTERIAL DE LA CONFERENCIA REGIONAL SOBRE MIGRACIÓN
+
+Managua, Nicaragua, 26 y 27 de junio de 2014
+
+Los Viceministros de los Países Miembros de la Conferencia Regional sobre Migración, reunidos en Managua, \
+Nicaragua, con la participación de Belice, Canadá, Costa Rica, El Salvador, Estados Unidos, Guatemala, \
+Honduras, México, Nicaragua, Panamá y República Dominicana, acordaron:
+
+Aprobar el Plan de Trabajo de la Presidencia Pro Tempore para el periodo 2014-2015.
+
+Encomendar a la Secretaría Técnica que circule el informe final entre los Países Miembros en un plazo no \
+mayor de treinta días.
+
+Solicitar a la OIM que presente los resultados del estudio antes de la próxima reunión del GRCM.
+
+Agradecer al Gobierno de Nicaragua por la hospitalidad brindada.
+"""
+
+
+def test_a_report_that_numbers_nothing_through_the_real_pipeline(tmp_path: Path) -> None:
+    path = tmp_path / "declaracion.txt"
+    path.write_text(DECLARATION, encoding="utf-8")
+    parsed = parse_file(path)
+    m = parsed.meeting
+    found = find_commitments(parsed.agreements, m.date, m.date_end)
+    assert [(c.label, c.due, c.relative, c.actors) for c in found] == [
+        ("p2", D(2014, 7, 27), None, ("secretaria_tecnica",)),  # thirty days after the meeting's last day
+        ("p3", None, "antes de la próxima reunión", ("oim",)),
+    ]
+
+
 # -- the seeds -------------------------------------------------------------------------------------------
 
 
