@@ -418,8 +418,9 @@ def find_deadlines(text: str, meeting_first: date | None = None, meeting_last: d
         end = t.end + (trail.end() if trail else 0)
         end_of = bool(lead and lead.group("end_of"))
         by_words = lead.group("by") if lead and lead.group("by") else ""
-        if by_words.startswith(("hasta", "until")) and _PERIOD_OPENER_RX.search(_sentence_before(folded, start)):
-            continue
+        if by_words.startswith(("hasta", "until")) and (
+                t.kind != "day" or _PERIOD_OPENER_RX.search(_sentence_before(folded, start))):
+            continue  # "hasta diciembre de 2015", "desde marzo hasta el 30 de abril": how long, not by when
         before = by_words.startswith(("antes", "before", "previo", "prior", "con anterioridad"))
         strong = bool(trail) or by_words.startswith(("a mas tardar", "no mas tarde", "no later", "not later"))
         resolved = _resolve(t, end_of, before, strong, meeting_last)

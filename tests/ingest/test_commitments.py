@@ -118,6 +118,8 @@ NOT_DEADLINES = [
     "antes del 24 de noviembre de 2014",  # the meeting's own day
     "antes de la última reunión",
     "desde el 1 de marzo hasta el 30 de junio de 2015",
+    "se extiende el mandato del Grupo hasta diciembre de 2015",
+    "the Plan will remain in force until 2016",
     "the plan adopted by the Vice-Ministerial Meeting",
     "to reduce irregular migration by 2015",
     "the march of migrants before march",
