@@ -419,7 +419,7 @@ def find_deadlines(text: str, meeting_first: date | None = None, meeting_last: d
         end_of = bool(lead and lead.group("end_of"))
         by_words = lead.group("by") if lead and lead.group("by") else ""
         if by_words.startswith(("hasta", "until")) and (
-                t.kind != "day" or _PERIOD_OPENER_RX.search(_sentence_before(folded, start))):
+                t.kind not in ("day", "yearless") or _PERIOD_OPENER_RX.search(_sentence_before(folded, start))):
             continue  # "hasta diciembre de 2015", "desde marzo hasta el 30 de abril": how long, not by when
         before = by_words.startswith(("antes", "before", "previo", "prior", "con anterioridad"))
         strong = bool(trail) or by_words.startswith(("a mas tardar", "no mas tarde", "no later", "not later"))
