@@ -201,6 +201,7 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "citation_formats_help": "Para Zotero, Mendeley, EndNote u otro gestor de referencias.",
         "report_citation": "Cita del informe",
         "commitments_in_report": "Compromisos de esta reunión",
+        "unit_commitments": "Plazos que fija este acuerdo",
     },
     "en": {
         "site_name": "CRM Archive",
@@ -378,6 +379,7 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "citation_formats_help": "For Zotero, Mendeley, EndNote or another reference manager.",
         "report_citation": "Citation of the report",
         "commitments_in_report": "Commitments of this meeting",
+        "unit_commitments": "Deadlines this agreement sets",
     },
 }
 

@@ -96,6 +96,14 @@ def test_the_report_page_lists_its_commitments(research: FlaskClient) -> None:
     assert "Compromisos de esta reunión" not in tela.plain_text
 
 
+def test_the_agreement_page_shows_the_deadlines_it_sets(research: FlaskClient) -> None:
+    page = parse_page(research.get(f"/r/{MANAGUA_ID}/4.b?lang=es").get_data(as_text=True))
+    assert "Plazos que fija este acuerdo" in page.plain_text
+    assert "31 de marzo de 2015 · Secretaría Técnica" in page.plain_text
+    assert "30 de abril de 2015 (periodo: 24 al 30 de abril de 2015) · Países Miembros" in page.plain_text
+    assert "Plazos que fija" not in parse_page(research.get(f"/r/{MANAGUA_ID}/4.a?lang=es").get_data(as_text=True)).plain_text
+
+
 def test_a_bad_filter_on_the_page_is_a_message_not_an_error(research: FlaskClient) -> None:
     response = research.get("/compromisos?anio=abc&antes=2015-02-30&estado=%3Cb%3E")
     assert response.status_code == 200
