@@ -22,13 +22,7 @@ Not deadlines: a date without a trigger (the meeting's own date, "Informe Global
 "desde la última reunión"), a period "desde ... hasta", and any deadline on or before the meeting's last
 day. A "by" with only a year ("reduce by 2015") is a target, not a deadline, and is left out.
 
-Who must act comes from the glossary (``archive.glossary``): in the sentence holding the deadline, the
-entity someone is urged or asked to act ("Instar a los Países Miembros ...", "se exhorta a ...",
-"Requests the TS to ..."), the subject of the clause ("La ST enviará ...", "Member States will ..."), the
-agent of a passive ("... será enviado por la ST"); an entity after a preposition ("enviar a la ST",
-"en coordinación con la OIM") receives or helps and is not an actor. A sentence that names no actor
-("El estudio será enviado ...") takes those of the sentence before it in the same unit, then of its
-parent unit — who the text already said would act.
+Who must act is read by ``ingest.actors`` from the sentence holding the deadline.
 """
 
 from __future__ import annotations
@@ -41,11 +35,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archive.folding import fold_in_place
-from archive.glossary import glossary
 from archive.models import Agreement, Commitment
+from ingest.actors import SENTENCE_END_RX, actors_in, split_sentences, unit_actors
 from ingest.dates import MONTHS, find_dates
-
-ACTOR_KINDS = ("role", "organisation", "country", "body")
 
 # --- the pieces of a time --------------------------------------------------------------------------
 
@@ -449,80 +441,12 @@ def _time_follows(starts: list[int], position: int) -> bool:
 
 
 def _sentence_before(folded: str, position: int) -> str:
-    start = max((m.end() for m in _SENTENCE_END_RX.finditer(folded, 0, position)), default=0)
+    start = max((m.end() for m in SENTENCE_END_RX.finditer(folded, 0, position)), default=0)
     return folded[start:position]
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:")
-
-
-# --- sentences and actors ---------------------------------------------------------------------------------
-
-# A sentence ends at ". ", "; " or a blank line, unless the word before the stop is one or two letters
-# ("EE. UU.", "Sr.", "ST." is rare at a sentence end but common inside acronyms).
-_SENTENCE_END_RX = re.compile(r"(?<![\s.][^\s.])(?<![\s.][^\s.][^\s.])[.;](?=\s+\S)|\n\s*\n")
-_MARKER_RX = re.compile(r"^\s*(?:\(?(?:\d{1,3}|[a-z]{1,2}|[ivxlc]{1,6})[.)]|[-•*–·▪◦])\s+", re.I)
-
-_EXHORT = (
-    r"(?:insta[rn]?|exhorta[rn]?|solicita[rn]?|pide[n]?|pedir|invita[rn]?|encarga[rn]?|encomienda[n]?|encomendar|"
-    r"recomienda[n]?|recomendar|recuerda[n]?|recordar|urge[n]?|instruye[n]?|instruir|mandata[rn]?|convoca[rn]?|"
-    r"alienta[n]?|alentar|anima[rn]?|requests?|requested|urges?|urged|invites?|invited|asks?|asked|"
-    r"calls?\s+(?:up)?on|called\s+(?:up)?on|encourages?|encouraged|instructs?|instructed|mandates?|mandated|"
-    r"reminds?|reminded|tasks?|tasked|entrusts?|entrusted|directs?|directed)"
-)
-_DETERMINERS = r"(?:(?:los|las|la|el|lo|the|all|todos\s+los|todas\s+las|cada|each|su|sus|their|its)\s+)*"
-_EXHORTED_RX = re.compile(rf"(?<![\w])(?:se\s+)?{_EXHORT}(?:\s+(?:a|al))?\s+{_DETERMINERS}$")
-_AGENT_RX = re.compile(rf"(?<![\w])(?:por(?:\s+parte\s+de)?|by)\s+{_DETERMINERS}$")
-_PASSIVE_RX = re.compile(r"(?<![\w])(?:sera|seran|es|son|fue|fueron|sea|sean|is|are|was|were|be|been)\s+\w+(?:do|da|dos|das|ed|en|ent|sent)(?![\w])")
-_SUBJECT_RX = re.compile(rf"(?:^|[,;:(]|(?<![\w])(?:que|which|that|who|donde|where|y|e|and|asimismo|also|further))\s*{_DETERMINERS}$")
-_LIST_SEPARATOR_RX = re.compile(rf"^\s*,?\s*(?:(?:y|e|and|&|o|or|u)\s+)?(?:(?:a|al|to)\s+)?{_DETERMINERS}$")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a unit's text, its list marker ("a.", "4.", "•") left out."""
-    marker = _MARKER_RX.match(text)
-    position = marker.end() if marker else 0
-    spans = []
-    for m in _SENTENCE_END_RX.finditer(text, position):
-        spans.append((position, m.end()))
-        position = m.end()
-    if text[position:].strip():
-        spans.append((position, len(text)))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans if text[s:e].strip()]
-
-
-def actors_in(sentence: str) -> list[str]:
-    """Glossary keys of who must act in one sentence, in order (see the module doc for the rules)."""
-    folded = fold_in_place(sentence)
-    passive = bool(_PASSIVE_RX.search(folded))
-    actors: list[str] = []
-    previous_end, previous_actor = -1, False
-    for mention in glossary().find(sentence, kinds=ACTOR_KINDS):
-        tail = folded[:mention.start]
-        if previous_end >= 0 and _LIST_SEPARATOR_RX.match(folded[previous_end:mention.start]):
-            is_actor = previous_actor  # "Belice, Canadá y Costa Rica enviarán": one list, one role
-        elif _EXHORTED_RX.search(tail):
-            is_actor = True
-        elif _AGENT_RX.search(tail):
-            is_actor = passive
-        else:
-            is_actor = bool(_SUBJECT_RX.search(tail))
-        if is_actor and mention.key not in actors:
-            actors.append(mention.key)
-        previous_end, previous_actor = mention.end, is_actor
-    return actors
-
-
-def _unit_actors(text: str, before: int | None = None) -> list[str]:
-    """Actors of the sentences of ``text`` (ending before offset ``before``), the nearest sentence first."""
-    for start, end in reversed(split_sentences(text)):
-        if before is not None and start >= before:
-            continue
-        found = actors_in(text[start:end])
-        if found:
-            return found
-    return []
 
 
 def find_commitments(units: Sequence[Agreement], meeting_first: date | None = None,
@@ -538,10 +462,10 @@ def find_commitments(units: Sequence[Agreement], meeting_first: date | None = No
         for d in deadlines:
             s_start, s_end = next(((s, e) for s, e in sentences if s <= d.start < e), (0, len(unit.text)))
             sentence = unit.text[s_start:s_end]
-            actors = actors_in(sentence) or _unit_actors(unit.text, before=s_start)
+            actors = actors_in(sentence) or unit_actors(unit.text, before=s_start)
             parent = by_label.get(unit.parent) if unit.parent else None
             while not actors and parent is not None:
-                actors = _unit_actors(parent.text)
+                actors = unit_actors(parent.text)
                 parent = by_label.get(parent.parent) if parent.parent else None
             result.append(Commitment(
                 label=unit.label, due=d.due, due_window=d.window, relative=d.relative,

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from archive.models import Agreement
-from ingest.commitments import actors_in, find_commitments, find_deadlines, split_sentences
+from ingest.actors import actors_in, split_sentences
+from ingest.commitments import find_commitments, find_deadlines
 from ingest.pipeline import parse_file
 from tests.conftest import MANAGUA, TELA
 
