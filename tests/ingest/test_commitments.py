@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from archive.models import Agreement
-from ingest.actors import actors_in, split_sentences
 from ingest.commitments import find_commitments, find_deadlines
 from ingest.pipeline import parse_file
 from tests.conftest import MANAGUA, TELA
@@ -135,40 +134,6 @@ NOT_DEADLINES = [
 @pytest.mark.parametrize("text", NOT_DEADLINES)
 def test_dates_that_are_not_deadlines(text: str) -> None:
     assert find_deadlines(text, NOV_24_2014, NOV_24_2014) == []
-
-
-ACTORS = [
-    ("Instar a los Países Miembros para que envíen su información a la Secretaria Técnica a más tardar el 27 de "
-     "febrero de 2015.", ["paises_miembros"]),
-    ("Al respecto, se exhorta a los Países Miembros a remitir esta información a la ST, a más tardar el 27 de "
-     "febrero de 2015.", ["paises_miembros"]),
-    ("La Membresía de la Red enviará la validación a más tardar la última semana de abril de 2015.",
-     ["paises_miembros"]),
-    ("Solicitar a la ST que elabore un informe antes de la próxima reunión.", ["secretaria_tecnica"]),
-    ("La Secretaría Técnica, en coordinación con la OIM, enviará el documento antes del 1 de marzo de 2015.",
-     ["secretaria_tecnica"]),
-    ("Belice, Canadá y Costa Rica enviarán sus aportes a la PPT a más tardar el 5 de mayo de 2015.",
-     ["belice", "canada", "costa_rica"]),
-    ("El documento será revisado por la Presidencia Pro Tempore antes de la próxima reunión.",
-     ["presidencia_pro_tempore"]),
-    ("The Conference requests the Technical Secretariat to circulate the draft within 90 days.", ["secretaria_tecnica"]),
-    ("Member States are urged to send their comments to the TS and IOM no later than March 15, 2015.",
-     ["paises_miembros"]),
-    ("Mexico will present the results before the next meeting.", ["mexico"]),
-    ("Agradecer a la OIM y a la ST por su apoyo.", []),
-    ("Enviar a la ST los datos a más tardar el 27 de febrero de 2015.", []),
-]
-
-
-@pytest.mark.parametrize(("sentence", "actors"), ACTORS, ids=[a[0][:50] for a in ACTORS])
-def test_who_must_act(sentence: str, actors: list[str]) -> None:
-    assert actors_in(sentence) == actors
-
-
-def test_sentences_leave_the_marker_out_and_keep_acronyms_whole() -> None:
-    text = "b. La ST hará un estudio. El estudio será enviado a EE. UU. y a México; luego se validará."
-    assert [text[s:e] for s, e in split_sentences(text)] == [
-        "La ST hará un estudio.", "El estudio será enviado a EE. UU. y a México;", "luego se validará."]
 
 
 def test_a_sentence_without_an_actor_takes_the_one_before_then_the_parent_s() -> None:
