@@ -83,8 +83,7 @@ def agreement(report_id: str, label: str) -> Response:
     return jsonify({
         "report_id": report_id,
         **serialize.agreement_to_dict(unit),
-        "citation": i18n.citation(i18n.specific_body_name(m.body_key, "es") or m.body, m.city, m.date, label, "es",
-                                  m.title),
+        "citation": research.citation_wording(m, label, "es")[1],
         "report": serialize.report_to_dict(found, agreements=False),
         "citations": research.citation_urls(report_id, label),
     })

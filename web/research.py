@@ -27,7 +27,7 @@ from archive.commitments import (OVERDUE, PENDING, CommitmentFilter, ListedCommi
                                  select_commitments)
 from archive.folding import fold
 from archive.glossary import glossary
-from archive.models import NotFound, Report
+from archive.models import Meeting, NotFound, Report
 from archive.participation import ABSENT, HOST, OBSERVER, PARTICIPANT, ParticipationMatrix
 
 from . import i18n, presenters
@@ -388,25 +388,48 @@ def api_country(key: str) -> Response:
 # -- citations ------------------------------------------------------------------------------------------
 
 
+def _shouting(text: str) -> bool:
+    return text == text.upper() and any(c.isalpha() for c in text)
+
+
+def citation_wording(meeting: Meeting, label: str | None, lang: str) -> tuple[str, str]:
+    """(title, ready citation) of a report or one of its units, in ``lang``.
+
+    The title is the document's own title ("Declaración de Antigua Guatemala") with the meeting's
+    registered name and number after it ("VII Reunión Viceministerial"), or that name alone when the
+    title is missing or set in capitals (which cannot be re-cased safely), or the composed display title.
+    The citation adds the city (unless the title names it), the full dates ("29 al 30 de mayo de 2002")
+    and the unit ("acuerdo 2.a", "párrafo 3").
+    """
+    body = i18n.specific_body_name(meeting.body_key, lang)
+    meeting_name = (f"{presenters.roman(meeting.number)} {body}" if meeting.number and meeting.number > 0 else body
+                    ) if body else None
+    own_title = meeting.title.strip() if meeting.title and meeting.title.strip() and not _shouting(meeting.title) else None
+    parts = [own_title or meeting_name or meeting.display_title(lang)]
+    if own_title and meeting_name and fold(meeting_name) not in fold(own_title):
+        parts.append(meeting_name)
+    unit = i18n.agreement_name(label, lang) if label else None
+    title = ", ".join(parts + ([unit] if unit else []))
+    city = meeting.city if meeting.city and fold(meeting.city) not in fold(", ".join(parts)) else None
+    text = ", ".join(p for p in (*parts, city, i18n.format_date_range(meeting.date, meeting.date_end, lang), unit) if p)
+    return title, text
+
+
 def citation_item(report: Report, label: str | None, lang: str) -> CitationItem:
     """What the citation formats need, worded in ``lang``; the permalink is absolute."""
     m = report.meeting
-    body = i18n.specific_body_name(m.body_key, lang)
-    heading = presenters.meeting_heading(m.title or m.display_title(report.language), body, m.number, report.source)
+    title, text = citation_wording(m, label, lang)
     if label:
-        title = f"{heading}, {i18n.agreement_name(label, lang)}"
-        text = i18n.citation(body or m.body, m.city, m.date, label, lang, m.title)
         url = url_for("ui.agreement", report_id=report.id, label=label, _external=True)
     else:
-        title = heading
-        text = ", ".join(p for p in (body or m.body or m.title, m.city, i18n.format_date(m.date, lang)) if p)
         url = url_for("ui.report", report_id=report.id, _external=True)
     accessed = today()
     return CitationItem(
         key=f"crm-{report.id}" + (f"-{label}" if label else ""), report_id=report.id, label=label, title=title,
         author=i18n.translate(lang, "citation_author"), genre=i18n.translate(lang, "citation_genre"),
-        issued=m.date, place=presenters.place(m.city, m.country), url=url, accessed=accessed,
-        language=report.language, text=text or heading,
+        issued=m.date, issued_end=m.date_end if m.date and m.date_end and m.date_end > m.date else None,
+        place=presenters.place(m.city, m.country), url=url, accessed=accessed,
+        language=report.language, text=text,
         accessed_note=i18n.translate(lang, "citation_accessed", date=i18n.format_date(accessed, lang)),
         number=m.number,
     )
@@ -510,5 +533,4 @@ def research_helpers() -> dict[str, Any]:
         "actor_name": lambda key: actor_name(key, lang),
         "report_commitments": commitments_of,
         "is_country": lambda key: key in glossary() and glossary().get(key).kind == "country",
-        "accessed_note": lambda: i18n.translate(lang, "citation_accessed", date=i18n.format_date(today(), lang)),
     }

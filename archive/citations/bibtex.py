@@ -35,8 +35,8 @@ def render(item: CitationItem) -> str:
     if item.place:
         fields.append(("address", escape(item.place)))
     if item.issued:
-        fields += [("year", str(item.issued.year)), ("month", str(item.issued.month)),
-                   ("date", item.issued.isoformat())]
+        when = item.issued.isoformat() + (f"/{item.issued_end.isoformat()}" if item.issued_end else "")
+        fields += [("year", str(item.issued.year)), ("month", str(item.issued.month)), ("date", when)]
     if item.number:
         fields.append(("number", str(item.number)))
     fields += [("url", item.url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")),

@@ -30,6 +30,10 @@ def to_csl(item: CitationItem) -> dict[str, Any]:
     }
     if item.issued:
         data["issued"] = _date_parts(item.issued)
+        # The meeting's days as a range go in event-date: a range in "issued" makes citeproc-py drop the year.
+        data["event-date"] = _date_parts(item.issued)
+        if item.issued_end:
+            data["event-date"]["date-parts"].append([item.issued_end.year, item.issued_end.month, item.issued_end.day])
     if item.place:
         data["publisher-place"] = item.place
         data["event-place"] = item.place

@@ -16,7 +16,7 @@ class CitationItem:
     title: str
     author: str  # the institution that issued the report
     genre: str  # "Informe de reunión" / "Meeting report"
-    issued: date | None
+    issued: date | None  # the meeting's (first) day
     place: str | None  # "Managua, Nicaragua"
     url: str  # the permalink
     accessed: date
@@ -24,3 +24,4 @@ class CitationItem:
     text: str  # the ready citation as the page shows it
     accessed_note: str  # "consultado el 1 de diciembre de 2026"
     number: int | None = None  # the meeting's number ("XIX Reunión Viceministerial" -> 19)
+    issued_end: date | None = None  # the last day of a meeting of several days

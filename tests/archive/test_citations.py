@@ -101,3 +101,17 @@ def test_text_citation_has_the_permalink_and_the_access_date() -> None:
 def test_every_format_is_found_by_its_extension(fmt) -> None:
     assert by_extension(fmt.extension) is fmt
     assert fmt.render(ITEM).endswith("\n")
+
+
+def test_a_meeting_of_several_days_is_a_date_range_in_every_format() -> None:
+    from dataclasses import replace
+
+    item = replace(ITEM, issued=date(2002, 5, 29), issued_end=date(2002, 5, 30))
+    [data] = json.loads(FORMATS["csl-json"].render(item))
+    assert data["issued"] == {"date-parts": [[2002, 5, 29]]}
+    assert data["event-date"] == {"date-parts": [[2002, 5, 29], [2002, 5, 30]]}
+    assert "(2002)" in render_csl(item)
+    fields = {f.key: f.value for f in bibtexparser.parse_string(FORMATS["bibtex"].render(item)).entries[0].fields}
+    assert fields["date"] == "2002-05-29/2002-05-30" and fields["year"] == "2002"
+    [record] = rispy.loads(FORMATS["ris"].render(item))
+    assert record["date"] == "2002/05/29/"
