@@ -94,6 +94,17 @@ def test_font_without_unicode_map_is_read_by_ocr(tmp_path: Path):
     assert "Viceministros de Belice" in result.text and "El Salvador" in result.text
 
 
+def test_no_cid_token_reaches_what_the_catalog_stores(tmp_path: Path):
+    from ingest.pipeline import parse_file
+
+    lines = ["CONFERENCIA REGIONAL SOBRE MIGRACIÓN", "Reunión Viceministerial, Managua, Nicaragua",
+             "1. Agradecer a la Organización Internacional para las Migraciones su apoyo técnico."]
+    parsed = parse_file(unmapped_font_pdf(lines, tmp_path / "cid.pdf"))
+    assert "(cid:" not in parsed.extracted.text
+    assert not any("(cid:" in a.text for a in parsed.agreements)
+    assert parsed.language == "es" and "Agradecer a la Organización" in parsed.extracted.text
+
+
 def test_font_without_unicode_map_and_no_ocr_says_why(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("CRM_ARCHIVE_TESSERACT", "no-such-tesseract")
     with pytest.raises(ExtractionError, match=r"^the fonts have no Unicode map, so the text needs OCR \("):
@@ -299,12 +310,23 @@ def _sentence_pdf(path: Path, leading: float, page_break_after: int | None = Non
     return path
 
 
+COUNTRIES = ["belice", "canada", "costa_rica", "el_salvador", "estados_unidos", "guatemala", "honduras", "mexico",
+             "nicaragua", "panama", "republica_dominicana"]
+
+
+def _participants(text: str) -> list[str]:
+    from ingest.metadata import read_meeting
+
+    return [country.key for country in read_meeting(text).participants]
+
+
 @pytest.mark.parametrize("leading", [13.0, 20.0, 27.0, 34.0])
 def test_widely_spaced_sentence_is_one_paragraph(tmp_path: Path, leading: float):
     text = pdf.extract(_sentence_pdf(tmp_path / "p.pdf", leading)).text
     assert PARTICIPANTS in text.split("\n\n") or PARTICIPANTS in text.split("\n")
     assert text.startswith("DECLARACIÓN CONJUNTA\n")
     assert "\n1. Reconocer los avances" in text
+    assert _participants(text) == COUNTRIES  # split at "El | Salvador" the reader found three of eleven
 
 
 @pytest.mark.parametrize("leading", [13.0, 27.0])
@@ -312,6 +334,10 @@ def test_page_break_inside_the_participants_sentence(tmp_path: Path, leading: fl
     result = pdf.extract(_sentence_pdf(tmp_path / "p.pdf", leading, page_break_after=2))
     assert result.page_count == 2
     assert PARTICIPANTS in result.text.split("\n")
+    assert _participants(result.text) == COUNTRIES
+    from .helpers import split_labels
+
+    assert split_labels(result.text, result.page_starts) == ["preamble", "1"]
 
 
 @pytest.mark.parametrize("previous, line, joined", [
