@@ -34,7 +34,7 @@ from .cleanup import (
     normalize_characters,
     remove_control_chars,
 )
-from .glyphs import Glyph, is_unmapped, line_text, strip_cid
+from .glyphs import UNMAPPED_SHARE, Glyph, is_unmapped, line_text, strip_cid
 from .pdf_layout import (  # noqa: F401 - re-exported: the layout functions' tests import them from here
     EDGE_LINES,
     Flow,
@@ -53,8 +53,6 @@ log = logging.getLogger(__name__)
 
 # A page with fewer visible characters than this (after headers/footers are gone) has no usable text layer.
 MIN_PAGE_CHARS = 20
-# A page whose glyphs are more than this share without Unicode ((cid:N), private use) is read like a scan.
-UNMAPPED_SHARE = 0.5
 # pdfminer's default layout parameters, with text inside Form XObjects (LTFigure) analysed too:
 # some generators (and every "print to PDF" of a scanned+OCRed file) put the text there.
 _LAPARAMS = dict(all_texts=True)

@@ -85,9 +85,10 @@ def test_pdfminer_warnings_become_notes_of_the_file_or_are_dropped(caplog):
 # --- unmapped glyphs ----------------------------------------------------------------------------------------
 
 
-def test_font_without_unicode_map_is_read_by_ocr(tmp_path: Path):
+@pytest.mark.parametrize("lead", ["pdfminer", "pdfium"])
+def test_font_without_unicode_map_is_read_by_ocr(tmp_path: Path, lead: str):
     lines = ["Participaron los Viceministros de Belice, Canadá,", "Costa Rica y El Salvador en la reunión."]
-    result = pdf.extract(unmapped_font_pdf(lines, tmp_path / "cid.pdf"))
+    result = pdf.extract(unmapped_font_pdf(lines, tmp_path / "cid.pdf"), lead=lead)
     assert "(cid:" not in result.text
     assert result.page_parsers == ("ocr",) and result.ocr_pages == (1,)
     assert result.notes == ("page 1 read by OCR: the fonts have no Unicode map",)
