@@ -124,9 +124,22 @@ def _check_file(path: Path) -> None:
         raise ExtractionError("damaged PDF: empty file (0 bytes)")
     if b"%PDF-" not in head:
         raise ExtractionError("damaged PDF: not a PDF file (no %PDF header)")
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in tail and not _ends_before_trailing_data(path):
         # Without this check a cut-off download parses "fine" and silently loses its last pages.
         raise ExtractionError("damaged PDF: truncated (no %%EOF at the end)")
+
+
+def _ends_before_trailing_data(path: Path) -> bool:
+    """A complete PDF followed by more than 4 KB of other bytes (a mail footer, padding): its last %%EOF
+    comes after a startxref, as in any complete file. Viewers read such files, so do we."""
+    import mmap
+
+    try:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end = data.rfind(b"%%EOF")
+            return end > 0 and data.rfind(b"startxref", 0, end) >= 0
+    except (OSError, ValueError):
+        return False
 
 
 def _read_pages(path: Path, notes: list[str]) -> list[Page]:
@@ -203,6 +216,9 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
                     log.debug("pdfminer failed on page %d of %s", number, path, exc_info=True)
                     failed[number] = human_reason(e)
                     pages.append(Page(number, parser="none"))
+                    # A page that failed half-way leaves the device's stack of open figures behind.
+                    device = _device_class()(resources, laparams=LAParams(**_LAPARAMS))
+                    interpreter = PDFPageInterpreter(resources, device)
         except PDFPasswordIncorrect as e:
             raise ExtractionError("encrypted PDF (password required)") from e
         except PDFEncryptionError as e:

@@ -363,3 +363,9 @@ def test_seeds_keep_their_structure_from_pdf():
     for seed in (MANAGUA, TELA):
         expected = txt.extract(seed)
         assert split_labels(expected.text, expected.page_starts)  # the seed round trip is in test_pdf.py
+
+
+def test_trailing_bytes_after_a_complete_pdf_are_ignored(tmp_path: Path, tela_pdf: Path, tela_text: str):
+    padded = tmp_path / "con-pie.pdf"
+    padded.write_bytes(tela_pdf.read_bytes() + b"\n-- \nEnviado desde el correo institucional\n" + b"\0" * 8192)
+    assert pdf.extract(padded).text == tela_text
