@@ -400,7 +400,8 @@ def _without_ocr(has_text: bool, wanted: list[int], unmapped: list[int], reason:
         notes.append(f"{_pages(unmapped)} left out: the fonts have no Unicode map and OCR is unavailable ({reason})")
     others = [n for n in wanted if n not in unmapped]
     if others:
-        notes.append(f"{_pages(others)} have no text layer and were skipped: {reason}")
+        verb = "has no text layer and was" if len(others) == 1 else "have no text layer and were"
+        notes.append(f"{_pages(others)} {verb} skipped: {reason}")
     return {}
 
 

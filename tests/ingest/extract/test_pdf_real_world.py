@@ -369,3 +369,24 @@ def test_trailing_bytes_after_a_complete_pdf_are_ignored(tmp_path: Path, tela_pd
     padded = tmp_path / "con-pie.pdf"
     padded.write_bytes(tela_pdf.read_bytes() + b"\n-- \nEnviado desde el correo institucional\n" + b"\0" * 8192)
     assert pdf.extract(padded).text == tela_text
+
+
+def test_without_ocr_a_page_that_needs_it_is_left_out_with_a_note(tmp_path: Path, tela_pdf: Path, tela_text: str,
+                                                                   monkeypatch):
+    import pikepdf
+
+    from tests.fixtures_docs import scanned_pdf
+
+    unmapped = unmapped_font_pdf(["Anexo: lista de participantes de la reunión"], tmp_path / "cid.pdf")
+    scan = scanned_pdf("ANEXO II\nFotografías de la reunión", tmp_path / "scan.pdf")
+    combined = tmp_path / "informe-con-anexos.pdf"
+    with pikepdf.open(tela_pdf) as document, pikepdf.open(unmapped) as a, pikepdf.open(scan) as b:
+        document.pages.extend(a.pages)
+        document.pages.extend(b.pages)
+        document.save(combined)
+    monkeypatch.setenv("CRM_ARCHIVE_TESSERACT", "no-such-tesseract")
+    result = pdf.extract(combined)
+    assert squeeze(result.text) == squeeze(tela_text)
+    assert [note.split(":")[0] for note in result.notes] == [
+        "page 3 left out", "page 4 has no text layer and was skipped"]
+    assert "OCR is unavailable (tesseract is not installed" in result.notes[0]
