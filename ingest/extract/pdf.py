@@ -19,7 +19,6 @@ import logging
 import math
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 from archive.models import ExtractedText, ExtractionError
