@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS reports (
     page_starts TEXT NOT NULL DEFAULT '[0]',
     ocr_confidence REAL,
     ingest_key TEXT NOT NULL DEFAULT '',
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    country_inferred INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS agreements (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -102,6 +103,9 @@ class Catalog:
         self._local = threading.local()
         with self._connect() as conn:
             conn.executescript(SCHEMA)
+            columns = {row["name"] for row in conn.execute("PRAGMA table_info(reports)")}
+            if "country_inferred" not in columns:  # a catalog written before the column existed
+                conn.execute("ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0")
             _add_extractor_version_column(conn)
 
     # -- connections -------------------------------------------------------------------------------
@@ -155,8 +159,8 @@ class Catalog:
         conn.execute(
             """INSERT INTO reports (id, source, sha256, format, size, language, title, body, body_key,
                    number, city, country, date, date_end, year, participants, observers, text,
-                   page_starts, ocr_confidence, ingest_key, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   page_starts, ocr_confidence, ingest_key, ingested_at, country_inferred)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 report.id, report.source, report.sha256, report.format, report.size, report.language,
                 m.title, m.body, m.body_key, m.number, m.city, m.country,
@@ -166,7 +170,7 @@ class Catalog:
                 json.dumps([[c.as_written, c.key] for c in m.participants], ensure_ascii=False),
                 json.dumps(list(m.observers), ensure_ascii=False),
                 report.text, json.dumps(list(report.page_starts)), report.ocr_confidence,
-                ingest_key, report.ingested_at or now_iso(),
+                ingest_key, report.ingested_at or now_iso(), int(m.country_inferred),
             ),
         )
         conn.executemany(
@@ -319,6 +323,7 @@ def _report_from_rows(row: sqlite3.Row, agreement_rows: list[sqlite3.Row]) -> Re
         date_end=_parse_date(row["date_end"]),
         participants=tuple(Country(w, k) for w, k in json.loads(row["participants"])),
         observers=tuple(json.loads(row["observers"])),
+        country_inferred=bool(row["country_inferred"]),
     )
     agreements = tuple(
         Agreement(
