@@ -70,7 +70,8 @@ def parse_catalog_url(url: str | None, data_dir: Path) -> CatalogLocation:
         path_text = unquote(rest[2:].split("?", 1)[0]) if rest.startswith("//") else ""
         if path_text in ("", "/"):
             raise CatalogUnavailable(f"not a catalog URL: {url!r} (use sqlite:///path/to/catalog.sqlite3)")
-        return CatalogLocation(url, "sqlite", Path(path_text))
+        # sqlite:///srv/crm/catalog.sqlite3 (and SQLAlchemy's four-slash spelling) name an absolute path
+        return CatalogLocation(url, "sqlite", Path("/" + path_text.lstrip("/")))
     if scheme in ("postgresql", "postgres"):
         return CatalogLocation(url, "postgresql")
     raise CatalogUnavailable(f"unknown catalog URL {redact(url)!r}: use sqlite:///path or postgresql://…")
