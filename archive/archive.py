@@ -271,12 +271,13 @@ class Archive:
         """Make the index mirror the catalog: rebuild when asked or when the schema changed, else compare
         every report's version with the index and patch the differences."""
         seq = self.catalog.last_change()  # read first: what commits later is applied on the next sync
-        if force or self.index.needs_rebuild():
+        want = self.catalog.versions()
+        have = {} if force else self.index.indexed_versions()
+        # An empty index (a fresh node) is built from scratch: one rebuild is far cheaper than updates.
+        if force or self.index.needs_rebuild() or (not have and want):
             self.index.rebuild(self.catalog.reports())
             self._write_follows(seq)
             return IndexSync(rebuilt=True)
-        want = self.catalog.versions()
-        have = self.index.indexed_versions()
         extra = [rid for rid in have if rid not in want]
         stale = [rid for rid, sha in want.items() if have.get(rid) != sha]
         if extra:
