@@ -83,7 +83,9 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 
 # Schema migrations, applied in order when a catalog is opened (on a primary; a replica follows its
 # primary's schema and only checks it). Entry i brings a catalog to version i + 1. Append; never edit one
-# that has shipped. Each is SQL both engines accept, with the dialect's ``{serial}``/``{blob}``.
+# that has shipped. Each is SQL both engines accept, with the dialect's ``{serial}``/``{blob}``. An
+# ``ALTER TABLE t ADD COLUMN c`` is skipped where the column exists (a catalog of a release that added it
+# before schema versions existed).
 MIGRATIONS: list[tuple[str, str]] = [
     ("reports, agreements, ingest log, state", SCHEMA),
     ("change sequence, originals in the catalog, catalog id", """
@@ -101,6 +103,9 @@ CREATE TABLE IF NOT EXISTS originals (
     stored_at TEXT NOT NULL
 );
 INSERT INTO state (key, value) VALUES ('catalog_id', '{catalog_id}') ON CONFLICT (key) DO NOTHING
+"""),
+    ("country read from the city, not stated (issue 11)", """
+ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0
 """),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -224,6 +229,9 @@ class Catalog:
                 for number, (_, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
                     text = sql.format(**self.dialect.tokens, catalog_id=uuid.uuid4().hex)
                     for statement in _statements(text):
+                        added = _ADD_COLUMN.match(statement)
+                        if added and added["column"] in self._column_names(added["table"]):
+                            continue
                         conn.execute(statement)
                     conn.execute("INSERT INTO state (key, value) VALUES ('schema_version', ?) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(number),))
@@ -250,8 +258,8 @@ class Catalog:
         conn.execute(
             """INSERT INTO reports (id, source, sha256, format, size, language, title, body, body_key,
                    number, city, country, date, date_end, year, participants, observers, text,
-                   page_starts, ocr_confidence, ingest_key, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   page_starts, ocr_confidence, ingest_key, ingested_at, country_inferred)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 report.id, report.source, report.sha256, report.format, report.size, report.language,
                 m.title, m.body, m.body_key, m.number, m.city, m.country,
@@ -261,7 +269,7 @@ class Catalog:
                 json.dumps([[c.as_written, c.key] for c in m.participants], ensure_ascii=False),
                 json.dumps(list(m.observers), ensure_ascii=False),
                 report.text, json.dumps(list(report.page_starts)), report.ocr_confidence,
-                ingest_key, report.ingested_at or now_iso(),
+                ingest_key, report.ingested_at or now_iso(), int(m.country_inferred),
             ),
         )
         conn.executemany(
@@ -364,11 +372,14 @@ class Catalog:
         rows.sort(key=_date_order)  # in Python: SQLite and PostgreSQL collate text differently
         return [_report_from_rows(r, by_report.get(r["id"], [])) for r in rows]
 
-    def _columns_without_text(self, table: str) -> str:
+    def _column_names(self, table: str) -> list[str]:
         cursor = self._connect().execute(f"SELECT * FROM {table} WHERE 1 = 0")
         names = [d[0] for d in cursor.description]
         cursor.fetchall()
-        return ", ".join("'' AS text" if n == "text" else f'"{n}"' for n in names)
+        return names
+
+    def _columns_without_text(self, table: str) -> str:
+        return ", ".join("'' AS text" if n == "text" else f'"{n}"' for n in self._column_names(table))
 
     def referenced_hashes(self) -> set[str]:
         conn = self._connect()
@@ -434,6 +445,9 @@ def _id_filters(ids: list[str] | None) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield f" WHERE {{column}} IN ({', '.join('?' * len(chunk))})", chunk
 
 
+_ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)", re.I)
+
+
 def _statements(script: str) -> list[str]:
     """A schema script split into statements (none of ours has a ';' inside a literal)."""
     return [part.strip() for part in script.split(";\n") if part.strip()]
@@ -460,6 +474,7 @@ def _report_from_rows(row: Any, agreement_rows: list[Any]) -> Report:
         date_end=_parse_date(row["date_end"]),
         participants=tuple(Country(w, k) for w, k in json.loads(row["participants"])),
         observers=tuple(json.loads(row["observers"])),
+        country_inferred=bool(row["country_inferred"]),
     )
     agreements = tuple(
         Agreement(

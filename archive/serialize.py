@@ -53,6 +53,8 @@ def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
         "ocr_confidence": report.ocr_confidence,
         "ingested_at": report.ingested_at,
         "agreement_count": len(report.agreements),
+        "display_title": m.display_title(report.language),
+        "country_inferred": m.country_inferred,
     }
     if agreements:
         data["agreements"] = [agreement_to_dict(a) for a in report.agreements]

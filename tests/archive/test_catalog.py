@@ -148,11 +148,16 @@ def test_a_new_catalog_has_the_current_schema_version_and_an_id(new_catalog: Cal
     assert len(one.catalog_id) == 32 and one.catalog_id != two.catalog_id
 
 
-def test_a_catalog_from_before_schema_versions_is_migrated_keeping_its_reports(tmp_path: Path) -> None:
-    """An SQLite catalog written by the previous release (version 1, no version row, no change table)."""
+@pytest.mark.parametrize("with_country_inferred", [False, True])
+def test_a_catalog_from_before_schema_versions_is_migrated_keeping_its_reports(tmp_path: Path,
+                                                                              with_country_inferred: bool) -> None:
+    """An SQLite catalog written by an earlier release (version 1, no version row, no change table; one
+    release added ``country_inferred`` by itself before schema versions existed)."""
     path = tmp_path / "old.sqlite3"
     legacy = sqlite3.connect(path)
     legacy.executescript(SCHEMA.format(serial="INTEGER PRIMARY KEY AUTOINCREMENT", blob="BLOB") + ";")
+    if with_country_inferred:
+        legacy.execute("ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0")
     legacy.execute("INSERT INTO reports (id, source, sha256, format, ingested_at) "
                    "VALUES ('viejo', 'viejo.txt', ?, 'txt', '2020-01-01T00:00:00+00:00')", ("c" * 64,))
     legacy.commit()
