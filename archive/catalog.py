@@ -167,6 +167,11 @@ class Catalog:
 
     def _connect(self) -> Any:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and not self.dialect.is_usable(conn):
+            with self._connections_lock:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            conn = None
         if conn is None:
             conn = self.dialect.connect()
             self._local.conn = conn

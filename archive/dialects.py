@@ -167,6 +167,10 @@ class Dialect:
     def transaction(self, conn: Any) -> Any:
         raise NotImplementedError
 
+    def is_usable(self, conn: Any) -> bool:
+        """False for a connection lost to a server restart: the next use opens a new one."""
+        return True
+
     def is_read_only(self, conn: Any) -> bool:
         return False
 
@@ -288,6 +292,9 @@ class PostgresDialect(Dialect):
     def transaction(self, conn: _PgConnection) -> Iterator[_PgConnection]:
         with conn.raw.transaction():
             yield conn
+
+    def is_usable(self, conn: _PgConnection) -> bool:
+        return not (conn.raw.closed or conn.raw.broken)
 
     def is_read_only(self, conn: _PgConnection) -> bool:
         return bool(conn.execute("SELECT pg_is_in_recovery()").fetchone()[0])
