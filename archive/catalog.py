@@ -379,9 +379,8 @@ class Catalog:
 
     def _column_names(self, table: str) -> list[str]:
         cursor = self._connect().execute(f"SELECT * FROM {table} WHERE 1 = 0")
-        names = [d[0] for d in cursor.description]
-        cursor.fetchall()
-        return names
+        cursor.fetchall()  # (in a PostgreSQL pipeline the description comes with the result)
+        return [d[0] for d in cursor.description]
 
     def _columns_without_text(self, table: str) -> str:
         return ", ".join("'' AS text" if n == "text" else f'"{n}"' for n in self._column_names(table))

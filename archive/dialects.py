@@ -171,6 +171,7 @@ class Dialect:
         """False for a connection lost to a server restart: the next use opens a new one."""
         return True
 
+
     def is_read_only(self, conn: Any) -> bool:
         return False
 
@@ -290,7 +291,9 @@ class PostgresDialect(Dialect):
 
     @contextmanager
     def transaction(self, conn: _PgConnection) -> Iterator[_PgConnection]:
-        with conn.raw.transaction():
+        # Pipeline mode: a transaction's statements (one report: ~10) go out back to back instead of one
+        # round trip each; a statement whose result is read still waits for it.
+        with conn.raw.pipeline(), conn.raw.transaction():
             yield conn
 
     def is_usable(self, conn: _PgConnection) -> bool:
