@@ -8,8 +8,10 @@ PORT    ?= 5000
 # postgresql for the tests of the PostgreSQL catalog (they start a throw-away server of their own).
 RUN_PKGS  := tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng
 TEST_PKGS := $(RUN_PKGS) chromium fonts-dejavu-core postgresql
+# poppler's pdftotext: only the reference of the PDF extraction benchmark (make bench-pdf).
+BENCH_PKGS := poppler-utils
 
-.PHONY: run test install install-test system-deps bench clean
+.PHONY: run test install install-test system-deps bench bench-pdf clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -46,3 +48,7 @@ bench: install-test
 
 clean:
 	rm -rf $(DATA) test-output .pytest_cache
+
+bench-pdf: install-test
+	$(MAKE) --no-print-directory system-deps PKGS="$(BENCH_PKGS)"
+	$(PY) -m bench.pdf_extraction

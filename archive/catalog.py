@@ -107,6 +107,11 @@ INSERT INTO state (key, value) VALUES ('catalog_id', '{catalog_id}') ON CONFLICT
     ("country read from the city, not stated (issue 11)", """
 ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0
 """),
+    # Every re-ingest asks the log about every file's hash (failed_before): hence the index.
+    ("failures remembered with the extractor version (issue 14)", """
+ALTER TABLE ingest_log ADD COLUMN extractor_version TEXT;
+CREATE INDEX IF NOT EXISTS ingest_log_by_sha256 ON ingest_log(sha256)
+"""),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -294,11 +299,12 @@ class Catalog:
         self.dialect.notify_change(conn)
 
     def log(self, conn: Any, file: str, source: str | None, sha256: str | None,
-            outcome: str, message: str = "") -> None:
+            outcome: str, message: str = "", extractor_version: str | None = None) -> None:
         assert outcome in OUTCOMES, outcome
         conn.execute(
-            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message) VALUES (?,?,?,?,?,?)",
-            (now_iso(), file, source, sha256, outcome, message),
+            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message, extractor_version)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), file, source, sha256, outcome, message, extractor_version),
         )
 
     def set_ingest_key(self, conn: Any, report_id: str, ingest_key: str) -> None:
@@ -339,6 +345,18 @@ class Catalog:
             "SELECT id, sha256, ingest_key FROM reports WHERE source = ?", (source,)
         ).fetchone()
         return (row["id"], row["sha256"], row["ingest_key"]) if row else None
+
+    def failed_before(self, sha256: str) -> tuple[str, str | None] | None:
+        """(reason, extractor version) when the last parse of these bytes failed, else None.
+
+        "unchanged" lines are skipped: they record that nothing was parsed, not how a parse went.
+        """
+        row = self._connect().execute(
+            "SELECT outcome, message, extractor_version FROM ingest_log"
+            " WHERE sha256 = ? AND outcome IN ('added', 'updated', 'failed') ORDER BY id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return (row["message"], row["extractor_version"]) if row and row["outcome"] == "failed" else None
 
     def versions(self) -> dict[str, str]:
         """report id -> sha256 of every report; what the index must mirror."""

@@ -36,12 +36,16 @@ class ExtractedText:
     ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins; formats without pages
     (plain text, Word) have a single page starting at 0. ``ocr_confidence`` is the mean OCR word
     confidence (0-100) when any text came from OCR, else None; ``ocr_pages`` lists those pages (1-based).
+    ``page_parsers[i]`` names what read page ``i + 1`` ("pdfminer", "pdfium", "ocr"; empty for formats
+    without pages); ``notes`` are one-line remarks for the ingest log ("page 3 read with pdfium: ...").
     """
 
     text: str
     page_starts: tuple[int, ...] = (0,)
     ocr_pages: tuple[int, ...] = ()
     ocr_confidence: float | None = None
+    page_parsers: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""
@@ -150,7 +154,11 @@ class IngestSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    # unchanged files whose last parse failed, not parsed again (file, reason); also in ``unchanged``
+    failed_before: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, note) of the files archived
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Every file is archived: nothing failed now, and nothing is known to fail."""
+        return not self.failed and not self.failed_before

@@ -118,10 +118,13 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "failed": len(summary.failed),
+        "failed_before": len(summary.failed_before),
         "files": {
             "added": summary.added,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
             "failed": [{"file": f, "reason": r} for f, r in summary.failed],
+            "failed_before": [{"file": f, "reason": r} for f, r in summary.failed_before],
+            "notes": [{"file": f, "note": n} for f, n in summary.notes],
         },
     }
