@@ -59,12 +59,13 @@ class RoundRobin:
                 target.sendall(data)
         except OSError:
             pass
-        finally:
+        finally:  # one side ended: end both (the other direction's thread then stops too)
             for s in (source, target):
                 try:
                     s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                s.close()
 
     def close(self) -> None:
         self._server.close()
@@ -103,6 +104,8 @@ def requests_per_second(port: int, urls: list[str], clients: int, seconds: float
 
 
 def catalog_figures(archive, fresh_catalog, sample: int = 300) -> dict[str, float]:
+    """A report page's catalog read and the listing (ms), and reports written per second (one
+    transaction each) into a fresh catalog of the same engine."""
     from archive.catalog import Catalog
 
     reports = archive.catalog.reports()
@@ -129,7 +132,10 @@ def catalog_figures(archive, fresh_catalog, sample: int = 300) -> dict[str, floa
     return {"report_ms": page_ms, "listing_ms": listing_ms, "writes_per_s": writes}
 
 
-def run(units: int, clients: int, seconds: float, work: Path) -> list[dict]:
+def run(units: int, clients: int, seconds: float, work: Path, repeat: int = 1) -> list[dict]:
+    """One row per backend. The ingest runs once per backend; the catalog figures and the request rates
+    are measured ``repeat`` times, the backends alternating (the machine is shared: drift then hits both
+    alike), and the median is reported."""
     from archive.archive import Archive
     from archive.ingesting import Limits
     from tests.pg_cluster import PgCluster
@@ -137,7 +143,15 @@ def run(units: int, clients: int, seconds: float, work: Path) -> list[dict]:
     corpus = work / "corpus"
     info = write_corpus(corpus, units)
     cluster = PgCluster.primary(durable=True)
-    rows = []
+    rows: dict[str, dict] = {}
+    samples: dict[str, dict[str, list[float]]] = {}
+    setups: list[tuple[str, str | None, Path]] = []
+    fresh_n = [0]
+
+    def fresh_catalog(catalog: str | None) -> str | Path:
+        fresh_n[0] += 1
+        return cluster.create_database() if catalog else work / f"fresh-{fresh_n[0]}.sqlite3"
+
     try:
         for backend in ("sqlite", "postgresql"):
             catalog = cluster.create_database() if backend == "postgresql" else None
@@ -147,34 +161,36 @@ def run(units: int, clients: int, seconds: float, work: Path) -> list[dict]:
                 summary = archive.ingest([corpus], Limits(workers=2))
                 ingest_s = time.perf_counter() - started
                 assert not summary.failed, summary.failed[:3]
-                fresh_n = [0]
-
-                def fresh_catalog() -> str | Path:
-                    fresh_n[0] += 1
-                    return cluster.create_database() if catalog else work / f"fresh-{fresh_n[0]}.sqlite3"
-
-                figures = catalog_figures(archive, fresh_catalog)
-            row = {"backend": backend, "files": info.files, "units": info.units, "ingest_s": ingest_s, **figures}
-            layouts = [1] if backend == "sqlite" else [1, 2]
-            for count in layouts:
-                dirs = [data] + [work / f"{backend}-node{k}" for k in range(2, count + 1)]
-                with nodes(catalog, dirs) as ports:
-                    ids, labels = discover(ports[0])
-                    urls = request_mix(ids[:60], labels)
-                    balancer = RoundRobin(ports) if count > 1 else None
-                    try:
-                        rps, p50, errors = requests_per_second(balancer.port if balancer else ports[0], urls,
-                                                               clients, seconds)
-                    finally:
-                        if balancer:
-                            balancer.close()
-                row[f"rps_{count}"] = rps
-                row[f"p50_{count}"] = p50
-                row[f"errors_{count}"] = errors
-            rows.append(row)
+            rows[backend] = {"backend": backend, "files": info.files, "units": info.units, "ingest_s": ingest_s}
+            samples[backend] = {}
+            setups.append((backend, catalog, data))
+        for round_number in range(repeat):
+            for backend, catalog, data in (setups if round_number % 2 == 0 else setups[::-1]):
+                got = samples[backend]
+                with Archive(data, catalog=catalog) as archive:
+                    for key, value in catalog_figures(archive, lambda: fresh_catalog(catalog)).items():
+                        got.setdefault(key, []).append(value)
+                for count in ([1] if backend == "sqlite" else [1, 2]):
+                    dirs = [data] + [work / f"{backend}-node{k}" for k in range(2, count + 1)]
+                    with nodes(catalog, dirs) as ports:
+                        ids, labels = discover(ports[0])
+                        urls = request_mix(ids[:60], labels)
+                        balancer = RoundRobin(ports) if count > 1 else None
+                        try:
+                            rps, p50, errors = requests_per_second(balancer.port if balancer else ports[0],
+                                                                   urls, clients, seconds)
+                        finally:
+                            if balancer:
+                                balancer.close()
+                    got.setdefault(f"rps_{count}", []).append(rps)
+                    got.setdefault(f"p50_{count}", []).append(p50)
+                    got.setdefault(f"errors_{count}", []).append(errors)
     finally:
         cluster.destroy()
-    return rows
+    for backend, got in samples.items():
+        for key, values in got.items():
+            rows[backend][key] = sum(values) if key.startswith("errors") else statistics.median(values)
+    return list(rows.values())
 
 
 def table(rows: list[dict]) -> str:
@@ -196,11 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=10_000, help="Synthetic agreement units (default 10,000).")
     parser.add_argument("--clients", type=int, default=8, help="HTTP client threads (default 8).")
     parser.add_argument("--seconds", type=float, default=10.0, help="Seconds of load per layout (default 10).")
+    parser.add_argument("--repeat", type=int, default=3, help="Alternating rounds of the read measurements (median).")
     parser.add_argument("--work", type=Path, default=None, help="Working directory (default: a temp dir, removed).")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="crm-scaleout-"))
     try:
-        print(table(run(args.units, args.clients, args.seconds, work)))
+        print(table(run(args.units, args.clients, args.seconds, work, args.repeat)))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
