@@ -19,7 +19,7 @@ import click
 from index import QuerySyntaxError, SearchQuery
 
 from . import serialize
-from .archive import Archive
+from .archive import Archive, ArchiveBusy
 from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
 from .glossary import glossary
 from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
@@ -34,7 +34,7 @@ def _emit_json(data: Any) -> None:
 
 
 def _open(ctx: click.Context) -> Archive:
-    archive = Archive(ctx.obj["data"])
+    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"))
     ctx.call_on_close(archive.close)
     return archive
 
@@ -59,15 +59,20 @@ def domain_errors(command: Callable) -> Callable:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), envvar="CRM_ARCHIVE_DATA",
               default=DEFAULT_DATA, show_default=True, help="Archive data directory (env CRM_ARCHIVE_DATA).")
+@click.option("--catalog", metavar="URL", envvar="CRM_ARCHIVE_CATALOG", default=None,
+              help="Catalog (system of record, with the originals): sqlite:///path or postgresql://…; "
+                   "default DIR/catalog.sqlite3. With PostgreSQL, --data holds only this node's index "
+                   "(env CRM_ARCHIVE_CATALOG).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what the core does to stderr.")
 @click.version_option(package_name="crm-archive")
 @click.pass_context
-def cli(ctx: click.Context, data: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> None:
     """Archive and search the reports of the Conferencia Regional sobre Migración (CRM)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
     ctx.obj["data"] = data
+    ctx.obj["catalog"] = catalog or None
 
 
 @cli.command()
@@ -402,16 +407,60 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--poll", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
+              help="Seconds between looks at the catalog for changes when no notification arrives.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the web UI (read-only) with waitress."""
+@domain_errors
+def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -> None:
+    """Serve the web UI (read-only) with waitress.
+
+    The node's index follows the catalog: it is built (or caught up) before the first request is
+    answered, then every committed change is applied as it arrives (LISTEN/NOTIFY on a PostgreSQL
+    primary, a poll every --poll seconds otherwise, e.g. on a replica).
+    """
+    import threading
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"DATA_DIR": str(ctx.obj["data"])})
+    follower = _open(ctx)
+    click.echo(f"crm-archive: catching up with {follower.catalog.location.display} …", err=True)
+    try:
+        follower.reindex(if_needed=True)
+    except ArchiveBusy:  # an ingest through this data directory is updating the index itself
+        pass
+    stop = threading.Event()
+    threading.Thread(target=follower.follow, args=(stop, poll), name="index-follower", daemon=True).start()
+    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+    finally:
+        stop.set()
+
+
+@cli.command("migrate-catalog")
+@click.option("--to", "target", required=True, metavar="URL", help="The empty PostgreSQL catalog to copy into.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@domain_errors
+def migrate_catalog(ctx: click.Context, target: str, as_json: bool) -> None:
+    """Copy this SQLite archive (catalog and originals) into PostgreSQL and verify every hash and count.
+
+    Afterwards run the nodes with --catalog URL; each builds its index from the new catalog.
+    """
+    from .catalog_copy import copy_archive
+
+    result = copy_archive(_open(ctx), target)
+    if as_json:
+        _emit_json({"target": result.target, "rows": result.rows, "originals": result.originals,
+                    "original_bytes": result.original_bytes, "verified_hashes": result.verified_hashes,
+                    "verified_reports": result.verified_reports})
+        return
+    click.echo(f"copied to {result.target}: " + ", ".join(f"{n} {t}" for t, n in result.rows.items())
+               + f", {result.originals} originals ({result.original_bytes:,} bytes)")
+    click.echo(f"verified: {result.verified_hashes} hashes, every row count, {result.verified_reports} reports")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -55,7 +55,7 @@ def get_archive() -> Archive:
     """
     if "archive" not in g:
         if current_app.config["ARCHIVE_PER_REQUEST"]:
-            g.archive = Archive(Path(current_app.config["DATA_DIR"]))
+            g.archive = Archive(Path(current_app.config["DATA_DIR"]), catalog=current_app.config.get("CATALOG"))
             g.archive_owned = True
         else:
             g.archive = _shared_archive(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -69,7 +69,8 @@ def _shared_archive(app: Flask) -> Archive:
     with _shared_lock:
         archive = app.extensions.get("crm_archive")
         if archive is None:
-            archive = app.extensions["crm_archive"] = Archive(Path(app.config["DATA_DIR"]))
+            archive = app.extensions["crm_archive"] = Archive(Path(app.config["DATA_DIR"]),
+                                                              catalog=app.config.get("CATALOG"))
         return archive
 
 

@@ -10,18 +10,19 @@ from pathlib import Path
 import pytest
 
 from archive.catalog import Catalog
-from tests.conftest import TELA, run_cli
+from tests.conftest import TELA, open_archive, run_cli
 from tests.fixtures_docs import seed_to_pdf
 from tests.ingest.extract.pdf_cases import without_page_types
 
 DAMAGED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n%%EOF\n"
 
 
-def _log(data: Path, name: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(data / "catalog.sqlite3") as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT outcome, message, extractor_version FROM ingest_log WHERE source = ?"
-                            " ORDER BY id", (name,)).fetchall()
+def _log(data: Path, name: str) -> list[dict]:
+    """The ingest log lines of one file, through the catalog of whichever backend holds it."""
+    with open_archive(data) as archive:
+        rows = archive.catalog._connect().execute(
+            "SELECT outcome, message, extractor_version FROM ingest_log WHERE source = ? ORDER BY id", (name,))
+        return [dict(row) for row in rows.fetchall()]
 
 
 @pytest.fixture

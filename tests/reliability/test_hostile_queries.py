@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from archive.archive import Archive
 from archive.models import ArchiveError
 from index import QuerySyntaxError, SearchQuery, SearchResult
+from tests.backends import catalog_of
+from tests.conftest import open_archive
 from web import create_app
 from web.views import close_shared_archive
 
@@ -43,13 +45,13 @@ def data(ingested_data: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def archive(data: Path) -> Iterator[Archive]:
-    with Archive(data) as opened:
+    with open_archive(data) as opened:
         yield opened
 
 
 @pytest.fixture(scope="module")
 def client(data: Path) -> Iterator[FlaskClient]:
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = create_app({"DATA_DIR": str(data), "CATALOG": catalog_of(data), "TESTING": True})
     yield app.test_client()
     close_shared_archive(app)
 
