@@ -7,10 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from archive import commitments as listing
-from archive.archive import Archive
 from archive.commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
 from archive.models import Agreement, Meeting, Report
-from tests.conftest import export
+from tests.conftest import export, open_archive
 
 MANAGUA_ID = "000_cf50010547db6d03"
 
@@ -29,7 +28,7 @@ def test_export_carries_commitments_per_report(ingested_data: Path) -> None:
 
 
 def test_filters(ingested_data: Path) -> None:
-    with Archive(ingested_data) as archive:
+    with open_archive(ingested_data) as archive:
         items = archive.commitments()
     today = date(2015, 3, 15)
 
@@ -46,7 +45,7 @@ def test_filters(ingested_data: Path) -> None:
 
 
 def test_each_report_is_read_once_per_version(ingested_data: Path, monkeypatch) -> None:
-    with Archive(ingested_data) as archive:
+    with open_archive(ingested_data) as archive:
         archive.commitments()
         calls: list[str] = []
         original = archive.report

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from archive.archive import Archive
 from archive.glossary import glossary
 from archive.models import Country, Meeting, Report
 from archive.participation import ABSENT, HOST, OBSERVER, PARTICIPANT, meeting_participation, participation_matrix
 from archive.serialize import participation_to_dict
+from tests.conftest import open_archive
 
 MANAGUA_ID, TELA_ID = "000_cf50010547db6d03", "003_5b39909ca16edb25"
 MEMBERS = [e.key for e in glossary().by_kind("country") if e.member]
 
 
 def test_the_seeds_matrix(ingested_data: Path) -> None:
-    with Archive(ingested_data) as archive:
+    with open_archive(ingested_data) as archive:
         matrix = archive.participation()
     rows = {row.report.id: row for row in matrix.meetings}
     managua, tela = rows[MANAGUA_ID], rows[TELA_ID]
@@ -31,7 +31,7 @@ def test_the_seeds_matrix(ingested_data: Path) -> None:
 
 
 def test_names_in_both_languages_in_the_json(ingested_data: Path) -> None:
-    with Archive(ingested_data) as archive:
+    with open_archive(ingested_data) as archive:
         data = participation_to_dict(archive.participation())
     belize = next(c for c in data["countries"] if c["key"] == "belice")
     assert (belize["name_es"], belize["name_en"]) == ("Belice", "Belize")
