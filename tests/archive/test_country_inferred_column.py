@@ -1,37 +1,28 @@
-"""The catalog's country_inferred column: written and read back, and added to a catalog written before it."""
+"""The catalog's country_inferred column (migration "country read from the city, not stated"), on both backends."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+import pytest
 
 from archive.catalog import Catalog
 from archive.models import Meeting, Report
+from tests.backends import Backend
 
 
-def _report(inferred: bool) -> Report:
+def _report(report_id: str, inferred: bool) -> Report:
     meeting = Meeting(city="Washington, D.C.", country="Estados Unidos", country_inferred=inferred)
-    return Report(id="r1", source="r1.txt", sha256="0" * 64, format="txt", language="es", meeting=meeting)
+    return Report(id=report_id, source=f"{report_id}.txt", sha256="0" * 64, format="txt", language="es", meeting=meeting)
 
 
-def test_country_inferred_round_trips(tmp_path: Path) -> None:
-    catalog = Catalog(tmp_path / "catalog.sqlite")
-    with catalog.transaction() as conn:
-        catalog.save_report(conn, _report(True), "k")
-    assert catalog.report("r1").meeting.country_inferred is True
-    catalog.close()
-
-
-def test_an_older_catalog_gets_the_column(tmp_path: Path) -> None:
-    path = tmp_path / "catalog.sqlite"
-    catalog = Catalog(path)
-    catalog.close()
-    conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE reports DROP COLUMN country_inferred")  # as written before the column existed
-    conn.commit()
-    conn.close()
-    catalog = Catalog(path)
-    with catalog.transaction() as conn:
-        catalog.save_report(conn, _report(False), "k")
-    assert catalog.report("r1").meeting.country_inferred is False
-    catalog.close()
+@pytest.mark.parametrize("inferred", [True, False])
+def test_country_inferred_round_trips(tmp_path: Path, backend: Backend, inferred: bool) -> None:
+    catalog = Catalog(backend.cluster.create_database() if backend.cluster is not None else tmp_path / "c.sqlite3")
+    try:
+        with catalog.transaction() as conn:
+            catalog.save_report(conn, _report("r1", inferred), "k")
+        assert catalog.report("r1").meeting.country_inferred is inferred
+        assert catalog.reports(texts=False)[0].meeting.country_inferred is inferred
+    finally:
+        catalog.close()

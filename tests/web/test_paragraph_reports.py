@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from tests.backends import Backend
 from tests.conftest import open_app, run_cli
 
 from .conftest import parse_page
@@ -25,12 +26,12 @@ UNTITLED = (
 
 
 @pytest.fixture(scope="module")
-def paragraph_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def paragraph_data(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Path:
     folder = tmp_path_factory.mktemp("paragraph-src")
     for name in ("synthetic-grcm-conclusions-bullets", "synthetic-joint-communique-en", "synthetic-flattened-glued-two-cities-en"):
         shutil.copy(MESSY / f"{name}.txt", folder / f"{name}.txt")
     (folder / "sin-titulo.txt").write_text(UNTITLED, encoding="utf-8")
-    data = tmp_path_factory.mktemp("paragraph") / "data"
+    data = backend.new_archive(tmp_path_factory.mktemp(f"paragraph-{backend.name}") / "data")
     code, out, err = run_cli(data, "ingest", str(folder))
     assert code == 0, out + err
     return data
