@@ -217,6 +217,18 @@ def _last_word(s: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+def _inside_a_name(prev: str) -> bool:
+    """A sentence of prose (two or more lowercase words that are not connectives) broken off after a
+    capitalised word, without terminal punctuation: the next line goes on with the name, whatever the
+    blank lines a PDF put between them. A title ("Report of the … Network presented to the RCGM") has
+    hardly any lowercase content words, a list item lacking its period ends in a lowercase word."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", prev[-300:])
+    if len(words) < 6 or not words[-1][:1].isupper() or words[-1].isupper():
+        return False
+    content = [w for w in words if w[:1].islower() and w.lower() not in _CONNECTIVES]
+    return len(content) >= 2
+
+
 def _continues(prev: str, cur: _Piece, source: str, wrap: int) -> bool:
     """Whether piece ``cur`` continues the paragraph whose last line is ``prev``."""
     if cur.bullet:
@@ -232,6 +244,8 @@ def _continues(prev: str, cur: _Piece, source: str, wrap: int) -> bool:
         return True
     if _NAME_LIST_RX.match(text) and re.search(r"[A-ZÁÉÍÓÚÑ][\w.'’-]*$", stripped) and re.search(r",\s+[A-ZÁÉÍÓÚÑ]", stripped):
         return True  # a list of names broken between lines: "…, Canadá, Costa" + "Rica, El Salvador, …"
+    if _inside_a_name(stripped):
+        return True  # "… to host the Sixth Regional" + "Conference on Migration in 2001."
     if cur.blank_before:
         return False
     # Wrapped text: a line that runs to the wrap width goes on (a longer one is a heading set apart).

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -26,6 +28,10 @@ CASES = [
     "synthetic-civil-society-statement-es",
     "synthetic-joint-communique-en",
 ]
+# An embedded TrueType font with a Unicode map, as Word writes PDFs: its "•" extracts as "•" (a standard
+# Type 1 font has no such glyph code and a text extractor would see an unmapped "(cid:127)").
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+pdfmetrics.registerFont(TTFont("DejaVuSans", str(DEJAVU)))
 FIELDS = ("body_key", "number", "city", "country", "date", "date_end", "participants")
 
 
@@ -61,7 +67,7 @@ def _meeting(parsed) -> dict:
 
 
 def _pdf_flowing(path: Path, paragraphs: list[str], leading: float) -> None:
-    style = getSampleStyleSheet()["BodyText"].clone("b", fontName="Helvetica", fontSize=10, leading=leading)
+    style = getSampleStyleSheet()["BodyText"].clone("b", fontName="DejaVuSans", fontSize=10, leading=leading)
     story = []
     for p in paragraphs:
         story += [Paragraph(p.replace("&", "&amp;").replace("<", "&lt;").replace("\uf0b7", "•"), style), Spacer(1, leading)]
@@ -79,7 +85,7 @@ def _pdf_one_box_per_line(path: Path, paragraphs: list[str], break_in_participan
                 y = 800
                 break_in_participants = False
             text = c.beginText(50, y)
-            text.setFont("Helvetica", 10)
+            text.setFont("DejaVuSans", 9)
             text.textLine(line)
             c.drawText(text)
             y -= 22
