@@ -143,7 +143,9 @@ def test_phone_width(server: str, browser_context: object) -> None:
     try:
         page.set_viewport_size({"width": 375, "height": 812})
         for url, name in [("/buscar?q=trata", "08-phone-search"), (f"/r/{MANAGUA_ID}/2.d", "09-phone-agreement"),
-                          (f"/r/{MANAGUA_ID}", "10-phone-report"), ("/anos?q=trata", "11-phone-timeline")]:
+                          (f"/r/{MANAGUA_ID}", "10-phone-report"), ("/anos?q=trata", "11-phone-timeline"),
+                          # The body <select> holds the longest names of the UI (WCAG 1.4.10 reflow).
+                          ("/reuniones", "14-phone-meetings"), ("/reuniones?lang=en", "15-phone-meetings-en")]:
             page.goto(server + url)
             # Nothing wider than the screen: no sideways scrolling of the page itself.
             assert page.evaluate("document.documentElement.scrollWidth") <= 375, url
@@ -151,6 +153,7 @@ def test_phone_width(server: str, browser_context: object) -> None:
             shot(page, name + "-top", full_page=False)
     finally:
         page.close()
+        browser_context.clear_cookies()  # ?lang=en is remembered in a cookie: later tests read Spanish
 
 
 def test_timeline_page(server: str, page: object) -> None:
