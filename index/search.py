@@ -59,6 +59,7 @@ class AgreementIndex:
             raise store.IndexStoreError(f"cannot open the index in {self.index_dir}: {e}") from e
         self._generation: Generation | None = None
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._pointer_stamp: tuple | None = None  # the pointer file as last read (see _sync_pointer)
 
     # -- writing --
 
@@ -113,7 +114,15 @@ class AgreementIndex:
         self.close()
 
     def _sync_pointer(self, force: bool = False) -> None:
-        """Follow CURRENT.json if another generation was swapped in (here or by another process)."""
+        """Follow CURRENT.json if another generation was swapped in (here or by another process).
+
+        The file is replaced (``os.replace``), never rewritten in place, so an unchanged inode, size
+        and modification time mean unchanged contents: a stat instead of a read and a JSON parse
+        on every search."""
+        stamp = store.pointer_stamp(self.index_dir)
+        if not force and stamp is not None and stamp == self._pointer_stamp:
+            return
+        self._pointer_stamp = stamp
         pointer = store.read_pointer(self.index_dir)
         if pointer is None or (not force and pointer == self._pointer):
             if pointer is None and not (self.index_dir / self._pointer.generation).is_dir():
@@ -122,6 +131,7 @@ class AgreementIndex:
         self._reopen()
 
     def _reopen(self) -> None:
+        self._pointer_stamp = None
         if self._generation is not None:
             self._generation.close()
             self._generation = None
@@ -188,14 +198,14 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResul
         ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page]]
 
     hits = tuple(make_hit(gen, docnum, score, marks) for docnum, score in ranked)
-    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen.reader, parsed))
+    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed))
 
 
 def _ranked_page(gen: Generation, compiled, matching: set[int], filtered: bool, offset: int,
                  per_page: int) -> list[tuple[int, float]]:
     """One page of ``matching`` by BM25. Phrases were verified already, so the ranking query drops
     their (slow) position checks and keeps their word pairs."""
-    ranking_query, broader = bm25.ranking_query(compiled, gen.reader)
+    ranking_query, broader = bm25.ranking_query(compiled, gen)
     restrict = filtered or broader
     ranked: list[tuple[int, float]] = []
     if ranking_query is not None:
