@@ -148,7 +148,7 @@ class ScaleResult:
     queries_cpu: dict[str, dict[str, Stats | None]] = field(default_factory=dict)  # same, CPU time
     load: list[str] = field(default_factory=list)  # load averages at the start and the end
     query_rss: dict[str, int] = field(default_factory=dict)
-    query_private: dict[str, int] = field(default_factory=dict)  # peak USS per engine
+    query_private: dict[str, int] = field(default_factory=dict)  # peak anonymous (private) memory per engine
     examples: dict[str, list[tuple[str, dict[str, int | None]]]] = field(default_factory=dict)  # class -> (query, engine -> total)
     whoosh_cached: Stats | None = None
     whoosh_open_first: Stats | None = None
