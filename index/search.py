@@ -204,9 +204,9 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResul
     """The pipeline, step by step (see the module docstring)."""
     compiled, marks = compile_query(gen.reader, parsed.node)
     allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
-    matching = set(gen.live) if compiled is None else docnums(gen, compiled)
+    matching = gen.live if compiled is None else docnums(gen, compiled)
     if allowed is not None:
-        matching &= allowed
+        matching = matching & allowed
     by_year, facets = count_facets(gen, matching)
 
     offset = (q.page - 1) * q.per_page
