@@ -158,6 +158,7 @@ class ScaleResult:
     agreement: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     code: str = ""  # fingerprint of the product's sources that ran
+    built: str = ""  # date of the full run that ingested and built what the queries ran on
 
     @property
     def mismatches(self) -> list[tuple[str, dict[str, int]]]:
@@ -384,11 +385,13 @@ def rerun_queries(scale: str, work: Path, repeats: Repeats | None = None) -> Sca
     repeats = repeats or REPEATS.get(scale, SMOKE)
     fingerprint = measure.source_fingerprint(CODE_DIR)
     result = previous
+    result.built = previous.built or previous.date
     result.date = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     result.commit, result.machine, result.load = measure.git_commit(REPO), measure.machine(), [measure.load_average()]
     result.queries, result.queries_cpu, result.examples, result.web, result.agreement = {}, {}, {}, {}, []
+    result.built = previous.built or previous.date
     result.notes = [f"Queries, web page and memory re-measured in this run (`--queries-only`); the ingest and "
-                    f"build rows are those of the full run of {previous.date} on the same corpus and archive."]
+                    f"build rows are those of the full run of {result.built} on the same corpus and archive."]
     run_engines(result, work / "data", work, repeats, build=False)
     result.load.append(measure.load_average())
     result.code = fingerprint + (" (snapshot taken at the start)" if CODE_DIR != REPO else "")
@@ -411,6 +414,7 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     run_parse_sample(result, corpus_dir)
     run_engines(result, data_dir, work, repeats)
     result.reports = corpus.files
+    result.built = result.date
     result.load.append(measure.load_average())
     result.code = fingerprint + (" (snapshot taken at the start)" if CODE_DIR != REPO else "")
     if measure.source_fingerprint(CODE_DIR) != fingerprint:
@@ -440,7 +444,7 @@ def load_result(path: Path) -> ScaleResult:
     return ScaleResult(
         **{k: raw[k] for k in ("scale", "target_units", "date", "commit", "units", "reports", "query_rss",
                                "web_rss", "notes", "load")},
-        code=raw.get("code", ""),
+        code=raw.get("code", ""), built=raw.get("built", ""),
         query_private=raw.get("query_private", {}), web_private=raw.get("web_private", 0),
         machine=measure.Machine(**raw["machine"]),
         corpus=synthetic.CorpusInfo(**raw["corpus"]),
