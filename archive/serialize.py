@@ -10,7 +10,10 @@ from typing import Any
 
 from index import Hit, Precedent, SearchResult, YearCount
 
-from .models import Agreement, IngestSummary, Report
+from .commitments import ListedCommitment, commitments_of
+from .glossary import glossary
+from .models import Agreement, Commitment, IngestSummary, Report
+from .participation import ParticipationMatrix
 
 
 def _iso(value: date | None) -> str | None:
@@ -53,9 +56,12 @@ def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
         "ocr_confidence": report.ocr_confidence,
         "ingested_at": report.ingested_at,
         "agreement_count": len(report.agreements),
+        "display_title": m.display_title(report.language),
+        "country_inferred": m.country_inferred,
     }
     if agreements:
         data["agreements"] = [agreement_to_dict(a) for a in report.agreements]
+        data["commitments"] = [commitment_to_dict(c) for c in commitments_of(report)]
     return data
 
 
@@ -116,10 +122,60 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "failed": len(summary.failed),
+        "failed_before": len(summary.failed_before),
         "files": {
             "added": summary.added,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
             "failed": [{"file": f, "reason": r} for f, r in summary.failed],
+            "failed_before": [{"file": f, "reason": r} for f, r in summary.failed_before],
+            "notes": [{"file": f, "note": n} for f, n in summary.notes],
         },
+    }
+
+
+# -- research: commitments, participation (issue 15) ---------------------------------------------------
+
+
+def commitment_to_dict(c: Commitment) -> dict[str, Any]:
+    return {
+        "label": c.label,
+        "due": _iso(c.due),
+        "due_window": [c.due_window[0].isoformat(), c.due_window[1].isoformat()] if c.due_window else None,
+        "relative": c.relative,
+        "phrase": c.phrase,
+        "actors": list(c.actors),
+        "sentence": c.sentence,
+    }
+
+
+def listed_commitment_to_dict(item: ListedCommitment, status: str) -> dict[str, Any]:
+    m = item.report.meeting
+    return {
+        "report_id": item.report.id,
+        **commitment_to_dict(item.commitment),
+        "status": status,
+        "meeting": {"date": _iso(m.date), "year": m.year, "body_key": m.body_key, "city": m.city,
+                    "country": m.country, "title": m.title, "display_title": m.display_title(item.report.language)},
+    }
+
+
+def country_names(key: str) -> dict[str, str]:
+    entity = glossary().get(key)
+    return {"key": key, "name_es": entity.name_es, "name_en": entity.name_en}
+
+
+def participation_to_dict(matrix: ParticipationMatrix) -> dict[str, Any]:
+    return {
+        "countries": [{**country_names(k), "member": glossary().get(k).member,
+                       "totals": {**matrix.totals[k].counts, "attended": matrix.totals[k].attended}}
+                      for k in matrix.countries],
+        "meetings": [
+            {"report_id": row.report.id, "date": _iso(row.report.meeting.date), "year": row.report.year,
+             "body_key": row.report.meeting.body_key, "city": row.report.meeting.city,
+             "country": row.report.meeting.country, "listed": row.listed,
+             "attended": row.attended, "observers": row.observers,
+             "cells": {k: row.status(k) for k in matrix.countries}}
+            for row in matrix.meetings
+        ],
     }

@@ -14,7 +14,8 @@ def test_schema_of_the_data_file():
     keys = [e["key"] for e in raw["entities"]]
     assert len(keys) == len(set(keys)), "entity keys are unique"
     for e in raw["entities"]:
-        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member"}, e["key"]
+        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member", "specificity"}, e["key"]
+        assert e["kind"] == "body" or "specificity" not in e, e["key"]
         assert e["kind"] in KINDS and e["es"].strip() and e["en"].strip(), e["key"]
         assert set(e.get("acronyms", {})) <= {"es", "en"}, e["key"]
 
@@ -47,3 +48,9 @@ def test_a_malformed_file_is_refused_with_the_entity_named(tmp_path):
     bad.write_text(json.dumps({"kinds": list(KINDS), "entities": [{"key": "x", "kind": "planet", "es": "a", "en": "b"}]}))
     with pytest.raises(ValueError, match="entity x"):
         load_glossary(bad)
+
+
+def test_every_body_has_a_specificity():
+    bodies = glossary().by_kind("body")
+    assert bodies and all(b.specificity in (1, 2, 3) for b in bodies)
+    assert glossary().get("grcm").specificity > glossary().get("viceministerial").specificity

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.backends import catalog_of, data_args
 from tests.conftest import ROOT, open_app, run_cli
 from web import create_app
 from web.views import close_shared_archive
@@ -35,7 +36,7 @@ def server(ingested_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """`crm-archive --data DIR serve` on a free port, stopped at the end of the module."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [sys.executable, "-c", "from archive.cli import cli; cli()", "--data", str(ingested_data), "serve",
+    command = [sys.executable, "-c", "from archive.cli import cli; cli()", *data_args(ingested_data), "serve",
                "--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
@@ -74,7 +75,8 @@ def make_client(ingested_data: Path) -> Iterator[Callable[..., FlaskClient]]:
     apps: list[Flask] = []
 
     def make(**config: object) -> FlaskClient:
-        app = create_app({"DATA_DIR": str(ingested_data), "TESTING": True, **config})
+        app = create_app({"DATA_DIR": str(ingested_data), "CATALOG": catalog_of(ingested_data), "TESTING": True,
+                          **config})
         apps.append(app)
         return app.test_client()
 
