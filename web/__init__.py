@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from . import i18n
+from . import delivery, i18n
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_choose_language)
     app.after_request(_remember_language)
     app.after_request(_add_security_headers)
+    delivery.init_app(app)  # fingerprinted static URLs, their caching, and gzip (the last step)
     app.teardown_appcontext(views.close_archive)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
