@@ -34,10 +34,12 @@ from ingest.pipeline import ParsedReport, parse_file
 from index import store as index_store
 
 from .catalog import Catalog, now_iso
+from .commitments import ListedCommitment, all_commitments
 from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
                         parse_in_workers, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .participation import ParticipationMatrix, participation_matrix
 from .store import CatalogOriginalStore, OriginalStore
 
 log = logging.getLogger(__name__)
@@ -428,6 +430,15 @@ class Archive:
 
     def timeline(self, term: str) -> list[YearCount]:
         return self.index.timeline(term)
+
+    def commitments(self) -> list[ListedCommitment]:
+        """Every commitment (deadline) of every report, read from the units; cached per report version."""
+        return all_commitments(self)
+
+    def participation(self, body: str | None = None, year_from: int | None = None,
+                      year_to: int | None = None) -> ParticipationMatrix:
+        """Who took part in which meeting: countries × meetings, from the catalog's metadata."""
+        return participation_matrix(self.reports(texts=False), body, year_from, year_to)
 
     def stats(self) -> dict:
         counts = self.catalog.counts()

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from index import QuerySyntaxError, SearchQuery
 
 from . import serialize
 from .archive import Archive, ArchiveBusy
+from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
+from .glossary import glossary
+from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
 from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from .models import ArchiveError, NotFound
 
@@ -304,6 +308,60 @@ def timeline(ctx: click.Context, term: str, as_json: bool) -> None:
         click.echo("no matches")
     for c in counts:
         click.echo(f"{c.year}  {c.agreements:5d} agreements in {c.reports} reports  {'█' * min(c.agreements, 60)}")
+
+
+@cli.command()
+@click.option("--actor", help="Who must act: a glossary key (paises_miembros, secretaria_tecnica, oim, mexico...).")
+@click.option("--year", type=click.IntRange(1900, 2100), help="The meeting's year.")
+@click.option("--status", type=click.Choice([OVERDUE, PENDING]), help="Overdue or pending as of today.")
+@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Due on or after this day (YYYY-MM-DD).")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def commitments(ctx: click.Context, actor: str | None, year: int | None, status: str | None,
+                due_after: datetime | None, due_before: datetime | None, as_json: bool) -> None:
+    """Commitments the reports set: deadlines, who must act, by due date (undated ones last)."""
+    if actor and actor not in glossary():
+        raise click.BadParameter(f"{actor!r} is not a glossary key", param_hint="--actor")
+    today = date.today()
+    wanted = CommitmentFilter(actor=actor, year=year, status=status,
+                              due_after=due_after.date() if due_after else None,
+                              due_before=due_before.date() if due_before else None)
+    found = select_commitments(_open(ctx).commitments(), wanted, today)
+    if as_json:
+        _emit_json({"today": today.isoformat(), "total": len(found),
+                    "commitments": [serialize.listed_commitment_to_dict(i, i.status(today)) for i in found]})
+        return
+    rows = [("DUE", "STATUS", "ACTORS", "REPORT", "LABEL", "PHRASE")]
+    for item in found:
+        c = item.commitment
+        rows.append((c.due.isoformat() if c.due else "—", item.status(today),
+                     ", ".join(c.actors) or "—", item.report.id, c.label, _shorten(c.relative or c.phrase, 60)))
+    _print_table(rows)
+    click.echo(f"{len(found)} commitments")
+
+
+@cli.command()
+@click.option("--body", help="Only the meetings of this body key.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
+    """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
+    matrix = _open(ctx).participation(body)
+    if as_json:
+        _emit_json(serialize.participation_to_dict(matrix))
+        return
+    letters = {HOST: "H", PARTICIPANT: "P", OBSERVER: "O", ABSENT: "."}
+    rows = [("DATE", "PLACE", *(k[:4] for k in matrix.countries), "N")]
+    for row in matrix.meetings:
+        m = row.report.meeting
+        rows.append((m.date.isoformat() if m.date else "—", _shorten(m.city or m.country or row.report.id, 16),
+                     *(letters[row.status(k)] for k in matrix.countries), str(row.attended)))
+    rows.append(("total", "", *(str(matrix.totals[k].attended) for k in matrix.countries), ""))
+    _print_table(rows)
+    click.echo("countries: " + ", ".join(f"{k[:4]}={glossary().get(k).name_es}" for k in matrix.countries))
 
 
 @cli.command()

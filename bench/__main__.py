@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=None, help="Override the number of units (for tests).")
     parser.add_argument("--render", action="store_true",
                         help="Do not measure: re-render the section from the work dir's results-<scale>.json.")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="Re-time only the queries (all engines) and the web page on the archive and reference "
+                             "indexes a full run left in the work dir; keep its ingest and build rows.")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="Import the product from the work tree instead of a copy taken at the start.")
     args = parser.parse_args(argv)
@@ -51,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if snapshot is not None:
         run.use_code(snapshot)
     started = time.perf_counter()
-    result = run.run_scale(args.scale, work, run.SMOKE if args.quick else run.REPEATS[args.scale], args.seed,
-                           args.units)
+    repeats = run.SMOKE if args.quick else run.REPEATS[args.scale]
+    if args.queries_only:
+        result = run.rerun_queries(args.scale, work, repeats)
+    else:
+        result = run.run_scale(args.scale, work, repeats, args.seed, args.units)
     report.update_results(args.out, result)
     log.info("scale %s done in %.0f s; results in %s (raw: %s)", args.scale, time.perf_counter() - started,
              args.out, work / f"results-{args.scale}.json")

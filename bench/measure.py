@@ -112,6 +112,24 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
+def _private_bytes(process: psutil.Process) -> int:
+    """Memory only this process holds: its anonymous resident pages (heap, stacks; ``RssAnon`` in
+    /proc/PID/status). RSS also counts the pages of the index files it has mapped, which the OS
+    shares between processes and drops under pressure; USS is no better here, as it counts a file
+    page mapped by one process only as "private". Elsewhere than Linux: USS."""
+    try:
+        with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return process.memory_full_info().uss
+    except psutil.Error:
+        return 0
+
+
 def _child_main(conn, fn, args) -> None:
     try:
         conn.send(("ok", fn(*args)))
@@ -125,6 +143,12 @@ def _child_main(conn, fn, args) -> None:
 def in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[Any, int]:
     """Run ``fn(*args)`` in a freshly spawned Python (no memory inherited from us) and return its
     result and that process's peak RSS in bytes. ``fn`` must be a module-level function."""
+    value, rss, _private = in_fresh_process_memory(fn, *args)
+    return value, rss
+
+
+def in_fresh_process_memory(fn: Callable[..., Any], *args: Any) -> tuple[Any, int, int]:
+    """``in_fresh_process``, also returning the peak private (anonymous) memory of the process in bytes."""
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child_main, args=(send, fn, args))
@@ -132,11 +156,12 @@ def in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[Any, int]:
     send.close()
     # Sampled from here: the child's own ru_maxrss is useless, Linux keeps the high-water mark of
     # the process it was forked from across exec.
-    peak = 0
+    peak = private = 0
     watched = psutil.Process(child.pid)
     try:
         while not receive.poll(POLL_SECONDS):
             peak = max(peak, _tree_rss(watched))
+            private = max(private, _private_bytes(watched))
         status, value = receive.recv()
     except EOFError:
         child.join()
@@ -144,7 +169,7 @@ def in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[Any, int]:
     child.join()
     if status != "ok":
         raise RuntimeError(f"benchmark child failed: {value}")
-    return value, peak
+    return value, peak, private
 
 
 def dir_size(path: Path) -> int:

@@ -151,7 +151,11 @@ def render_section(r: ScaleResult) -> str:
         "",
         "Peak RSS of the query phase (a fresh process per engine, opening + all queries): "
         + ", ".join(f"{e} {size(r.query_rss[e])}" for e in ENGINES if e in r.query_rss)
-        + (f"; web app {size(r.web_rss)}." if r.web_rss else "."),
+        + (f"; web app {size(r.web_rss)}." if r.web_rss else ".")
+        + (" Peak private memory (anonymous resident pages, `RssAnon`: RSS without the pages of the mapped "
+           "index files, which the OS shares and can drop): "
+           + ", ".join(f"{e} {size(r.query_private[e])}" for e in ENGINES if e in r.query_private)
+           + (f"; web app {size(r.web_private)}." if r.web_private else ".") if r.query_private else ""),
         "",
         "Queries and their hits (ours / FTS5 / tantivy; ours stems number and gender, the references match "
         "the folded word as written, so word queries differ by design):",

@@ -148,14 +148,17 @@ class ScaleResult:
     queries_cpu: dict[str, dict[str, Stats | None]] = field(default_factory=dict)  # same, CPU time
     load: list[str] = field(default_factory=list)  # load averages at the start and the end
     query_rss: dict[str, int] = field(default_factory=dict)
+    query_private: dict[str, int] = field(default_factory=dict)  # peak anonymous (private) memory per engine
     examples: dict[str, list[tuple[str, dict[str, int | None]]]] = field(default_factory=dict)  # class -> (query, engine -> total)
     whoosh_cached: Stats | None = None
     whoosh_open_first: Stats | None = None
     web: dict[str, Stats] = field(default_factory=dict)
     web_rss: int = 0
+    web_private: int = 0
     agreement: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     code: str = ""  # fingerprint of the product's sources that ran
+    built: str = ""  # date of the full run that ingested and built what the queries ran on
 
     @property
     def mismatches(self) -> list[tuple[str, dict[str, int]]]:
@@ -331,14 +334,15 @@ def web_child(data_dir: Path, queries: list[BenchQuery], rounds: int) -> dict[st
     return dict(samples)
 
 
-def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeats) -> None:
+def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeats, build: bool = True) -> None:
     units_path = work / "units.jsonl"
-    result.units = engines.export_units(data_dir, units_path)
+    if build:
+        result.units = engines.export_units(data_dir, units_path)
     queries = choose_queries(units_path)
     checks = agreement_queries()
     locations = {"whoosh": data_dir, "fts5": work / "fts5.sqlite3", "tantivy": work / "tantivy"}
     result.builds["whoosh"] = result.reindex  # type: ignore[assignment]
-    for engine in ("fts5", "tantivy"):
+    for engine in ("fts5", "tantivy") if build else ():
         samples, peak = [], 0
         for i in range(repeats.reindex):
             log.info("build %s %d/%d", engine, i + 1, repeats.reindex)
@@ -353,9 +357,11 @@ def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeat
     per_engine: dict[str, dict] = {}
     for engine in ENGINES:
         log.info("queries on %s (%d queries x %d rounds)", engine, len(queries), repeats.rounds)
-        out, rss = measure.in_fresh_process(query_child, engine, locations[engine], queries, checks, repeats.rounds)
+        out, rss, private = measure.in_fresh_process_memory(query_child, engine, locations[engine], queries,
+                                                           checks, repeats.rounds)
         per_engine[engine] = out
         result.query_rss[engine] = rss
+        result.query_private[engine] = private
     for klass in CLASSES:
         result.queries[klass] = {e: _stats(per_engine[e]["samples"].get(klass, [])) for e in ENGINES}
         result.queries_cpu[klass] = {e: _stats(per_engine[e]["cpu"].get(klass, [])) for e in ENGINES}
@@ -366,8 +372,31 @@ def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeat
     for q in checks:
         result.agreement.append((q.label, {e: per_engine[e]["checks"][q.label] for e in ENGINES}))
     log.info("web page latency (%d rounds)", repeats.web_rounds)
-    web, result.web_rss = measure.in_fresh_process(web_child, data_dir, queries, repeats.web_rounds)
+    web, result.web_rss, result.web_private = measure.in_fresh_process_memory(web_child, data_dir, queries,
+                                                                              repeats.web_rounds)
     result.web = {klass: Stats.of(web[klass]) for klass in CLASSES if klass in web}
+
+
+def rerun_queries(scale: str, work: Path, repeats: Repeats | None = None) -> ScaleResult:
+    """Only the query phases (every engine, and the web page) again, on the archive, units and
+    reference indexes an earlier full run left in ``work``; its ingest and build rows are kept.
+    For iterating on search speed at 100k without re-ingesting 2,000 reports each time."""
+    previous = load_result(work / f"results-{scale}.json")
+    repeats = repeats or REPEATS.get(scale, SMOKE)
+    fingerprint = measure.source_fingerprint(CODE_DIR)
+    result = previous
+    result.built = previous.built or previous.date
+    result.date = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    result.commit, result.machine, result.load = measure.git_commit(REPO), measure.machine(), [measure.load_average()]
+    result.queries, result.queries_cpu, result.examples, result.web, result.agreement = {}, {}, {}, {}, []
+    result.built = previous.built or previous.date
+    result.notes = [f"Queries, web page and memory re-measured in this run (`--queries-only`); the ingest and "
+                    f"build rows are those of the full run of {result.built} on the same corpus and archive."]
+    run_engines(result, work / "data", work, repeats, build=False)
+    result.load.append(measure.load_average())
+    result.code = fingerprint + (" (snapshot taken at the start)" if CODE_DIR != REPO else "")
+    (work / f"results-{scale}.json").write_text(json.dumps(asdict(result), indent=1, default=str), encoding="utf-8")
+    return result
 
 
 def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int = 7,
@@ -385,6 +414,7 @@ def run_scale(scale: str, work: Path, repeats: Repeats | None = None, seed: int 
     run_parse_sample(result, corpus_dir)
     run_engines(result, data_dir, work, repeats)
     result.reports = corpus.files
+    result.built = result.date
     result.load.append(measure.load_average())
     result.code = fingerprint + (" (snapshot taken at the start)" if CODE_DIR != REPO else "")
     if measure.source_fingerprint(CODE_DIR) != fingerprint:
@@ -414,7 +444,8 @@ def load_result(path: Path) -> ScaleResult:
     return ScaleResult(
         **{k: raw[k] for k in ("scale", "target_units", "date", "commit", "units", "reports", "query_rss",
                                "web_rss", "notes", "load")},
-        code=raw.get("code", ""),
+        code=raw.get("code", ""), built=raw.get("built", ""),
+        query_private=raw.get("query_private", {}), web_private=raw.get("web_private", 0),
         machine=measure.Machine(**raw["machine"]),
         corpus=synthetic.CorpusInfo(**raw["corpus"]),
         ingest=phase(raw["ingest"]), reingest=phase(raw["reingest"]), reindex=phase(raw["reindex"]),

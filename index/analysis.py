@@ -76,7 +76,7 @@ def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
         compound = match.group(0)
         base = match.start()
         if compound.isalnum():  # the common case: one plain word
-            glued = glued_parts(compound) if len(compound) >= 7 else ()
+            glued = glued_parts(compound) if len(compound) >= 5 else ()
             if glued:  # "Canadaattended": its words, each at its own offsets, and the glued form too
                 first_pos = pos
                 for offset, part in glued:

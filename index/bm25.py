@@ -97,11 +97,20 @@ def term_scores(gen: Generation, fieldname: str, text: str,
         tf_of = dict(zip(ids, weights))
         ids = list(tf_of.keys() & within)
         weights = list(map(tf_of.__getitem__, ids))
-    table = TermScores(gen.searcher.idf(fieldname, text), length_norms(gen, fieldname))
+    table = TermScores(term_idf(gen, fieldname, text), length_norms(gen, fieldname))
     lengths = gen.lengths(fieldname)
     # A score depends only on (tf, length byte): a few hundred distinct pairs, each computed
     # once; the per-posting work is C-level lookups.
     return dict(zip(ids, map(table.__getitem__, zip(weights, map(lengths.__getitem__, ids)))))
+
+
+def term_idf(gen: Generation, fieldname: str, text: str) -> float:
+    """Whoosh's idf of a term (an index statistic: kept per generation, a few lexicon lookups saved)."""
+    key = (fieldname, text)
+    idf = gen.idf.get(key)
+    if idf is None:
+        idf = gen.idf[key] = gen.searcher.idf(fieldname, text)
+    return idf
 
 
 def length_norms(gen: Generation, fieldname: str) -> list[float]:
@@ -153,21 +162,22 @@ def top(found: dict[int, float], limit: int) -> list[tuple[int, float]]:
     return [(-negated, score) for score, negated in best]
 
 
-def ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
+def ranking_query(q: wq.Query, gen: Generation) -> tuple[wq.Query | None, bool]:
     """The query used to RANK the (already known) matching documents, and whether it can match
     more documents than ``q`` (then the ranking must be restricted to the matching set).
 
     Phrase position checks are dropped (their word pairs stay; the documents were verified
     already), exclusions are dropped (they do not change scores), and terms absent from the index
-    are pruned, so a one-word query becomes a single posting list."""
+    are pruned (asked of the postings matching read already, not of the lexicon), so a one-word
+    query becomes a single posting list."""
     if isinstance(q, wq.Term):
-        return (q, False) if reader.doc_frequency(q.fieldname, q.text) else (None, False)
+        return (q, False) if postings(gen, q.fieldname, q.text).ids else (None, False)
     if isinstance(q, wq.Or) and len(q.subqueries) > MAX_RANKED_EXPANSION and all(
             isinstance(sub, wq.Term) and sub.fieldname == "exact" for sub in q.subqueries):
         # A broad prefix/wildcard/fuzzy term: rank by its most frequent expansions only (a union
         # of hundreds of posting lists is the slowest path); documents that only the rarer
         # expansions match are listed after the ranked ones (see search._fill_unscored).
-        best = sorted(q.subqueries, key=lambda t: -reader.doc_frequency(t.fieldname, t.text))
+        best = sorted(q.subqueries, key=lambda t: -len(postings(gen, t.fieldname, t.text).ids))
         return wq.Or(best[:MAX_RANKED_EXPANSION], boost=q.boost), False
     if isinstance(q, (wq.And, wq.Or)):
         subs, broader, changed = [], False, False
@@ -175,7 +185,7 @@ def ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
             if isinstance(q, wq.And) and isinstance(sub, wq.Phrase):
                 broader = changed = True
                 continue
-            ranked, b = ranking_query(sub, reader)
+            ranked, b = ranking_query(sub, gen)
             broader = broader or b
             changed = changed or ranked is not sub
             if ranked is not None:
@@ -190,7 +200,7 @@ def ranking_query(q: wq.Query, reader) -> tuple[wq.Query | None, bool]:
             return subs[0], broader
         return type(q)(subs, boost=q.boost), broader
     if isinstance(q, wq.AndNot):
-        positive, _ = ranking_query(q.a, reader)
+        positive, _ = ranking_query(q.a, gen)
         return positive, True
     if isinstance(q, wq.Every):
         return None, False

@@ -7,17 +7,20 @@ from itertools import islice
 
 from index.analysis import SPANISH_STOP_WORDS, stem_english, stem_spanish
 from index.compiler import term_text
+from index.generation import Generation
+from index.postings import postings
 from index.query import ParsedQuery
 
 MAX_CANDIDATES = 1000  # vocabulary words looked at per distance and segment
 
 
-def suggestion(reader, parsed: ParsedQuery) -> str | None:
+def suggestion(gen: Generation, parsed: ParsedQuery) -> str | None:
     """The full query text with its unknown words corrected, or None if nothing to correct."""
+    reader = gen.reader
     replacements: list[tuple[tuple[int, int], str]] = []
     for word in parsed.words:
         w = word.text
-        if w in SPANISH_STOP_WORDS or w.isdigit() or len(w) < 3 or not _is_unknown(reader, w):
+        if w in SPANISH_STOP_WORDS or w.isdigit() or len(w) < 3 or not _is_unknown(gen, w):
             continue
         correction = _correct(reader, w)
         if correction:
@@ -30,7 +33,11 @@ def suggestion(reader, parsed: ParsedQuery) -> str | None:
     return text
 
 
-def _is_unknown(reader, word: str) -> bool:
+def _is_unknown(gen: Generation, word: str) -> bool:
+    # The stems' postings were read to match the word: a word they hold is known, no lookup needed.
+    if postings(gen, "text", stem_spanish(word)).ids or postings(gen, "text_en", stem_english(word)).ids:
+        return False
+    reader = gen.reader
     return (reader.doc_frequency("exact", word) == 0
             and reader.doc_frequency("text", stem_spanish(word)) == 0
             and reader.doc_frequency("text_en", stem_english(word)) == 0)

@@ -74,6 +74,15 @@ def read_pointer(index_dir: Path) -> Pointer | None:
         return None
 
 
+def pointer_stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the pointer file, None if there is none."""
+    try:
+        st = os.stat(index_dir / POINTER_FILE)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def _write_pointer(index_dir: Path, pointer: Pointer) -> None:
     tmp = index_dir / f".{POINTER_FILE}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps({"generation": pointer.generation,

@@ -18,10 +18,10 @@ def timeline(gen: Generation, parsed: ParsedQuery) -> list[YearCount]:
     """Per year from the first to the last year with a match: matching agreements and
     distinct reports (years in between with no match are listed with zeros)."""
     compiled, _marks = compile_query(gen.reader, parsed.node)
-    matching = set(gen.live) if compiled is None else docnums(gen, compiled)
+    matching = gen.live if compiled is None else docnums(gen, compiled)
     allowed = allowed_docnums(gen, list(parsed.filters))
     if allowed is not None:
-        matching &= allowed
+        matching = matching & allowed
     units: Counter[int] = Counter()
     reports: dict[int, set[str]] = {}
     for d in matching:

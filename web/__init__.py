@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from . import i18n
+from . import delivery, i18n
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import api, views
+    from . import api, research, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)  # commitments, participation, countries, citations
 
     app.before_request(_refuse_writes)
     app.before_request(_choose_language)
     app.after_request(_remember_language)
     app.after_request(_add_security_headers)
+    delivery.init_app(app)  # fingerprinted static URLs, their caching, and gzip (the last step)
     app.teardown_appcontext(views.close_archive)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

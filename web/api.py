@@ -5,6 +5,10 @@ Described in web/openapi.json, served at /api/openapi.json.
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -13,7 +17,7 @@ from archive import serialize
 from archive.models import NotFound
 from index import QuerySyntaxError
 
-from . import i18n
+from . import i18n, research
 from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
@@ -21,6 +25,13 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 PRECEDENTS_MAX = 100
+PRECEDENTS_DEFAULT = 10
+API_PAGE_MAX = 1000  # x per_page (<= 100) stays within the core's 100,000-hit depth
+# Problems that only normalise a value the caller's intent is clear about (a year range written
+# backwards): the answer's "filters" shows the range used, so they are not a reason to refuse.
+NORMALISED = frozenset({"error_year_order"})
+# The pages ignore a bad value and say so; the API refuses the request, and says that instead.
+REJECTED_WORDING = {"error_bad_number": "error_rejected_value"}
 
 
 def error(status: int, message: str) -> Response:
@@ -29,8 +40,54 @@ def error(status: int, message: str) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class QueryRules:
+    """What the API refuses in ``q`` before searching, read from the OpenAPI document itself so
+    the document and the code cannot disagree (schemathesis checks both ways): a query needs a
+    word that certainly searches something, and a wildcard needs 2 letters right before it. The
+    patterns are written so that every regex engine reads them alike (see web/openapi.json)."""
+
+    blank: re.Pattern
+    searchable: re.Pattern
+    has_wildcard: re.Pattern
+    bad_wildcard: re.Pattern
+
+    def problem(self, text: str, required: bool) -> str | None:
+        if self.blank.search(text):
+            return "give a query (q)" if required else None
+        if not self.searchable.search(text):
+            return ("q has no word to search (letters or digits; AND, OR, NOT, Y, O alone are operators)")
+        if self.has_wildcard.search(text) and self.bad_wildcard.search(text):
+            return "a wildcard (* or ?) in q needs 2 letters right before it, e.g. migra*"
+        return None
+
+
+@cache
+def query_rules() -> QueryRules:
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    q = spec["paths"]["/api/search"]["get"]["parameters"][0]["schema"]["properties"]["q"]
+    blank, searchable = q["anyOf"]
+    has_wildcard, bad_wildcard = searchable["not"]["allOf"]
+    return QueryRules(re.compile(blank["pattern"]), re.compile(searchable["pattern"]),
+                      re.compile(has_wildcard["pattern"]), re.compile(bad_wildcard["pattern"]))
+
+
 def problems_text(parsed: ParsedSearch) -> str:
-    return "; ".join(i18n.translate("en", p.key, **p.values) for p in parsed.problems)
+    """The rejected values, worded as rejected (the pages word the same problems as "ignored")."""
+    return "; ".join(i18n.translate("en", REJECTED_WORDING.get(p.key, p.key), **p.values)
+                     for p in parsed.problems if p.key not in NORMALISED)
+
+
+def refusal(parsed: ParsedSearch) -> Response | None:
+    """The 400 for a search the API will not run -- one wording for /api/search and /api/search.csv."""
+    if any(p.key not in NORMALISED for p in parsed.problems):  # a machine gets a 400, not a corrected answer
+        return error(400, problems_text(parsed))
+    text_problem = query_rules().problem(request.args.get("q") or "", required=False)
+    if text_problem:
+        return error(400, text_problem)
+    if parsed.query is None:
+        return error(400, "give a query (q) or at least one filter")
+    return None
 
 
 @bp.errorhandler(NotFound)
@@ -45,19 +102,23 @@ def bad_query(e: QuerySyntaxError) -> Response:
 
 @bp.get("/search")
 def search() -> Response:
-    parsed = parse_search(request.args, API_PARAMS, per_page_max=current_app.config["JSON_PER_PAGE_MAX"])
-    if parsed.problems:  # a machine gets a 400 rather than a silently corrected answer
-        return error(400, problems_text(parsed))
-    if parsed.query is None:
-        return error(400, "give a query (q) or at least one filter")
+    parsed = parse_search(request.args, API_PARAMS, per_page_max=current_app.config["JSON_PER_PAGE_MAX"],
+                          page_max=API_PAGE_MAX)
+    refused = refusal(parsed)
+    if refused is not None:
+        return refused
     return jsonify(serialize.search_result_to_dict(get_archive().search(parsed.query)))
 
 
 @bp.get("/search.csv")
 def search_csv() -> Response:
     parsed = parse_search(request.args, API_PARAMS, per_page=CSV_BATCH, per_page_max=CSV_BATCH)
-    if parsed.problems:
-        return error(400, problems_text(parsed))
+    refused = refusal(parsed)
+    if refused is not None:
+        return refused
+    # The export's first page, searched here so that a query error is answered by bad_query, worded
+    # as /api/search words it; the export then reads this page from the archive's result cache.
+    get_archive().search(replace(parsed.query, page=1, per_page=CSV_BATCH))
     return csv_response(parsed)
 
 
@@ -69,6 +130,7 @@ def reports() -> Response:
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str) -> Response:
+    # The same shape as `crm-archive show --json`; the report's citation is at /api/reports/{id}/citation.
     return jsonify(serialize.report_to_dict(get_archive().report(report_id)))
 
 
@@ -82,16 +144,16 @@ def agreement(report_id: str, label: str) -> Response:
     return jsonify({
         "report_id": report_id,
         **serialize.agreement_to_dict(unit),
-        "citation": i18n.citation(i18n.specific_body_name(m.body_key, "es") or m.body, m.city, m.date, label, "es",
-                                  m.title),
+        "citation": research.citation_wording(m, label, "es")[1],
         "report": serialize.report_to_dict(found, agreements=False),
+        "citations": research.citation_urls(report_id, label),
     })
 
 
 @bp.get("/reports/<report_id>/agreements/<label>/precedents")
 def precedents(report_id: str, label: str) -> Response:
-    raw = request.args.get("limit", "10")
-    if not raw.isdigit() or not 1 <= int(raw) <= PRECEDENTS_MAX:
+    raw = (request.args.get("limit") or "").strip() or str(PRECEDENTS_DEFAULT)  # empty: the default
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= PRECEDENTS_MAX:
         return error(400, f"limit must be a whole number from 1 to {PRECEDENTS_MAX}")
     found = get_archive().precedents(report_id, label, int(raw))
     # The same shape as `crm-archive precedents --json`.
@@ -101,11 +163,13 @@ def precedents(report_id: str, label: str) -> Response:
 
 @bp.get("/timeline")
 def timeline() -> Response:
-    term = (request.args.get("q") or "").strip()
-    if not term:
-        return error(400, "give a term (q)")
+    term = request.args.get("q") or ""
     if len(term) > MAX_QUERY_CHARS:
         return error(400, f"the term is too long (at most {MAX_QUERY_CHARS} characters)")
+    text_problem = query_rules().problem(term, required=True)
+    if text_problem:
+        return error(400, text_problem)
+    term = term.strip()
     return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term)))
 
 
@@ -119,5 +183,6 @@ def index() -> Response:
     return jsonify({"openapi": "/api/openapi.json", "endpoints": [
         "/api/search", "/api/search.csv", "/api/reports", "/api/reports/{id}",
         "/api/reports/{id}/agreements/{label}", "/api/reports/{id}/agreements/{label}/precedents",
-        "/api/timeline"]})
+        "/api/timeline", "/api/commitments", "/api/participation", "/api/countries/{key}",
+        "/api/reports/{id}/citation", "/api/reports/{id}/agreements/{label}/citation"]})
 

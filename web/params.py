@@ -7,6 +7,7 @@ hostile value is treated the same everywhere: it becomes a ``Problem`` the calle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ MAX_FILTER_CHARS = 100
 MAX_PAGE = 100_000
 YEAR_MIN, YEAR_MAX = 1900, 2100
 SORTS = ("relevance", "date")
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -56,39 +58,38 @@ class ParsedSearch:
 
 
 def parse_search(args: Mapping[str, str], names: ParamNames, per_page: int = 20,
-                 per_page_max: int = 100) -> ParsedSearch:
+                 per_page_max: int = 100, page_max: int = MAX_PAGE) -> ParsedSearch:
     """A ``SearchQuery`` from request arguments, with every ignored or corrected value reported."""
     problems: list[Problem] = []
-    text = (args.get(names.text) or "").strip()
-    if len(text) > MAX_QUERY_CHARS:
+    text = args.get(names.text) or ""
+    if len(text) > MAX_QUERY_CHARS:  # measured as sent (the API document says so), then stripped
         return ParsedSearch(None, (Problem("error_query_too_long", {"max": MAX_QUERY_CHARS}, fatal=True),))
+    text = text.strip()
 
     def number(name: str | None, low: int, high: int, default: int | None) -> int | None:
         raw = (args.get(name) or "").strip() if name else ""
         if not raw:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = None
+        # ASCII digits only: int() would also take "١٢", "+5" and "1_000".
+        value = int(raw) if _INTEGER.fullmatch(raw) else None
         if value is None or not low <= value <= high:
             problems.append(Problem("error_bad_number", {"value": raw[:40], "field": name}))
             return default
         return value
 
     def choice(name: str) -> str | None:
-        raw = (args.get(name) or "").strip()
+        raw = args.get(name) or ""
         if len(raw) > MAX_FILTER_CHARS:
-            problems.append(Problem("error_bad_number", {"value": raw[:40] + "…", "field": name}))
+            problems.append(Problem("error_bad_number", {"value": raw.strip()[:40] + "…", "field": name}))
             return None
-        return raw or None
+        return raw.strip() or None
 
     year_from = number(names.year_from, YEAR_MIN, YEAR_MAX, None)
     year_to = number(names.year_to, YEAR_MIN, YEAR_MAX, None)
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
         problems.append(Problem("error_year_order"))
-    page = number(names.page, 1, MAX_PAGE, 1) or 1
+    page = number(names.page, 1, page_max, 1) or 1
     size = number(names.per_page, 1, per_page_max, per_page) or per_page
     sort = (args.get(names.sort) or "relevance").strip()
     if sort not in SORTS:

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from datetime import date
-
-from archive.models import Agreement, Meeting
+from archive.models import Agreement
 from index import Hit
 
 
@@ -91,14 +89,22 @@ def meeting_heading(title: str | None, body_name: str | None, number: int | None
     return title or fallback
 
 
+def agreement_count(agreements: Sequence[Agreement]) -> int:
+    """How many agreements a report has, for "N acuerdos": the preamble is not one, nor is a paragraph
+    that only heads a list (a heading "Capacitación" or an intro "La Red recomienda:" over its bullets,
+    ``p3`` over ``p3-1``); its bullets are. Numbered points count as the report numbers them."""
+    parents = {a.parent for a in agreements if a.parent}
+    return sum(
+        1 for a in agreements
+        if a.label != "preamble" and not (a.label.startswith("p") and a.label[1:2].isdigit() and a.label in parents)
+    )
+
+
 def hit_display_title(hit: Hit) -> str:
     """The display title of a hit's report (``Meeting.display_title``) from the fields a hit carries."""
-    try:
-        when = date.fromisoformat(hit.date) if hit.date else None
-    except ValueError:
-        when = None
-    meeting = Meeting(title=hit.title, body_key=hit.body_key, city=hit.city, country=hit.country, date=when)
-    return meeting.display_title(hit.language)
+    from ingest.titles import display_title_of
+
+    return display_title_of(hit.title, hit.body_key, hit.city, hit.country, hit.date, hit.language)
 
 
 def anchor(label: str) -> str:

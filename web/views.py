@@ -141,6 +141,7 @@ def template_helpers() -> dict[str, Any]:
         "language_name": lambda code: i18n.language_name(code, lang),
         "agreement_name": lambda label: i18n.agreement_name(label, lang),
         "hit_title": presenters.hit_display_title,
+        "agreement_count": presenters.agreement_count,
         "place": presenters.place,
         "anchor": presenters.anchor,
         "example_queries": i18n.EXAMPLE_QUERIES,
@@ -326,11 +327,10 @@ def agreement(report_id: str, label: str) -> str:
     except QuerySyntaxError:  # an agreement whose words cannot form a query simply has no precedents
         precedents = []
     m = found.meeting
-    cite = i18n.citation(i18n.specific_body_name(m.body_key, g.lang) or m.body, m.city, m.date, label, g.lang,
-                         m.title)
+    # The citation (title with the meeting's number, full dates, permalink, access date) is composed by
+    # web.research for the page, the downloads and the API alike.
     return render_template("agreement.html", report=found, meeting=m, unit=unit, parent=parent,
-                           children=children, precedents=precedents, citation=cite,
-                           permalink=url_for("ui.agreement", report_id=report_id, label=label, _external=True))
+                           children=children, precedents=precedents)
 
 
 # -- a term across the years -----------------------------------------------------------------------------

@@ -181,3 +181,25 @@ def test_pdf_and_docx_versions_of_the_seeds_give_the_same_structure(data_dir: Pa
         assert all(isinstance(a["page"], int) and a["page"] >= 1 for a in got["agreements"])
     if fmt != "docx":  # the fixture breaks a page inside a point: later points are on page 2
         assert reports[MANAGUA.stem]["agreements"][-1]["page"] >= 2
+
+
+def test_search_limit_goes_up_to_1000(tmp_path: Path) -> None:
+    """--limit documents 1..1000: a page of more than 200 hits (the core's old cap) is served whole."""
+    folder = tmp_path / "src"
+    folder.mkdir()
+    points = "\n\n".join(f"{n}. Fortalecer la cooperación contra la trata de personas, acción {n}." for n in range(1, 301))
+    (folder / "grande.txt").write_text(
+        "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\n"
+        "Tela, Honduras\n6 de mayo de 2008\n\nEl Grupo acordó lo siguiente:\n\n" + points + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    code, out, err = run_cli(data, "ingest", str(folder))
+    assert code == 0, out + err
+    code, out, err = run_cli(data, "search", "trata", "--limit", "1000", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["total"] == 300 and len(result["hits"]) == 300 and result["per_page"] == 1000
+    code, out, err = run_cli(data, "search", "trata", "--limit", "250", "--page", "2", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["hits"]) == 50
+    code, _out, err = run_cli(data, "search", "trata", "--limit", "1001")
+    assert code == 2 and "1001" in err

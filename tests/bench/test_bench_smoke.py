@@ -15,7 +15,7 @@ from bench import report, synthetic
 from bench.__main__ import main
 from bench.engines import BenchQuery, fts5_match, whoosh_text
 from bench.measure import Stats, percentile
-from bench.run import CLASSES, ENGINES, SMOKE, load_result, run_scale
+from bench.run import CLASSES, ENGINES, SMOKE, load_result, rerun_queries, run_scale
 from index.analysis import fold
 from ingest.metadata import read_meeting
 from ingest.split import split_agreements
@@ -129,6 +129,7 @@ def test_smoke_run_at_1k_produces_every_number_and_the_table(tmp_path: Path) -> 
         build = result.builds[engine]
         assert build.stats.p50 > 0 and build.size > 0
         assert result.query_rss[engine] > 0
+        assert 0 < result.query_private[engine] <= result.query_rss[engine]
     for klass in CLASSES:
         for engine in ENGINES:
             stats = result.queries[klass][engine]
@@ -155,6 +156,12 @@ def test_smoke_run_at_1k_produces_every_number_and_the_table(tmp_path: Path) -> 
     # The raw numbers are kept, and re-render to the same section.
     reloaded = load_result(tmp_path / "work" / "results-1k.json")
     assert report.render_section(reloaded) == report.render_section(result)
+
+    # --queries-only: the queries again on the same archive and reference indexes, builds kept.
+    again = rerun_queries("1k", tmp_path / "work", SMOKE)
+    assert again.ingest == result.ingest and again.builds == result.builds
+    assert all(again.queries[k]["whoosh"].p50 > 0 for k in CLASSES) and again.web_private > 0
+    assert "--queries-only" in report.render_section(again)
 
 
 def test_scaleout_bench_runs_on_a_tiny_corpus_and_prints_its_table(tmp_path: Path) -> None:

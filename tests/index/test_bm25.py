@@ -25,7 +25,7 @@ def test_ranking_equals_whoosh_bm25(seed_index, text):
     gen = seed_index._current()
     reader = gen.searcher.reader()
     compiled, _marks = compile_query(reader, parse_query(text).node)
-    ranking, _broader = ranking_query(compiled, reader)
+    ranking, _broader = ranking_query(compiled, gen)
     theirs = gen.searcher.search(ranking, limit=None)
     found = {(h.report_id, h.label) for h in ours.hits}
     expected = [((hit["report_id"], hit["label"]), hit.score) for hit in theirs

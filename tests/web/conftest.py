@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,13 +16,51 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.backends import catalog_of
-from tests.conftest import open_app, run_cli
+from tests.backends import catalog_of, data_args
+from tests.conftest import ROOT, open_app, run_cli
 from web import create_app
 from web.views import close_shared_archive
 
 MANAGUA_ID = "000_cf50010547db6d03"
 TELA_ID = "003_5b39909ca16edb25"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(ingested_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`crm-archive --data DIR serve` on a free port, stopped at the end of the module."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [sys.executable, "-c", "from archive.cli import cli; cli()", *data_args(ingested_data), "serve",
+               "--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"crm-archive serve did not start:\n{log.read_text(errors='replace')}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,17 @@ import csv
 import io
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from flask.testing import FlaskClient
 
+from index import parse_query
 from tests.conftest import run_cli
+from web.api import query_rules
 
 from .conftest import MANAGUA_ID, TELA_ID
 
@@ -107,6 +112,49 @@ def test_precedents_equal_the_cli(client: FlaskClient, ingested_data: Path) -> N
     assert len(get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/5/precedents?limit=1")["precedents"]) <= 1
 
 
+def test_empty_precedents_limit_means_the_default(client: FlaskClient) -> None:
+    url = f"/api/reports/{MANAGUA_ID}/agreements/5/precedents"
+    assert get_json(client, url + "?limit=") == get_json(client, url + "?limit=10") == get_json(client, url)
+
+
+def test_a_rejected_value_is_said_to_be_rejected(client: FlaskClient) -> None:
+    message = get_json(client, "/api/search?q=trata&sort=sideways", 400)["error"]
+    assert "sideways" in message and "sort" in message and "rejected" in message
+    assert "ignored" not in message
+
+
+@pytest.mark.parametrize("query", [
+    "sort=sideways", "year_from=abc", "per_page=0", "", "q=%20", "q=AND", "q=a*", "q=%22((", "q=" + "x" * 501,
+    "body=" + "b" * 101,
+])
+def test_csv_errors_are_worded_as_search_errors(client: FlaskClient, query: str) -> None:
+    """/api/search.csv refuses what /api/search refuses, with the same message."""
+    if "per_page" in query:  # the export has no pages; its per_page bound differs, the words do not
+        query = "q=trata&per_page=abc"
+    search = get_json(client, f"/api/search?{query}", 400)
+    export = get_json(client, f"/api/search.csv?{query}", 400)
+    assert export == search
+
+
+def test_api_refuses_what_its_document_refuses_in_q(client: FlaskClient) -> None:
+    for bad in ("AND", "OR NOT", "-", "~2", "a*", "*trata", "!!"):
+        assert "error" in get_json(client, "/api/search?" + urlencode({"q": bad}), 400), bad
+        assert "error" in get_json(client, "/api/timeline?" + urlencode({"q": bad}), 400), bad
+    for good in ("trata", "tr*", "migra*", "-trata año:2008", "Y trata"):
+        get_json(client, "/api/search?" + urlencode({"q": good}))
+
+
+def test_a_backwards_year_range_is_read_the_right_way_round(client: FlaskClient) -> None:
+    body = get_json(client, "/api/search?q=trata&year_from=2014&year_to=2008")
+    assert (body["filters"]["year_from"], body["filters"]["year_to"]) == (2008, 2014)
+    assert body["total"] == get_json(client, "/api/search?q=trata&year_from=2008&year_to=2014")["total"]
+
+
+def test_deep_pages_beyond_the_documented_bound_are_refused(client: FlaskClient) -> None:
+    get_json(client, "/api/search?q=trata&page=1000&per_page=100")
+    assert "page" in get_json(client, "/api/search?q=trata&page=1001", 400)["error"]
+
+
 def test_timeline_equals_the_cli(client: FlaskClient, ingested_data: Path) -> None:
     body = get_json(client, "/api/timeline?q=rrocm")
     assert body == cli_json(ingested_data, "timeline", "rrocm")
@@ -152,8 +200,14 @@ def test_openapi_is_served_and_describes_every_api_route(client: FlaskClient, ap
 
 def test_openapi_search_parameters_are_the_ones_the_api_reads(client: FlaskClient) -> None:
     spec = get_json(client, "/api/openapi.json")
-    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    # One exploded object parameter: its properties are the query parameters, and its anyOf says
+    # that q or a filter is required.
+    (search,) = spec["paths"]["/api/search"]["get"]["parameters"]
+    assert search["in"] == "query" and search["style"] == "form" and search["explode"] is True
+    names = set(search["schema"]["properties"])
     assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page"}
+    required_one_of = {n for branch in search["schema"]["anyOf"] for n in branch["required"]}
+    assert required_one_of == {"q", "year_from", "year_to", "body", "country", "lang"}
 
 
 def test_hit_schema_lists_the_serialized_fields(client: FlaskClient) -> None:
@@ -162,3 +216,16 @@ def test_hit_schema_lists_the_serialized_fields(client: FlaskClient) -> None:
     assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(hit)
     report = get_json(client, f"/api/reports/{MANAGUA_ID}")
     assert set(spec["components"]["schemas"]["Report"]["properties"]) == set(report)
+
+
+_QUERY_CHARS = st.sampled_from(list('aYON DTR*?~-!()"«:12 \t\u200b\U000F0000ñ中_&|+¿·¤'))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(text=st.one_of(st.text(max_size=40), st.text(alphabet=_QUERY_CHARS, max_size=20)))
+def test_what_the_document_accepts_in_q_the_parser_understands(text: str) -> None:
+    """The q rules of the OpenAPI document (which the API enforces) never let through a query the
+    parser refuses for having no word or a short wildcard: then schemathesis's schema-valid
+    requests are answered 200."""
+    if query_rules().problem(text, required=True) is None:
+        parse_query(text)  # raises QuerySyntaxError if the document is too lenient
