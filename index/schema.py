@@ -14,6 +14,8 @@ Field roles:
   position): a 2-word phrase is one term lookup; a longer one intersects its pairs and checks
   their positions on the survivors -- pair posting lists are short, while checking positions on
   ``exact`` read the whole posting list of every stop word ("de": ~all units).
+* ``capitals`` -- standalone tokens of 2-5 capital letters AS WRITTEN ("ST", "PPT"), one posting per unit
+  and token: an ambiguous acronym of the glossary counts only where it is capitalised (index.expansion).
 * ``report_id`` -- indexed (deleting a report's units is one term) and a column.
 * ``version`` -- "report_id:sha256", indexed on the FIRST unit of each report only (one posting per
   report instead of one per unit), so ``indexed_versions`` reads the lexicon.
@@ -31,13 +33,14 @@ from __future__ import annotations
 import re
 
 from whoosh import columns
-from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 4  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 5  # 2: list markers not indexed; facets as columns only; version once per report
 # 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
 # 4: ``exact`` without positions (nothing reads them any more)
+# 5: ``capitals``: capitalised short tokens as written (ambiguous acronyms: "ST" but not "st")
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -61,6 +64,7 @@ def build_schema() -> Schema:
         unit_id=STORED(),
         report_id=ID(stored=True, sortable=columns.RefBytesColumn()),
         version=ID(),
+        capitals=KEYWORD(lowercase=False, scorable=False),
         source=STORED(),
         label=STORED(),
         parent=STORED(),

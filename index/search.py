@@ -28,7 +28,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, compress, islice, repeat
 from operator import add, itemgetter, mul
 from pathlib import Path
@@ -42,6 +42,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive.models import ArchiveError, Report
 from index import store
+from index.expansion import Cased, Expansion, Stemmed, expand_query
 from index.precedents import key_terms, similarity_query
 from index.analysis import (
     ENGLISH_STOP_WORDS,
@@ -108,6 +109,7 @@ class SearchQuery:
     sort: str = "relevance"  # or "date" (newest first) / "date_asc"
     page: int = 1
     per_page: int = 20
+    translate: bool = False  # also match the thesaurus equivalents in the other language (index.expansion)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count
     hits: tuple[Hit, ...]
     suggestion: str | None  # "did you mean": the full corrected query text, or None
+    expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)
 
 
 @dataclass(frozen=True)
@@ -459,6 +462,20 @@ class _Compiler:
         self.marks.stems_en.add(en)
         return wq.Or([wq.Term("text", es), wq.Term("text_en", en)])
 
+    def _stemmed(self, node: Stemmed) -> wq.Query | None:
+        # A thesaurus term in one language (index.expansion): its stems in that language's field only.
+        stems = node.stems()
+        if not stems:
+            return None
+        (self.marks.stems_en if node.language == "en" else self.marks.stems_es).update(stems)
+        terms = [wq.Term(node.field, s) for s in stems]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+
+    def _cased(self, node: Cased) -> wq.Query:
+        # An ambiguous acronym (index.expansion): the token as written, capitalised ("ST", never "st").
+        self.marks.exact.add(fold(node.form))
+        return wq.Term("capitals", node.form)
+
     def _compound(self, node: Compound) -> wq.Query | None:
         subs = [self.phrase_query(node.parts)]
         if not all(p.isdigit() for p in node.parts):
@@ -666,7 +683,8 @@ class AgreementIndex:
     def _search(self, gen: _Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResult:
         reader = gen.searcher.reader()
         compiler = _Compiler(reader)
-        whoosh_query = compiler.compile(parsed.node)
+        expanded = expand_query(parsed, translate=q.translate)
+        whoosh_query = compiler.compile(expanded.parsed.node)
         if whoosh_query is None and parsed.node is not None:
             # Only stop words ("de la"): search them as written rather than find nothing.
             compiler = _Compiler(reader, stop_word_fallback=True)
@@ -723,7 +741,8 @@ class AgreementIndex:
 
         hits = tuple(self._hit(gen, docnum, score, compiler.marks) for docnum, score in ranked)
         suggestion = self._suggestion(gen, parsed)
-        return SearchResult(q, len(matching), dict(sorted(by_year.items())), facets, hits, suggestion)
+        return SearchResult(q, len(matching), dict(sorted(by_year.items())), facets, hits, suggestion,
+                            expanded.expansions)
 
     def _fill_unscored(self, gen: _Generation, ranking_query, matching: set[int], offset: int,
                        per_page: int, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -1015,10 +1034,10 @@ class AgreementIndex:
 
     # -- timeline and precedents --
 
-    def timeline(self, term: str) -> list[YearCount]:
+    def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
         """Per year from the first to the last year with a match: matching agreements and
         distinct reports (years in between with no match are listed with zeros)."""
-        parsed = parse_query(term)
+        parsed = expand_query(parse_query(term), translate=translate).parsed
         with self._lock:
             gen = self._current()
             compiler = _Compiler(gen.searcher.reader())
@@ -1215,7 +1234,7 @@ def _validated(q: SearchQuery) -> SearchQuery:
     if q.page * q.per_page > 100_000:
         raise QuerySyntaxError("Página demasiado lejana / Page too far.")
     if q.year_from is not None and q.year_to is not None and q.year_from > q.year_to:
-        return SearchQuery(q.text, q.year_to, q.year_from, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+        return replace(q, year_from=q.year_to, year_to=q.year_from)
     if q.text is None:
-        return SearchQuery("", q.year_from, q.year_to, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+        return replace(q, text="")
     return q

@@ -40,6 +40,7 @@ from archive.models import ArchiveError, Report
 from index.analysis import (
     ENGLISH_STOP_WORDS,
     SPANISH_STOP_WORDS,
+    capitalised_tokens,
     iter_word_tokens,
     pair_term,
     stem_english,
@@ -202,6 +203,7 @@ class _UnitSegmentWriter(SegmentWriter):
         self._terms: dict[str, dict[str, list]] = {name: {} for name in TEXT_FIELDS}
         self._terms["report_id"] = {}
         self._terms["version"] = {}
+        self._terms["capitals"] = {}
         self._lengths: dict[str, array] = {name: array("I") for name in TEXT_FIELDS}
         self._units = 0
         fields = self.schema
@@ -228,6 +230,8 @@ class _UnitSegmentWriter(SegmentWriter):
         _add_posting(self._terms["report_id"], unit.columns["report_id"], docnum, 1, None)
         if unit.version:
             _add_posting(self._terms["version"], unit.version, docnum, 1, None)
+        for token in capitalised_tokens(unit.text):
+            _add_posting(self._terms["capitals"], token, docnum, 1, None)
         for column_writer, value in self._encoded_columns(unit.columns):
             column_writer.add(docnum, value)
         perdoc.finish_doc()

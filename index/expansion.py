@@ -1,0 +1,256 @@
+"""Query expansion: a query that names a glossary entity, or (on request) a thesaurus concept, also matches
+the entity's other forms and the concept's terms in the other language.
+
+A pure step between parsing (``index.query``) and compiling (``index.search``): ``expand_query`` rewrites the
+parsed tree and says what it added, so the UI and the API can show "también: RNCOM, …" and offer the literal
+search. The rules:
+
+* **Entities** (``archive.glossary``, always on): a run of plain query words that names an entity — an acronym
+  in any case ("rrocm"), a name or variant in either language with or without accents — becomes "the words as
+  typed OR any other form": each acronym as an exact word, each name as an exact phrase (folded, unstemmed),
+  so the highlighter marks the form that matched. An ambiguous acronym (``ambiguous_acronyms`` in the data:
+  ST, TS, PPT, ...) names the entity only when typed capitalised as a standalone token.
+* **Concepts** (``archive.thesaurus``, with ``translate``): a run of words whose light stems (stop words aside)
+  equal a thesaurus term's in Spanish or in English also matches every term of the concept, each as the AND
+  of its stems in its own language's field (``text`` for Spanish, ``text_en`` for English) — "trata de
+  personas" finds English units on "trafficking in persons", stemmed as English ("persons" -> "person").
+* **Literal**: quoted text is never expanded. ``"RROCM"`` searches that form only; every expansion carries
+  the query with its words quoted (``literal``), the one-click way back.
+
+The longest run wins ("Secretaría Técnica" is one entity, not two words); entities before concepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+from archive.glossary import Entity, Glossary, glossary
+from archive.thesaurus import Concept, Thesaurus, thesaurus
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    SPANISH_STOP_WORDS,
+    iter_word_tokens,
+    stem_english,
+    stem_spanish,
+)
+from index.query import AllOf, AnyOf, Node, Not, ParsedQuery, Phrase, Word
+
+MAX_RUN = 24  # words: longer than the longest glossary name or thesaurus term
+
+
+@dataclass(frozen=True)
+class Stemmed:
+    """A term in ONE language, matched by the AND of its words' stems in that language's field."""
+
+    words: tuple[str, ...]  # folded
+    language: str  # "es" or "en"
+
+    @property
+    def field(self) -> str:
+        return "text_en" if self.language == "en" else "text"
+
+    def stems(self) -> tuple[str, ...]:
+        stops, stem = ((ENGLISH_STOP_WORDS, stem_english) if self.language == "en"
+                       else (SPANISH_STOP_WORDS, stem_spanish))
+        return tuple(dict.fromkeys(stem(w) for w in self.words if w not in stops))
+
+
+@dataclass(frozen=True)
+class Cased:
+    """An ambiguous acronym: the token exactly as written, capitalised and standalone ("ST", not "st")."""
+
+    form: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One form a query part also matches: how it is shown, its language and how it is analysed."""
+
+    form: str  # as written in the glossary / thesaurus
+    language: str | None  # "es", "en", or None (an acronym or variant of either language)
+    analyzer: str  # "exact" (folded, unstemmed word or phrase), "cased" (as written: an ambiguous acronym)
+    # or "stem" (the language's light stemming)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    kind: str  # "entity" or "concept"
+    key: str  # entity or concept key
+    typed: str  # the query words as the user typed them
+    alternatives: tuple[Alternative, ...]
+    literal: str  # the query that searches the typed form only (entities: ``typed`` quoted; concepts: the
+    # query itself, to be run without ``translate``)
+
+
+@dataclass(frozen=True)
+class ExpandedQuery:
+    parsed: ParsedQuery  # the tree with the alternatives in it
+    expansions: tuple[Expansion, ...]
+
+
+# --- lookup tables ------------------------------------------------------------------------------------
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """The folded plain words of ``text`` (the parser's tokens, without joined forms)."""
+    return tuple(w for w, _p, _s, _e, joined in iter_word_tokens(text) if not joined)
+
+
+def stem_key(words: tuple[str, ...], language: str) -> tuple[str, ...]:
+    return Stemmed(words, language).stems()
+
+
+@dataclass(frozen=True)
+class _ConceptIndex:
+    by_key: dict[tuple[str, tuple[str, ...]], tuple[Concept, str]]  # (lang, stems) -> concept, the term
+
+
+@cache
+def _concept_index(source: Thesaurus) -> _ConceptIndex:
+    by_key: dict[tuple[str, tuple[str, ...]], tuple[Concept, str]] = {}
+    for concept in source.concepts:
+        for lang in ("es", "en"):
+            for term in concept.terms(lang):
+                key = stem_key(words_of(term), lang)
+                if key:
+                    by_key.setdefault((lang, key), (concept, term))
+    return _ConceptIndex(by_key)
+
+
+def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset()) -> tuple[Alternative, ...]:
+    """Every form of an entity as an alternative: names and variants as exact phrases, acronyms as words
+    (an ambiguous acronym as written, capitalised)."""
+    found: dict[tuple[str, ...], Alternative] = {}
+    for form, lang in ((entity.name_es, "es"), (entity.name_en, "en"), *((v, None) for v in entity.variants)):
+        found.setdefault(words_of(form), Alternative(form, lang, "exact"))
+    for form, lang in (*((a, "es") for a in entity.acronyms_es), *((a, "en") for a in entity.acronyms_en)):
+        found.setdefault(words_of(form), Alternative(form, lang, "cased" if form in ambiguous else "exact"))
+    return tuple(alt for words, alt in found.items() if words)
+
+
+def concept_alternatives(concept: Concept) -> tuple[Alternative, ...]:
+    found: dict[tuple[str, tuple[str, ...]], Alternative] = {}
+    for lang in ("es", "en"):
+        for term in concept.terms(lang):
+            key = stem_key(words_of(term), lang)
+            if key:
+                found.setdefault((lang, key), Alternative(term, lang, "stem"))
+    return tuple(found.values())
+
+
+def alternative_node(alt: Alternative) -> Node:
+    words = words_of(alt.form)
+    if alt.analyzer == "cased":
+        return Cased(alt.form)  # type: ignore[return-value]
+    if alt.analyzer == "stem":
+        return Stemmed(words, alt.language or "es")  # type: ignore[return-value]
+    return Phrase(words)  # a phrase of one word is that word exactly
+
+
+# --- the rewrite --------------------------------------------------------------------------------------
+
+
+def expand_query(parsed: ParsedQuery, translate: bool = False, source: Glossary | None = None,
+                 concepts: Thesaurus | None = None) -> ExpandedQuery:
+    """``parsed`` with entity forms (always) and, with ``translate``, thesaurus equivalents added."""
+    if parsed.node is None:
+        return ExpandedQuery(parsed, ())
+    rewriter = _Rewriter(parsed.cleaned, source or glossary(), (concepts or thesaurus()) if translate else None)
+    node = rewriter.rewrite(parsed.node)
+    if not rewriter.expansions:
+        return ExpandedQuery(parsed, ())
+    return ExpandedQuery(replace(parsed, node=node), tuple(rewriter.expansions))
+
+
+class _Rewriter:
+    def __init__(self, cleaned: str, source: Glossary, concepts: Thesaurus | None):
+        self.cleaned = cleaned
+        self.glossary = source
+        self.concepts = _concept_index(concepts) if concepts is not None else None
+        self.expansions: list[Expansion] = []
+
+    def rewrite(self, node: Node) -> Node:
+        if isinstance(node, Word):
+            return self.rewrite_run([node])[0]
+        if isinstance(node, AllOf):
+            out: list[Node] = []
+            run: list[Word] = []
+            for child in node.nodes:
+                if isinstance(child, Word) and child.span != (0, 0):
+                    run.append(child)
+                    continue
+                out.extend(self.rewrite_run(run))
+                run = []
+                out.append(self.rewrite(child))
+            out.extend(self.rewrite_run(run))
+            return out[0] if len(out) == 1 else AllOf(tuple(out))
+        if isinstance(node, AnyOf):
+            return AnyOf(tuple(self.rewrite(child) for child in node.nodes))
+        if isinstance(node, Not):
+            return node  # an excluded entity excludes what was typed (expanding it would exclude more)
+        return node
+
+    def rewrite_run(self, run: list[Word]) -> list[Node]:
+        """The words of ``run`` with every longest entity or concept window replaced by its alternatives."""
+        out: list[Node] = []
+        i = 0
+        while i < len(run):
+            for j in range(min(len(run), i + MAX_RUN), i, -1):
+                replaced = self.match(run[i:j])
+                if replaced is not None:
+                    out.append(replaced)
+                    i = j
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return out
+
+    def match(self, window: list[Word]) -> Node | None:
+        start, end = window[0].span[0], window[-1].span[1]
+        typed = self.cleaned[start:end]
+        if not _contiguous(self.cleaned, window):
+            return None
+        entity = self.glossary.lookup_query(typed)
+        if entity is not None:
+            alternatives = entity_alternatives(entity, self.glossary.ambiguous_acronyms)
+            return self.expanded("entity", entity.key, typed, window, alternatives)
+        if self.concepts is None:
+            return None
+        words = tuple(w.text for w in window)
+        for lang in ("es", "en"):
+            stops = ENGLISH_STOP_WORDS if lang == "en" else SPANISH_STOP_WORDS
+            if words[0] in stops or words[-1] in stops:
+                continue
+            hit = self.concepts.by_key.get((lang, stem_key(words, lang)))
+            if hit is not None:
+                concept, _term = hit
+                typed_key = (lang, stem_key(words, lang))
+                alternatives = tuple(a for a in concept_alternatives(concept)
+                                     if (a.language, stem_key(words_of(a.form), a.language or "es")) != typed_key)
+                return self.expanded("concept", concept.key, typed, window, alternatives)
+        return None
+
+    def expanded(self, kind: str, key: str, typed: str, window: list[Word],
+                 alternatives: tuple[Alternative, ...]) -> Node:
+        typed_words = tuple(w.text for w in window)
+        start, end = window[0].span[0], window[-1].span[1]
+        as_typed: Node = window[0] if len(window) == 1 else AllOf(tuple(window))
+        if typed in self.glossary.ambiguous_acronyms:
+            as_typed = Cased(typed)  # type: ignore[assignment]  # "ST" typed: only where written "ST"
+        alternatives = tuple(a for a in alternatives if a.analyzer == "stem" or words_of(a.form) != typed_words)
+        # Entities: quoting the typed form searches it alone. Concepts: the same query without ``translate``.
+        literal = f'{self.cleaned[:start]}"{typed}"{self.cleaned[end:]}' if kind == "entity" else self.cleaned
+        self.expansions.append(Expansion(kind, key, typed, alternatives, literal))
+        return AnyOf((as_typed, *(alternative_node(a) for a in alternatives)))
+
+
+def _contiguous(cleaned: str, window: list[Word]) -> bool:
+    """The words follow each other in the typed text with only spaces or punctuation between them."""
+    for before, after in zip(window, window[1:]):
+        between = cleaned[before.span[1]:after.span[0]]
+        if any(ch.isalnum() or ch in ':"' for ch in between):
+            return False
+    return True
+
