@@ -14,6 +14,7 @@ import fcntl
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from .catalog import Catalog, now_iso
 from .ingesting import Candidate, Limits, PageProgress, Progress, hash_file, ingest_key_of, parse_in_workers, walk
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
 from .store import OriginalStore
+from .versions import VersionLinks, aligned_labels, link_versions
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,8 @@ class Archive:
         self.store = OriginalStore(self.data_dir / "originals")
         self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
         self._index: AgreementIndex | None = None
+        self._links: tuple[int, VersionLinks] | None = None  # (catalog state, links) -- see version_links
+        self._links_lock = threading.Lock()
 
     @property
     def index(self) -> AgreementIndex:
@@ -283,6 +287,26 @@ class Archive:
 
     def search(self, query: SearchQuery) -> SearchResult:
         return self.index.search(query)
+
+    def version_links(self) -> VersionLinks:
+        """Language versions and format copies of every report (archive.versions), computed from the
+        catalog's reports and kept until the catalog changes (a report added, replaced or removed)."""
+        state = hash(frozenset(self.catalog.versions().items()))
+        with self._links_lock:
+            if self._links is None or self._links[0] != state:
+                self._links = (state, link_versions(self.catalog.reports()))
+            return self._links[1]
+
+    def matching_agreements(self, report_id: str, label: str) -> list[tuple[Report, str]]:
+        """The same agreement in the report's other-language versions, where their structures align."""
+        report = self.report(report_id)
+        found = []
+        for other_id in self.version_links().versions_of(report_id):
+            other = self.report(other_id)
+            match = aligned_labels(report, other).get(label)
+            if match is not None:
+                found.append((other, match))
+        return found
 
     def precedents(self, report_id: str, label: str, limit: int = 10) -> list[Precedent]:
         report = self.report(report_id)

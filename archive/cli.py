@@ -123,9 +123,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 @domain_errors
 def list_reports(ctx: click.Context, as_json: bool) -> None:
     """List the archived reports: year, date, body, place, language, number of agreements."""
-    reports = _open(ctx).reports(texts=False)
+    archive = _open(ctx)
+    reports = archive.reports(texts=False)
     if as_json:
-        _emit_json([serialize.report_to_dict(r, agreements=False) for r in reports])
+        links = archive.version_links()
+        _emit_json([serialize.report_to_dict(r, agreements=False, links=links) for r in reports])
         return
     rows = [("ID", "YEAR", "DATE", "BODY", "PLACE", "LANG", "UNITS")]
     for r in reports:
@@ -154,9 +156,11 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @domain_errors
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
     """Show a report's metadata and its agreement tree."""
-    report = _open(ctx).report(report_id)
+    archive = _open(ctx)
+    report = archive.report(report_id)
+    links = archive.version_links()
     if as_json:
-        _emit_json(serialize.report_to_dict(report))
+        _emit_json(serialize.report_to_dict(report, links=links))
         return
     m = report.meeting
     click.echo(m.title or report.source)
@@ -168,6 +172,8 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
         ("language", report.language),
         ("participants", ", ".join(c.as_written for c in m.participants) or None),
         ("observers", ", ".join(m.observers) or None),
+        ("versions", ", ".join(links.versions_of(report.id)) or None),
+        ("same as", ", ".join(links.same_as_of(report.id)) or None),
     ]:
         click.echo(f"  {name:<13} {value if value is not None else '—'}")
     click.echo("")
@@ -199,7 +205,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @domain_errors
 def export(ctx: click.Context, as_json: bool) -> None:
     """Export every report with its agreements as JSON (a stable contract for other tools)."""
-    _emit_json({"reports": [serialize.report_to_dict(r) for r in _open(ctx).reports()]})
+    archive = _open(ctx)
+    links = archive.version_links()
+    _emit_json({"reports": [serialize.report_to_dict(r, links=links) for r in archive.reports()]})
 
 
 def _year_range(value: str | None) -> tuple[int | None, int | None]:

@@ -11,6 +11,7 @@ from typing import Any
 from index import Hit, Precedent, SearchResult, YearCount
 
 from .models import Agreement, IngestSummary, Report
+from .versions import VersionLinks
 
 
 def _iso(value: date | None) -> str | None:
@@ -29,7 +30,7 @@ def agreement_to_dict(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
+def report_to_dict(report: Report, agreements: bool = True, links: VersionLinks | None = None) -> dict[str, Any]:
     m = report.meeting
     data: dict[str, Any] = {
         "id": report.id,
@@ -54,6 +55,9 @@ def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
         "ingested_at": report.ingested_at,
         "agreement_count": len(report.agreements),
     }
+    if links is not None:  # archive.versions: the same document in other languages / other formats
+        data["versions"] = list(links.versions_of(report.id))
+        data["same_as"] = list(links.same_as_of(report.id))
     if agreements:
         data["agreements"] = [agreement_to_dict(a) for a in report.agreements]
     return data

@@ -118,6 +118,13 @@ def _concept_index(source: Thesaurus) -> _ConceptIndex:
     return _ConceptIndex(by_key)
 
 
+def concept_of(language: str, stems: tuple[str, ...], source: Thesaurus | None = None) -> str | None:
+    """The key of the thesaurus concept whose ``language`` term has exactly these stems (stop words
+    aside), else None: how a text's concepts are found in it (archive.versions)."""
+    hit = _concept_index(source or thesaurus()).by_key.get((language, stems))
+    return hit[0].key if hit else None
+
+
 def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset()) -> tuple[Alternative, ...]:
     """Every form of an entity as an alternative: names and variants as exact phrases, acronyms as words
     (an ambiguous acronym as written, capitalised)."""

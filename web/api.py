@@ -63,13 +63,16 @@ def search_csv() -> Response:
 
 @bp.get("/reports")
 def reports() -> Response:
-    found = get_archive().reports(texts=False)
-    return jsonify({"total": len(found), "reports": [serialize.report_to_dict(r, agreements=False) for r in found]})
+    archive = get_archive()
+    found, links = archive.reports(texts=False), archive.version_links()
+    return jsonify({"total": len(found),
+                    "reports": [serialize.report_to_dict(r, agreements=False, links=links) for r in found]})
 
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str) -> Response:
-    return jsonify(serialize.report_to_dict(get_archive().report(report_id)))
+    archive = get_archive()
+    return jsonify(serialize.report_to_dict(archive.report(report_id), links=archive.version_links()))
 
 
 @bp.get("/reports/<report_id>/agreements/<label>")
