@@ -22,12 +22,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index import AgreementIndex, Precedent, SearchQuery, SearchResult, YearCount
+from index.expansion import entity_query
 from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
 from .catalog import Catalog, now_iso
 from .ingesting import Candidate, Limits, PageProgress, Progress, hash_file, ingest_key_of, parse_in_workers, walk
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .glossary import glossary
 from .store import OriginalStore
 from .versions import VersionLinks, aligned_labels, link_versions
 
@@ -77,6 +79,7 @@ class Archive:
         self._index: AgreementIndex | None = None
         self._links: tuple[int, VersionLinks] | None = None  # (catalog state, links) -- see version_links
         self._links_lock = threading.Lock()
+        self._mentions: tuple[int, dict[str, list[YearCount]]] | None = None
 
     @property
     def index(self) -> AgreementIndex:
@@ -297,6 +300,18 @@ class Archive:
                 self._links = (state, link_versions(self.catalog.reports()))
             return self._links[1]
 
+    def entity_mentions(self) -> dict[str, list[YearCount]]:
+        """Per glossary entity, its matching agreements and reports per year (under every form), kept
+        until the catalog changes: the glossary page shows them for ~100 entities at once."""
+        state = hash(frozenset(self.catalog.versions().items()))
+        with self._links_lock:
+            if self._mentions is not None and self._mentions[0] == state:
+                return self._mentions[1]
+        found = {e.key: self.index.timeline(entity_query(e)) for e in glossary().entities}
+        with self._links_lock:
+            self._mentions = (state, found)
+        return found
+
     def matching_agreements(self, report_id: str, label: str) -> list[tuple[Report, str]]:
         """The same agreement in the report's other-language versions, where their structures align."""
         report = self.report(report_id)
@@ -314,8 +329,8 @@ class Archive:
             raise NotFound(f"report {report_id!r} has no agreement {label!r}")
         return self.index.precedents(report, label, limit)
 
-    def timeline(self, term: str) -> list[YearCount]:
-        return self.index.timeline(term)
+    def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
+        return self.index.timeline(term, translate=translate)
 
     def stats(self) -> dict:
         counts = self.catalog.counts()

@@ -155,6 +155,20 @@ def alternative_node(alt: Alternative) -> Node:
     return Phrase(words)  # a phrase of one word is that word exactly
 
 
+def entity_query(entity: Entity, source: Glossary | None = None) -> str:
+    """A query that matches exactly the mentions of ``entity`` under every form: each form quoted (literal),
+    an ambiguous acronym unquoted and capitalised (it expands to itself, as written, and the other forms)."""
+    ambiguous = (source or glossary()).ambiguous_acronyms
+    parts = [form if form in ambiguous else '"' + form.replace('"', " ") + '"' for form in entity.forms]
+    return " OR ".join(parts)
+
+
+def entity_search_text(entity: Entity) -> str:
+    """What a person would type to search ``entity`` (its first acronym, else its Spanish name): the default
+    search expands it to every form."""
+    return (entity.acronyms or (entity.name_es,))[0]
+
+
 # --- the rewrite --------------------------------------------------------------------------------------
 
 

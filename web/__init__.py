@@ -62,10 +62,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import api, views
+    from . import api, glossary, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(glossary.bp)  # /glosario and /api/glossary
 
     app.before_request(_refuse_writes)
     app.before_request(_choose_language)

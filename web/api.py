@@ -14,7 +14,7 @@ from archive.models import NotFound
 from index import QuerySyntaxError
 
 from . import i18n
-from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, parse_search
+from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, flag, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -109,7 +109,8 @@ def timeline() -> Response:
         return error(400, "give a term (q)")
     if len(term) > MAX_QUERY_CHARS:
         return error(400, f"the term is too long (at most {MAX_QUERY_CHARS} characters)")
-    return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term)))
+    translate = flag(request.args, "translate")
+    return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term, translate), translate))
 
 
 @bp.get("/openapi.json")
@@ -122,5 +123,5 @@ def index() -> Response:
     return jsonify({"openapi": "/api/openapi.json", "endpoints": [
         "/api/search", "/api/search.csv", "/api/reports", "/api/reports/{id}",
         "/api/reports/{id}/agreements/{label}", "/api/reports/{id}/agreements/{label}/precedents",
-        "/api/timeline"]})
+        "/api/timeline", "/api/glossary"]})
 

@@ -153,7 +153,7 @@ def test_openapi_is_served_and_describes_every_api_route(client: FlaskClient, ap
 def test_openapi_search_parameters_are_the_ones_the_api_reads(client: FlaskClient) -> None:
     spec = get_json(client, "/api/openapi.json")
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page"}
+    assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page", "translate"}
 
 
 def test_hit_schema_lists_the_serialized_fields(client: FlaskClient) -> None:
