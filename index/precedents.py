@@ -4,19 +4,77 @@ Similarity is a weighted OR query of the agreement's most distinctive words (tf 
 folded, unstemmed field, so a rare acronym such as "RROCM" weighs most), run on the stemmed fields
 with BM25 and restricted to units of other reports dated strictly before this report's date.
 Units without a date can never be "earlier", so they are never precedents; a report without a date
-has no precedents. ``AgreementIndex.precedents`` runs this.
+has no precedents. Very weak matches are not precedents (see the MIN_PRECEDENT_* thresholds).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 
 from whoosh import query as wq
 
+from archive.models import ArchiveError, Report
 from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, iter_word_tokens, stem_english, stem_spanish
+from index.generation import Generation
+from index.hits import make_hit
+from index.postings import term_docnums
+from index.results import Precedent
+from index.snippets import HighlightTerms
+
+log = logging.getLogger(__name__)
 
 KEY_TERMS = 25  # 15 left out the shared words of long units (measured on Tela 2008 point 3)
+# A precedent shares at least this many of the unit's key terms (all of them if it has fewer)...
+MIN_PRECEDENT_TERMS = 2
+# ... carrying at least this share of their total weight (key terms are weighted by tf x idf) ...
+MIN_PRECEDENT_SHARE = 0.1
+# ... and scores at least this fraction of the best precedent.
+MIN_PRECEDENT_RELATIVE_SCORE = 0.2
+
+
+def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10) -> list[Precedent]:
+    """The agreements of EARLIER meetings most similar to ``report``'s unit ``label``."""
+    agreement = report.agreement(label)
+    if agreement is None:
+        raise ArchiveError(f"El informe {report.id} no tiene el punto {label} "
+                           f"/ report {report.id} has no unit {label}")
+    if report.meeting.date is None:
+        log.info("precedents: report %s has no date, so nothing is earlier", report.id)
+        return []
+    weighted = key_terms(gen.reader, agreement.text, gen.doc_count_all)
+    if not weighted:
+        return []
+    marks = HighlightTerms()
+    for word, _weight in weighted:
+        marks.stems_es.add(stem_spanish(word))
+        marks.stems_en.add(stem_english(word))
+    cutoff = report.meeting.date.toordinal()
+    allowed = {d for d in gen.live if 0 < gen.dates[d] < cutoff and gen.report_ids[d] != report.id}
+    if not allowed:
+        return []
+    results = gen.searcher.search(similarity_query(weighted), limit=limit * 3, filter=allowed)
+    # Very weak matches are not precedents: a unit that shares one common word (or, before
+    # list markers were taken out of the index, just its number) with this one.
+    term_docs = [(weight, term_docnums(gen, "text", stem_spanish(word))
+                  | term_docnums(gen, "text_en", stem_english(word)))
+                 for word, weight in weighted]
+    total_weight = sum(weight for weight, _docs in term_docs)
+    need_terms = min(MIN_PRECEDENT_TERMS, len(term_docs))
+    best = None
+    found: list[Precedent] = []
+    for hit in results:
+        shared = [weight for weight, docs in term_docs if hit.docnum in docs]
+        if len(shared) < need_terms or sum(shared) < MIN_PRECEDENT_SHARE * total_weight:
+            continue
+        best = hit.score if best is None else best
+        if hit.score < MIN_PRECEDENT_RELATIVE_SCORE * best:
+            break
+        found.append(Precedent(make_hit(gen, hit.docnum, hit.score, marks), float(hit.score)))
+        if len(found) == limit:
+            break
+    return found
 
 
 def key_terms(reader, text: str, doc_count: int, number: int = KEY_TERMS) -> list[tuple[str, float]]:

@@ -1,4 +1,4 @@
-"""The on-disk index: generations, documents, writing.
+"""The on-disk index: generations and writing (the documents come from ``index.documents``).
 
 Layout of an index directory::
 
@@ -23,7 +23,7 @@ import os
 import shutil
 import struct
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +45,9 @@ from index.analysis import (
     pair_term,
     stem_english,
     stem_spanish,
-    strip_list_marker,
 )
-from index.schema import INT_COLUMNS, SCHEMA_VERSION, STRING_COLUMNS, TEXT_FIELDS, build_schema, facet_key
-from ingest.places import country_key
+from index.documents import UnitDoc, country_facet_key, unit_documents, unit_id  # noqa: F401 (re-exported)
+from index.schema import INT_COLUMNS, SCHEMA_VERSION, STRING_COLUMNS, TEXT_FIELDS, build_schema
 
 log = logging.getLogger(__name__)
 
@@ -103,76 +102,6 @@ def open_current(index_dir: Path) -> tuple[Index, Pointer]:
     pointer = Pointer(name, SCHEMA_VERSION)
     _write_pointer(index_dir, pointer)
     return ix, pointer
-
-
-# --- documents ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitDoc:
-    """One unit as the writer needs it: what to store, which columns, and the text to index."""
-
-    stored: dict
-    columns: dict
-    text: str  # the text to index: the unit text without its list marker
-    english: bool
-    version: str | None  # set on the first unit of a report only
-
-
-def _body_terms(report: Report) -> list[str]:
-    meeting = report.meeting
-    terms: set[str] = set()
-    if meeting.body_key:
-        terms.add(meeting.body_key)
-        terms.update(p for p in meeting.body_key.split("_") if p)
-    if meeting.body:
-        terms.update(tok for tok, *_ in iter_word_tokens(meeting.body) if tok not in SPANISH_STOP_WORDS)
-    return sorted(terms)
-
-
-def country_facet_key(name: str) -> str:
-    """The one key of a country, whatever language it was written in ("Canadá", "United States",
-    "EE.UU."): ``ingest.places`` holds THE country table; unknown places fall back to facet_key."""
-    return country_key(name) or country_key(name.replace("_", " ")) or facet_key(name)
-
-
-def unit_documents(report: Report) -> Iterator[UnitDoc]:
-    """The index documents of a report: one per agreement unit."""
-    meeting = report.meeting
-    language = (report.language or "").lower() or None
-    common_stored = {
-        "report_id": report.id,
-        "source": report.source,
-        "title": meeting.title,
-        "body": meeting.body,
-        "city": meeting.city,
-        "country": meeting.country,
-        "date": meeting.date.isoformat() if meeting.date else None,
-    }
-    common_stored = {k: v for k, v in common_stored.items() if v is not None and v != ""}
-    columns = {
-        "report_id": report.id,
-        "year": meeting.date.year if meeting.date else 0,
-        "date_ordinal": meeting.date.toordinal() if meeting.date else 0,
-        "body_key": meeting.body_key or "",
-        "body_terms": " ".join(_body_terms(report)),
-        "country_key": country_facet_key(meeting.country) if meeting.country else "",
-        "city_key": facet_key(meeting.city) if meeting.city else "",
-        "language": language or "",
-    }
-    version = f"{report.id}:{report.sha256}"
-    for agreement in report.agreements:
-        stored = dict(common_stored)
-        stored.update({"unit_id": unit_id(report.id, agreement.label), "label": agreement.label,
-                       "parent": agreement.parent, "page": agreement.page, "ocr": agreement.ocr,
-                       "exact": agreement.text})
-        stored = {k: v for k, v in stored.items() if v is not None and v != ""}
-        yield UnitDoc(stored, columns, strip_list_marker(agreement.text), language == "en", version)
-        version = None
-
-
-def unit_id(report_id: str, label: str) -> str:
-    return f"{report_id}#{label}"
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from archive.models import Agreement, Country, Meeting, Report
-from index.search import AgreementIndex
+from index.search import AgreementIndex, SearchQuery, SearchResult
+
+def units(result: SearchResult) -> set[tuple[str, str]]:
+    return {(h.report_id, h.label) for h in result.hits}
+
+
+def search(ix, text, **kw) -> SearchResult:
+    """All hits (up to 200) of ``text``."""
+    return ix.search(SearchQuery(text, per_page=200, **kw))
+
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 _POINT = re.compile(r"^(\d+)\.\s")

@@ -10,17 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.query import QuerySyntaxError
-from index.search import AgreementIndex, SearchQuery, SearchResult, make_snippet, HighlightTerms
+from index.search import AgreementIndex, SearchQuery, SearchResult
 
-from tests.index.conftest import seed_reports, synthetic_reports
-
-
-def units(result: SearchResult) -> set[tuple[str, str]]:
-    return {(h.report_id, h.label) for h in result.hits}
-
-
-def search(ix, text, **kw) -> SearchResult:
-    return ix.search(SearchQuery(text, per_page=200, **kw))
+from tests.index.conftest import search, seed_reports, synthetic_reports, units
 
 
 # --- done-when checks ---------------------------------------------------------------------------
@@ -77,12 +69,6 @@ def test_caso_does_not_find_casa(seed_index):
 def test_phrase_is_exact_and_ordered(seed_index):
     assert search(seed_index, '"trata de personas"').total > 0
     assert search(seed_index, '"personas de trata"').total == 0
-
-
-def test_long_phrase_checks_positions(seed_index):
-    found = units(search(seed_index, '"red regional de organizaciones civiles"'))
-    assert found == {("managua2014", "5"), ("tela2008", "3"), ("sinfecha", "1")}
-    assert search(seed_index, '"red regional de organizaciones migraciones"').total == 0
 
 
 def test_or_and_exclusion(seed_index):
@@ -182,50 +168,6 @@ def test_hit_carries_parent_and_meeting_context(seed_index):
         ("2", 2014, "2014-11-24", "Managua", "Nicaragua", "red_trafico_trata", "es")
     assert hit.text.startswith("d. La ST invitará a UNODC") and hit.source == "managua2014.txt"
     assert hit.score > 0
-
-
-def test_snippet_marks_the_accented_original(seed_index):
-    hit = next(h for h in search(seed_index, "secretaria").hits if (h.report_id, h.label) == ("tela2008", "4"))
-    assert "<mark>Secretaría</mark>" in hit.snippet
-    hit = next(h for h in search(seed_index, "MIGRACION").hits if (h.report_id, h.label) == ("tela2008", "1"))
-    assert "<mark>migración</mark>" in hit.snippet
-
-
-def test_snippet_marks_whole_phrases_only(seed_index):
-    hit = next(h for h in search(seed_index, '"trata de personas"').hits if (h.report_id, h.label) == ("managua2014", "4"))
-    assert "<mark>trata de personas</mark>" in hit.snippet
-    assert "ilícito de <mark>personas</mark>" not in hit.snippet
-
-
-def test_snippet_does_not_mark_excluded_words(seed_index):
-    hit = search(seed_index, "RROCM -sociedad").hits[0]
-    assert "<mark>RROCM</mark>" in hit.snippet and "<mark>sociedad" not in hit.snippet.lower()
-
-
-def test_snippet_is_escaped_and_windowed():
-    text = "<b>" + "palabra " * 100 + "Secretaría Técnica " + "otra " * 100
-    terms = HighlightTerms(stems_es={"secretari"})
-    snippet = make_snippet(text, terms, "es")
-    assert "<mark>Secretaría</mark>" in snippet and "<b>" not in snippet
-    assert snippet.startswith("\u2026") and snippet.endswith("\u2026") and len(snippet) < 400
-    assert make_snippet("<i>corto</i>", HighlightTerms(), "es") == "&lt;i&gt;corto&lt;/i&gt;"
-
-
-@pytest.mark.parametrize("text, suggestion", [
-    ("migrantez", "migrantes"),
-    ("rrcom", "rrocm"),
-    ("trata migrantez", "trata migrantes"),
-    ("secretaria", None),
-])
-def test_did_you_mean(seed_index, text, suggestion):
-    assert seed_index.search(SearchQuery(text)).suggestion == suggestion
-
-
-def test_timeline_counts_agreements_and_reports_per_year(seed_index):
-    timeline = seed_index.timeline("RROCM")
-    assert [(y.year, y.agreements, y.reports) for y in timeline] == \
-        [(2008, 1, 1), (2009, 0, 0), (2010, 1, 1), (2011, 0, 0), (2012, 0, 0), (2013, 0, 0), (2014, 1, 1)]
-    assert seed_index.timeline("palabrainexistente") == []
 
 
 # --- hostile input ------------------------------------------------------------------------------
@@ -375,113 +317,3 @@ def test_list_markers_are_not_indexed_but_are_displayed(seed_index):
     assert ottawa_1.snippet.startswith("1. The Member Countries")
 
 
-# --- our ranking and phrase check against Whoosh's own ----------------------------------------------
-
-from index.search import _Compiler, _ranking_query  # noqa: E402
-from index.query import parse_query  # noqa: E402
-from index.expansion import expand_query  # noqa: E402
-from tests.index.conftest import _report  # noqa: E402
-from archive.models import Agreement  # noqa: E402
-from index.analysis import iter_word_tokens, strip_list_marker  # noqa: E402
-
-RANKED_QUERIES = ["trata", "migrantes", "trata personas", "trata OR migrantes", "red regional", "migra*",
-                  "unodd~", '"trata de personas"', '"red regional de organizaciones civiles"', "pro-tempore",
-                  "(trata OR tráfico) personas", "RROCM -sociedad", "países miembros año:2008..2014", "de la"]
-
-
-@pytest.mark.parametrize("text", RANKED_QUERIES)
-def test_ranking_equals_whoosh_bm25(seed_index, text):
-    """Our BM25 over the posting arrays gives Whoosh's scores and order (ties: lower docnum first)."""
-    ours = seed_index.search(SearchQuery(text, per_page=200))
-    gen = seed_index._current()
-    reader = gen.searcher.reader()
-    parsed = expand_query(parse_query(text)).parsed  # as the search does: glossary forms added
-    compiled = _Compiler(reader).compile(parsed.node) or _Compiler(reader, stop_word_fallback=True).compile(parsed.node)
-    ranking, _broader = _ranking_query(compiled, reader)
-    theirs = gen.searcher.search(ranking, limit=None)
-    found = {(h.report_id, h.label) for h in ours.hits}
-    expected = [((hit["report_id"], hit["label"]), hit.score) for hit in theirs
-                if (hit["report_id"], hit["label"]) in found]
-    assert ours.total > 0
-    assert [(h.report_id, h.label) for h in ours.hits][:len(expected)] == [u for u, _s in expected]
-    assert [h.score for h in ours.hits][:len(expected)] == pytest.approx([s for _u, s in expected], rel=1e-9)
-
-
-_PHRASE_WORDS = st.sampled_from("la de trata personas red regional organizaciones civiles migracion "
-                                "y el tecnica secretaria pro tempore los paises miembros".split())
-
-
-def _plain_words(text: str) -> list[str]:
-    return [t for t, _p, _s, _e, joined in iter_word_tokens(strip_list_marker(text)) if not joined]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(words=st.lists(_PHRASE_WORDS, min_size=2, max_size=5))
-def test_phrase_check_on_pair_positions_equals_a_scan_of_the_text(seed_index, words):
-    gen = seed_index._current()
-    found = seed_index._verify_phrase(gen, words, None)
-    n = len(words)
-    expected = set()
-    for docnum in gen.live:
-        plain = _plain_words(gen.searcher.stored_fields(docnum)["exact"])
-        if any(plain[i:i + n] == words for i in range(len(plain) - n + 1)):
-            expected.add(docnum)
-    assert found == expected
-
-
-def test_phrase_check_finds_the_seed_phrases(seed_index):
-    gen = seed_index._current()
-    for phrase in (["red", "regional", "de", "organizaciones"], ["trata", "de", "personas"]):
-        assert seed_index._verify_phrase(gen, phrase, None), phrase
-
-
-def test_quoted_single_word_is_the_exact_unstemmed_word(tmp_path):
-    report = _report("r2010", "", "es", None, None, None, "red", "Red", agreements=(
-        Agreement("1", "Los migrantes llegaron a la frontera."),
-        Agreement("2", "El migrante llegó a la frontera."),
-        Agreement("3", "La migración regular."),
-    ))
-    with AgreementIndex(tmp_path / "ix") as ix:
-        ix.update([report])
-        assert {h.label for h in search(ix, '"migrantes"').hits} == {"1"}
-        assert {h.label for h in search(ix, '"Migrante"').hits} == {"2"}
-        assert {h.label for h in search(ix, "migrantes").hits} == {"1", "2"}
-        hit = search(ix, '"migrantes"').hits[0]
-        assert "<mark>migrantes</mark>" in hit.snippet
-
-
-@settings(max_examples=200, deadline=None)
-@given(scores=st.dictionaries(st.integers(0, 50_000), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]) | st.floats(0.01, 30),
-                              min_size=0, max_size=4000),
-       limit=st.integers(1, 60))
-def test_top_n_equals_a_full_sort(scores, limit):
-    from index.search import _top
-
-    expected = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    assert _top(scores, limit) == expected
-
-
-@pytest.mark.parametrize("seed, size, distinct", [(1, 30_000, 5), (2, 30_000, 10_000), (3, 5_000, 3), (4, 90_000, 400)])
-def test_top_n_on_large_score_sets_with_ties(seed, size, distinct):
-    import random
-
-    from index.search import _top
-
-    rng = random.Random(seed)
-    values = [rng.random() * 10 for _ in range(distinct)]
-    scores = {d: rng.choice(values) for d in rng.sample(range(size * 3), size)}
-    for limit in (1, 20, 200):
-        assert _top(scores, limit) == sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-
-
-def test_posting_cache_is_bounded_by_postings_and_results_do_not_depend_on_it(seed_index, monkeypatch):
-    import index.search as search_module
-
-    texts = ["trata", "migrantes", "red regional", '"trata de personas"', "migra*"]
-    uncached = [search(seed_index, t) for t in texts]
-    monkeypatch.setattr(search_module, "TERM_CACHE_POSTINGS", 5)
-    seed_index._results.clear()
-    gen = seed_index._current()
-    gen.term_cache.clear()
-    assert [search(seed_index, t) for t in texts] == uncached
-    assert sum(len(p.ids) for p in gen.term_cache.values()) <= 5 or len(gen.term_cache) == 1

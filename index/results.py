@@ -1,0 +1,87 @@
+"""The public value types of a search -- what callers pass in and get back -- and the validation of
+a ``SearchQuery`` (the first step of the pipeline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from index.expansion import Expansion
+from index.query import QuerySyntaxError
+
+SORTS = ("relevance", "date", "date_asc")
+MAX_PER_PAGE = 1000  # the CLI's --limit documents 1..1000; the web API allows 100
+MAX_DEPTH = 100_000  # page * per_page: deeper pages are refused
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    year_from: int | None = None
+    year_to: int | None = None
+    body: str | None = None
+    country: str | None = None
+    language: str | None = None
+    sort: str = "relevance"  # or "date" (newest first) / "date_asc"
+    page: int = 1
+    per_page: int = 20
+    translate: bool = False  # also match the thesaurus equivalents in the other language (index.expansion)
+
+
+@dataclass(frozen=True)
+class Hit:
+    report_id: str
+    source: str
+    label: str
+    parent: str | None
+    year: int | None
+    date: str | None  # ISO
+    city: str | None
+    country: str | None
+    body_key: str | None
+    title: str | None
+    language: str | None
+    score: float
+    snippet: str  # HTML-safe: the text escaped, matches wrapped in <mark>...</mark>
+    text: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: SearchQuery
+    total: int
+    by_year: dict[int, int]  # over ALL matches, not just the page
+    facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count
+    hits: tuple[Hit, ...]
+    suggestion: str | None  # "did you mean": the full corrected query text, or None
+    expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    agreements: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class Precedent:
+    hit: Hit
+    score: float
+
+
+def validated(q: SearchQuery) -> SearchQuery:
+    """``q`` checked (sort, page bounds) and normalised (a reversed year range, a None text)."""
+    if q.sort not in SORTS:
+        raise QuerySyntaxError(f"Orden desconocido «{q.sort}» (relevance, date, date_asc) "
+                               f"/ Unknown sort «{q.sort}».")
+    if (not isinstance(q.page, int) or q.page < 1 or not isinstance(q.per_page, int)
+            or not 1 <= q.per_page <= MAX_PER_PAGE):
+        raise QuerySyntaxError(f"Página no válida / Invalid page (page >= 1, 1 <= per_page <= {MAX_PER_PAGE}).")
+    if q.page * q.per_page > MAX_DEPTH:
+        raise QuerySyntaxError("Página demasiado lejana / Page too far.")
+    if q.year_from is not None and q.year_to is not None and q.year_from > q.year_to:
+        return replace(q, year_from=q.year_to, year_to=q.year_from)
+    if q.text is None:
+        return replace(q, text="")
+    return q

@@ -1,0 +1,56 @@
+"""Our BM25 (index.bm25) against Whoosh's own scorer and collector."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.bm25 import ranking_query, top
+from index.compiler import compile_query
+from index.expansion import expand_query
+from index.query import parse_query
+from index.search import SearchQuery
+
+RANKED_QUERIES = ["trata", "migrantes", "trata personas", "trata OR migrantes", "red regional", "migra*",
+                  "unodd~", '"trata de personas"', '"red regional de organizaciones civiles"', "pro-tempore",
+                  "(trata OR tráfico) personas", "RROCM -sociedad", "países miembros año:2008..2014", "de la"]
+
+
+@pytest.mark.parametrize("text", RANKED_QUERIES)
+def test_ranking_equals_whoosh_bm25(seed_index, text):
+    """Our BM25 over the posting arrays gives Whoosh's scores and order (ties: lower docnum first)."""
+    ours = seed_index.search(SearchQuery(text, per_page=200))
+    gen = seed_index._current()
+    reader = gen.searcher.reader()
+    # as the search does: glossary forms added (index.expansion)
+    compiled, _marks = compile_query(reader, expand_query(parse_query(text)).parsed.node)
+    ranking, _broader = ranking_query(compiled, reader)
+    theirs = gen.searcher.search(ranking, limit=None)
+    found = {(h.report_id, h.label) for h in ours.hits}
+    expected = [((hit["report_id"], hit["label"]), hit.score) for hit in theirs
+                if (hit["report_id"], hit["label"]) in found]
+    assert ours.total > 0
+    assert [(h.report_id, h.label) for h in ours.hits][:len(expected)] == [u for u, _s in expected]
+    assert [h.score for h in ours.hits][:len(expected)] == pytest.approx([s for _u, s in expected], rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores=st.dictionaries(st.integers(0, 50_000), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]) | st.floats(0.01, 30),
+                              min_size=0, max_size=4000),
+       limit=st.integers(1, 60))
+def test_top_n_equals_a_full_sort(scores, limit):
+    expected = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    assert top(scores, limit) == expected
+
+
+@pytest.mark.parametrize("seed, size, distinct", [(1, 30_000, 5), (2, 30_000, 10_000), (3, 5_000, 3), (4, 90_000, 400)])
+def test_top_n_on_large_score_sets_with_ties(seed, size, distinct):
+    rng = random.Random(seed)
+    values = [rng.random() * 10 for _ in range(distinct)]
+    scores = {d: rng.choice(values) for d in rng.sample(range(size * 3), size)}
+    for limit in (1, 20, 200):
+        assert top(scores, limit) == sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
