@@ -19,8 +19,8 @@ from .views import get_archive
 bp = Blueprint("glossary", __name__)
 
 
-@bp.get("/glosario")
 @bp.get("/glossary")
+@bp.get("/glosario")  # registered first: the URL links use
 def glossary_page() -> str:
     data = serialize.glossary_to_dict(glossary(), get_archive().entity_mentions())
     by_kind = {kind: [e for e in data["entities"] if e["kind"] == kind] for kind in KINDS}
