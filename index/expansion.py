@@ -129,10 +129,11 @@ def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset())
     """Every form of an entity as an alternative: names and variants as exact phrases, acronyms as words
     (an ambiguous acronym as written, capitalised)."""
     found: dict[tuple[str, ...], Alternative] = {}
-    for form, lang in ((entity.name_es, "es"), (entity.name_en, "en"), *((v, None) for v in entity.variants)):
-        found.setdefault(words_of(form), Alternative(form, lang, "exact"))
+    # Acronyms first: what the UI shows ("también: RNCOM, Red Regional de ...") reads best that way.
     for form, lang in (*((a, "es") for a in entity.acronyms_es), *((a, "en") for a in entity.acronyms_en)):
         found.setdefault(words_of(form), Alternative(form, lang, "cased" if form in ambiguous else "exact"))
+    for form, lang in ((entity.name_es, "es"), (entity.name_en, "en"), *((v, None) for v in entity.variants)):
+        found.setdefault(words_of(form), Alternative(form, lang, "exact"))
     return tuple(alt for words, alt in found.items() if words)
 
 
