@@ -35,8 +35,8 @@ from pathlib import Path
 
 from archive.glossary import glossary
 from archive.models import Report
-from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, fold, iter_word_tokens, stem_english, stem_spanish
-from index.expansion import concept_of
+from index.analysis import fold, iter_word_tokens
+from index.expansion import concepts_in
 from ingest.places import country_key
 
 KINDS_FILE = Path(__file__).with_name("data") / "document_kinds.json"
@@ -46,7 +46,6 @@ CONTENT_RATIO = 0.6  # similarity of the numbers/entities/concepts sequences of 
 MEETING_CONTENT_RATIO = 0.3  # the same meeting and kind: the content only has to not contradict it
 MIN_EVIDENCE = 6  # content tokens a text needs before content alone can link it
 KIND_WINDOW = 400  # characters of the text read for the document kind when the title says nothing
-MAX_CONCEPT_WORDS = 6
 
 
 # --- document kinds -----------------------------------------------------------------------------------
@@ -123,23 +122,10 @@ def content_evidence(text: str, language: str | None) -> tuple[str, ...]:
     mentions = glossary().find(text)
     found: list[tuple[int, str]] = [(m.start, "@" + m.key) for m in mentions]
     covered = [(m.start, m.end) for m in mentions]
-    lang = "en" if language == "en" else "es"
-    stops, stem = (ENGLISH_STOP_WORDS, stem_english) if lang == "en" else (SPANISH_STOP_WORDS, stem_spanish)
-    tokens = [(tok, start) for tok, _p, start, _e, joined in iter_word_tokens(text) if not joined]
-    content = [(stem(tok), start) for tok, start in tokens if tok not in stops and not tok.isdigit()]
-    found += [(start, tok) for tok, start in tokens if tok.isdigit() and len(tok) <= 4]
-    i = 0
-    while i < len(content):
-        for n in range(min(MAX_CONCEPT_WORDS, len(content) - i), 0, -1):
-            concept = concept_of(lang, tuple(s for s, _ in content[i:i + n]))
-            if concept is not None:
-                start = content[i][1]
-                if not any(a <= start < b for a, b in covered):
-                    found.append((start, "#" + concept))
-                i += n
-                break
-        else:
-            i += 1
+    found += [(start, tok) for tok, _p, start, _e, joined in iter_word_tokens(text)
+              if not joined and tok.isdigit() and len(tok) <= 4]
+    found += [(start, "#" + key) for start, key in concepts_in(text, language)
+              if not any(a <= start < b for a, b in covered)]
     found.sort()
     return tuple(token for _start, token in found)
 

@@ -104,6 +104,7 @@ def stem_key(words: tuple[str, ...], language: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class _ConceptIndex:
     by_key: dict[tuple[str, tuple[str, ...]], tuple[Concept, str]]  # (lang, stems) -> concept, the term
+    longest: int  # stems in the longest term
 
 
 @cache
@@ -115,14 +116,44 @@ def _concept_index(source: Thesaurus) -> _ConceptIndex:
                 key = stem_key(words_of(term), lang)
                 if key:
                     by_key.setdefault((lang, key), (concept, term))
-    return _ConceptIndex(by_key)
+    return _ConceptIndex(by_key, max((len(stems) for _lang, stems in by_key), default=1))
 
 
-def concept_of(language: str, stems: tuple[str, ...], source: Thesaurus | None = None) -> str | None:
-    """The key of the thesaurus concept whose ``language`` term has exactly these stems (stop words
-    aside), else None: how a text's concepts are found in it (archive.versions)."""
-    hit = _concept_index(source or thesaurus()).by_key.get((language, stems))
-    return hit[0].key if hit else None
+def concepts_in(text: str, language: str | None, source: Thesaurus | None = None) -> list[tuple[int, str]]:
+    """(offset, concept key) of every thesaurus term in ``text``, read with ``language``'s stemming, longest
+    first, in text order: "la trata de personas y el retorno" -> trata_personas at 3, retorno at 26."""
+    lang = "en" if language == "en" else "es"
+    stops, stem = (ENGLISH_STOP_WORDS, stem_english) if lang == "en" else (SPANISH_STOP_WORDS, stem_spanish)
+    content = [(stem(tok), start) for tok, _p, start, _e, joined in iter_word_tokens(text)
+               if not joined and tok not in stops and not tok.isdigit()]
+    concept_index = _concept_index(source or thesaurus())
+    index = concept_index.by_key
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(content):
+        for n in range(min(concept_index.longest, len(content) - i), 0, -1):
+            hit = index.get((lang, tuple(s for s, _ in content[i:i + n])))
+            if hit is not None:
+                found.append((content[i][1], hit[0].key))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def other_language_terms(text: str, language: str | None, source: Thesaurus | None = None) -> list[Stemmed]:
+    """The other language's terms of the thesaurus concepts ``text`` names (each once): how a Spanish
+    agreement meets its English precedents (index.precedents)."""
+    concepts = source or thesaurus()
+    other = "es" if language == "en" else "en"
+    terms: dict[tuple[str, ...], Stemmed] = {}
+    for _offset, key in concepts_in(text, language, concepts):
+        for term in concepts.get(key).terms(other):
+            stemmed = Stemmed(words_of(term), other)
+            if stemmed.stems():
+                terms.setdefault(stemmed.stems(), stemmed)
+    return list(terms.values())
 
 
 def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset()) -> tuple[Alternative, ...]:

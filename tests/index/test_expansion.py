@@ -159,3 +159,14 @@ def test_an_ambiguous_acronym_counts_only_capitalised_in_the_documents_too(tmp_p
         assert hits(ix, "ST") == {("caribe", "2"), ("caribe", "3")}
         # typed lowercase it is a plain word (any case, "St." too), not the Secretariat
         assert hits(ix, "st") == {("caribe", "1"), ("caribe", "2")}
+
+
+def test_precedents_consider_the_other_language(bilingual_index):
+    from tests.index.conftest import _report as report_of
+
+    spanish = report_of("grcm2015", SPANISH_2015, "es", date(2015, 3, 3), "San Salvador", "El Salvador", "grcm",
+                        "Grupo Regional de Consulta sobre Migración", sha="2")
+    found = [(p.hit.report_id, p.hit.label) for p in bilingual_index.precedents(spanish, "3")]
+    assert ("rncom2014", "2") in found  # "trata de personas" -> "trafficking in persons"
+    english_hit = next(p.hit for p in bilingual_index.precedents(spanish, "3") if p.hit.report_id == "rncom2014")
+    assert english_hit.language == "en"
