@@ -30,7 +30,7 @@ from archive.models import NotFound, Report
 from index import QuerySyntaxError, SearchQuery, SearchResult
 
 from . import charts, i18n, presenters
-from .params import MAX_QUERY_CHARS, PAGE_PARAMS, ParsedSearch, Problem, last_page, parse_search
+from .params import MAX_QUERY_CHARS, PAGE_PARAMS, ParsedSearch, Problem, flag, last_page, parse_search
 
 bp = Blueprint("ui", __name__)
 
@@ -366,16 +366,17 @@ def timeline() -> str:
     if len(term) > MAX_QUERY_CHARS:
         messages.append(t("error_query_too_long", max=MAX_QUERY_CHARS))
         term = ""
-    elif term:
+    translate = flag(request.args, "traducir")
+    if term:
         try:
-            counts = get_archive().timeline(term)
+            counts = get_archive().timeline(term, translate)
         except QuerySyntaxError as e:
             messages.append(t("error_syntax", detail=i18n.core_message(str(e), g.lang)))
     chart = year_chart({c.year: c.agreements for c in counts},
-                       lambda year: link("ui.search", q=term, desde=year, hasta=year),
+                       lambda year: link("ui.search", q=term, desde=year, hasta=year, traducir=1 if translate else None),
                        t("timeline_chart", term=term), "timeline")
     return render_template("timeline.html", term=term, counts=counts, chart=chart, messages=messages,
-                           searched=bool(term) and not messages)
+                           searched=bool(term) and not messages, translate=translate)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------

@@ -168,3 +168,18 @@ def test_meetings_and_search_show_a_documents_versions_once(client, ids):
     groups = search.count('class="meeting-group"')
     assert groups == 3  # 2008, 2014 and the 2013 document in two languages
     assert f'href="/r/{english}" hreflang="en"' in search or f'href="/r/{spanish}" hreflang="es"' in search
+
+
+def test_timeline_page_honours_translate(client):
+    plain = parse_page(html(client, "/anos?q=trata+de+personas"))
+    translated = parse_page(html(client, "/anos?q=trata+de+personas&traducir=1"))
+    assert "checked" in translated.find("input", id="traducir")[0]
+    assert "checked" not in plain.find("input", id="traducir")[0]
+    import re
+
+    def total(page) -> int:
+        return int(re.search(r"Total (\d+)", page.plain_text).group(1))
+
+    assert total(translated) > total(plain)
+    year_links = [a["href"] for a in translated.find("a") if "desde=2013" in (a.get("href") or "")]
+    assert year_links and all("traducir=1" in href for href in year_links)
