@@ -26,7 +26,7 @@ from index.analysis import (
     stem_english,
     stem_spanish,
 )
-from index.expansion import Cased, Stemmed
+from index.expansion import Cased, Name, Stemmed
 from index.query import (
     AllOf,
     AnyOf,
@@ -84,6 +84,14 @@ class Compiler:
         (self.marks.stems_en if node.language == "en" else self.marks.stems_es).update(stems)
         terms = [wq.Term(node.field, s) for s in stems]
         return terms[0] if len(terms) == 1 else wq.And(terms)
+
+    def _name(self, node: Name) -> wq.Query:
+        # A glossary name (index.expansion): a phrase, but of 3+ words its pairs without the position check.
+        if len(node.words) <= 2:
+            return self.phrase_query(node.words)
+        self.marks.phrases.add(tuple(node.words))
+        return wq.And([wq.Term("pairs", p) for p in dict.fromkeys(
+            pair_term(a, b) for a, b in zip(node.words, node.words[1:]))])
 
     def _cased(self, node: Cased) -> wq.Query:
         # An ambiguous acronym (index.expansion): the token as written, capitalised ("ST", never "st").

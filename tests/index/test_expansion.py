@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from index.expansion import Cased, Stemmed, expand_query
-from index.query import AnyOf, Phrase, Word, parse_query
+from index.expansion import Cased, Name, Stemmed, expand_query
+from index.query import AnyOf, Word, parse_query
 from index.search import AgreementIndex, SearchQuery
 from tests.index.conftest import _report
 
@@ -63,7 +63,7 @@ def test_a_name_in_either_language_expands_and_the_typed_words_stay_one_alternat
     first = parsed.node.nodes[0]
     assert isinstance(first, AnyOf)
     assert [w.text for w in first.nodes[0].nodes] == ["secretaria", "tecnica"]  # as typed, stemmed
-    assert Phrase(("technical", "secretariat")) in first.nodes and Cased("ST") in first.nodes
+    assert Name(("technical", "secretariat")) in first.nodes and Cased("ST") in first.nodes
     assert parsed.node.nodes[1] == Word("2014", parsed.node.nodes[1].span)
     (found,) = expansions("Technical Secretariat")
     assert found.key == "secretaria_tecnica" and "Secretaría Técnica" in {a.form for a in found.alternatives}
