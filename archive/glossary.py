@@ -16,6 +16,7 @@ only when typed as written, capitalised.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -179,3 +180,10 @@ def load_glossary(path: Path = DATA_FILE) -> Glossary:
 def glossary() -> Glossary:
     """The product's glossary, loaded once per process."""
     return load_glossary()
+
+
+@cache
+def glossary_digest(path: Path = DATA_FILE) -> str:
+    """A short digest of the glossary file: the index records the glossary its entity postings come from,
+    and is rebuilt when the file changes (index.store, ``AgreementIndex.needs_rebuild``)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

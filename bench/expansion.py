@@ -102,6 +102,9 @@ def build(work: Path, units: int) -> Path:
     if not (data / "catalog.sqlite3").is_file():
         subprocess.run([sys.executable, "-c", "from archive.cli import cli; cli()", "--data", str(data),
                         "ingest", str(corpus)], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    # An archive kept from an older run: bring its index to this code's schema and glossary.
+    subprocess.run([sys.executable, "-c", "from archive.cli import cli; cli()", "--data", str(data),
+                    "reindex", "--if-needed"], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
     return data
 
 

@@ -21,12 +21,13 @@ from index.analysis import (
     ENGLISH_STOP_WORDS,
     SPANISH_STOP_WORDS,
     fold,
+    iter_word_tokens,
     joined_forms,
     pair_term,
     stem_english,
     stem_spanish,
 )
-from index.expansion import Cased, Name, Stemmed
+from index.expansion import Cased, EntityRef, Name, Stemmed
 from index.query import (
     AllOf,
     AnyOf,
@@ -92,6 +93,17 @@ class Compiler:
         self.marks.phrases.add(tuple(node.words))
         return wq.And([wq.Term("pairs", p) for p in dict.fromkeys(
             pair_term(a, b) for a, b in zip(node.words, node.words[1:]))])
+
+    def _entityref(self, node: EntityRef) -> wq.Query:
+        # A glossary entity (index.expansion) by its key in the ``entities`` field; its forms are marked
+        # for the highlighter as the form-by-form expansion would mark them.
+        for alt in node.forms:
+            words = tuple(w for w, _p, _s, _e, joined in iter_word_tokens(alt.form) if not joined)
+            if len(words) == 1:
+                self.marks.exact.add(words[0])
+            elif words:
+                self.marks.phrases.add(words)
+        return wq.Term("entities", node.key)
 
     def _cased(self, node: Cased) -> wq.Query:
         # An ambiguous acronym (index.expansion): the token as written, capitalised ("ST", never "st").

@@ -67,6 +67,15 @@ class Name:
 
 
 @dataclass(frozen=True)
+class EntityRef:
+    """Every mention of a glossary entity, as the index found them (the ``entities`` field): one posting
+    list instead of one per form. ``forms`` are only for the highlighter."""
+
+    key: str
+    forms: tuple[Alternative, ...]
+
+
+@dataclass(frozen=True)
 class Cased:
     """An ambiguous acronym: the token exactly as written, capitalised and standalone ("ST", not "st")."""
 
@@ -200,6 +209,43 @@ def alternative_node(alt: Alternative) -> Node:
     return Name(words)  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class _EntityTables:
+    names: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first folded word -> (words, key), longest first
+    acronyms: dict[str, str]  # acronym as written -> key
+
+
+@cache
+def _entity_tables(source: Glossary) -> _EntityTables:
+    names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for e in source.entities:
+        for name in e.names:
+            words = words_of(name)
+            if words:
+                names.setdefault(words[0], []).append((words, e.key))
+    acronyms = {a: e.key for e in reversed(source.entities) for a in e.acronyms}
+    return _EntityTables({w: tuple(sorted(v, key=lambda x: -len(x[0]))) for w, v in names.items()}, acronyms)
+
+
+def entity_keys(text: str, source: Glossary | None = None) -> set[str]:
+    """The keys of the glossary entities ``text`` names: a name or variant as folded words in a row (the
+    index's own tokens, so "Pro-Tempore" and line breaks match as in search), an acronym only as written.
+    Nested names count too ("Naciones Unidas" inside the UNHCR's name): a search for an entity finds the
+    units that name it, as a search for its forms does. ~15 us per unit (the tokens are cached)."""
+    tables = _entity_tables(source or glossary())
+    tokens = [(tok, start, end) for tok, _p, start, end, joined in iter_word_tokens(text) if not joined]
+    words = [tok for tok, _s, _e in tokens]
+    found: set[str] = set()
+    for i, (tok, start, end) in enumerate(tokens):
+        key = tables.acronyms.get(text[start:end])
+        if key is not None:
+            found.add(key)
+        for name, key in tables.names.get(tok, ()):
+            if key not in found and tuple(words[i:i + len(name)]) == name:
+                found.add(key)
+    return found
+
+
 def entity_query(entity: Entity, source: Glossary | None = None) -> str:
     """A query that matches exactly the mentions of ``entity`` under every form: each form quoted (literal),
     an ambiguous acronym unquoted and capitalised (it expands to itself, as written, and the other forms)."""
@@ -218,11 +264,15 @@ def entity_search_text(entity: Entity) -> str:
 
 
 def expand_query(parsed: ParsedQuery, translate: bool = False, source: Glossary | None = None,
-                 concepts: Thesaurus | None = None) -> ExpandedQuery:
-    """``parsed`` with entity forms (always) and, with ``translate``, thesaurus equivalents added."""
+                 concepts: Thesaurus | None = None, entity_field: bool = False) -> ExpandedQuery:
+    """``parsed`` with entity forms (always) and, with ``translate``, thesaurus equivalents added.
+
+    ``entity_field``: the index holds the ``entities`` postings of this glossary, so an entity is matched
+    by its key (one posting list); otherwise by each of its forms (the same matches, more lists)."""
     if parsed.node is None:
         return ExpandedQuery(parsed, ())
-    rewriter = _Rewriter(parsed.cleaned, source or glossary(), (concepts or thesaurus()) if translate else None)
+    rewriter = _Rewriter(parsed.cleaned, source or glossary(), (concepts or thesaurus()) if translate else None,
+                         entity_field)
     node = rewriter.rewrite(parsed.node)
     if not rewriter.expansions:
         return ExpandedQuery(parsed, ())
@@ -230,8 +280,9 @@ def expand_query(parsed: ParsedQuery, translate: bool = False, source: Glossary 
 
 
 class _Rewriter:
-    def __init__(self, cleaned: str, source: Glossary, concepts: Thesaurus | None):
+    def __init__(self, cleaned: str, source: Glossary, concepts: Thesaurus | None, entity_field: bool = False):
         self.cleaned = cleaned
+        self.entity_field = entity_field
         self.glossary = source
         self.concepts = _concept_index(concepts) if concepts is not None else None
         self.expansions: list[Expansion] = []
@@ -281,7 +332,8 @@ class _Rewriter:
         entity = self.glossary.lookup_query(typed)
         if entity is not None:
             alternatives = entity_alternatives(entity, self.glossary.ambiguous_acronyms)
-            return self.expanded("entity", entity.key, typed, window, alternatives)
+            return self.expanded("entity", entity.key, typed, window, alternatives,
+                                 EntityRef(entity.key, alternatives) if self.entity_field else None)
         if self.concepts is None:
             return None
         words = tuple(w.text for w in window)
@@ -299,7 +351,7 @@ class _Rewriter:
         return None
 
     def expanded(self, kind: str, key: str, typed: str, window: list[Word],
-                 alternatives: tuple[Alternative, ...]) -> Node:
+                 alternatives: tuple[Alternative, ...], ref: EntityRef | None = None) -> Node:
         typed_words = tuple(w.text for w in window)
         start, end = window[0].span[0], window[-1].span[1]
         as_typed: Node = window[0] if len(window) == 1 else AllOf(tuple(window))
@@ -310,6 +362,8 @@ class _Rewriter:
         # Entities: quoting the typed form searches it alone. Concepts: the same query without ``translate``.
         literal = f'{self.cleaned[:start]}"{typed}"{self.cleaned[end:]}' if kind == "entity" else self.cleaned
         self.expansions.append(Expansion(kind, key, typed, alternatives, literal))
+        if ref is not None:
+            return AnyOf((as_typed, ref))  # type: ignore[arg-type]
         return AnyOf((as_typed, *(alternative_node(a) for a in alternatives)))
 
 

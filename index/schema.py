@@ -16,6 +16,9 @@ Field roles:
   ``exact`` read the whole posting list of every stop word ("de": ~all units).
 * ``capitals`` -- standalone tokens of 2-5 capital letters AS WRITTEN ("ST", "PPT"), one posting per unit
   and token: an ambiguous acronym of the glossary counts only where it is capitalised (index.expansion).
+* ``entities`` -- the keys of the glossary entities a unit names under any form (index.expansion.
+  entity_keys), one posting per unit and entity: an entity query is one posting list, not one per form.
+  The pointer records the glossary it was built with; another glossary means a rebuild.
 * ``report_id`` -- indexed (deleting a report's units is one term) and a column.
 * ``version`` -- "report_id:sha256", indexed on the FIRST unit of each report only (one posting per
   report instead of one per unit), so ``indexed_versions`` reads the lexicon.
@@ -37,10 +40,11 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 5  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 6  # 2: list markers not indexed; facets as columns only; version once per report
 # 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
 # 4: ``exact`` without positions (nothing reads them any more)
 # 5: ``capitals``: capitalised short tokens as written (ambiguous acronyms: "ST" but not "st")
+# 6: ``entities``: glossary entity keys per unit
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -65,6 +69,7 @@ def build_schema() -> Schema:
         report_id=ID(stored=True, sortable=columns.RefBytesColumn()),
         version=ID(),
         capitals=KEYWORD(lowercase=False, scorable=False),
+        entities=KEYWORD(scorable=True),
         source=STORED(),
         label=STORED(),
         parent=STORED(),

@@ -22,6 +22,7 @@ from pathlib import Path
 from archive.models import Report
 from index import bm25, store
 from index.compiler import compile_query, term_text
+from archive.glossary import glossary_digest
 from index.expansion import expand_query
 from index.facets import count_facets
 from index.filters import allowed_docnums, query_filters
@@ -98,6 +99,7 @@ class AgreementIndex:
     def needs_rebuild(self) -> bool:
         pointer = store.read_pointer(self.index_dir)
         return (pointer is None or pointer.schema_version != SCHEMA_VERSION
+                or pointer.glossary != glossary_digest()  # entity postings of another glossary
                 or not (self.index_dir / pointer.generation).is_dir())
 
     def close(self) -> None:
@@ -153,16 +155,19 @@ class AgreementIndex:
             if cached is not None:
                 self._results.move_to_end(key)
                 return cached
-            result = _search(gen, q, parsed)
+            result = _search(gen, q, parsed, self._pointer.glossary == glossary_digest())
             cache_put(self._results, key, result, RESULT_CACHE_SIZE)
             return result
 
     def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
         """Per year from the first to the last year with a match: matching agreements and
         distinct reports (years in between with no match are listed with zeros)."""
-        parsed = expand_query(parse_query(term), translate=translate).parsed
+        parsed = parse_query(term)
         with self._lock:
-            return timeline(self._current(), parsed)
+            gen = self._current()
+            parsed = expand_query(parsed, translate=translate,
+                                  entity_field=self._pointer.glossary == glossary_digest()).parsed
+            return timeline(gen, parsed)
 
     def precedents(self, report: Report, label: str, limit: int = 10) -> list[Precedent]:
         """The agreements of EARLIER meetings most similar to ``report``'s unit ``label``."""
@@ -170,9 +175,10 @@ class AgreementIndex:
             return find_precedents(self._current(), report, label, limit)
 
 
-def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResult:
+def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool = False) -> SearchResult:
     """The pipeline, step by step (see the module docstring)."""
-    expanded = expand_query(parsed, translate=q.translate)  # glossary forms; thesaurus with translate
+    # Glossary entities (by the ``entities`` postings when they are of this glossary); thesaurus with translate.
+    expanded = expand_query(parsed, translate=q.translate, entity_field=entity_field)
     compiled, marks = compile_query(gen.reader, expanded.parsed.node)
     allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
     matching = set(gen.live) if compiled is None else docnums(gen, compiled)

@@ -26,7 +26,7 @@ def test_ranking_equals_whoosh_bm25(seed_index, text):
     gen = seed_index._current()
     reader = gen.searcher.reader()
     # as the search does: glossary forms added (index.expansion)
-    compiled, _marks = compile_query(reader, expand_query(parse_query(text)).parsed.node)
+    compiled, _marks = compile_query(reader, expand_query(parse_query(text), entity_field=True).parsed.node)
     ranking, _broader = ranking_query(compiled, reader)
     theirs = gen.searcher.search(ranking, limit=None)
     found = {(h.report_id, h.label) for h in ours.hits}

@@ -170,3 +170,64 @@ def test_precedents_consider_the_other_language(bilingual_index):
     assert ("rncom2014", "2") in found  # "trata de personas" -> "trafficking in persons"
     english_hit = next(p.hit for p in bilingual_index.precedents(spanish, "3") if p.hit.report_id == "rncom2014")
     assert english_hit.language == "en"
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from archive.glossary import glossary  # noqa: E402
+from index.compiler import compile_query  # noqa: E402
+from index.matching import docnums  # noqa: E402
+
+_FORMS = sorted({f for e in glossary().entities for f in e.forms if f not in glossary().ambiguous_acronyms})[:400]
+_PIECES = st.sampled_from(_FORMS + ["trata", "de", "personas", "migrantes", "OR", "-", '"', "retorno", "año:2010..2014",
+                                    "human rights", "(", ")", "*", "red"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=6), translate=st.booleans())
+def test_expansion_only_adds_matches(seed_index, pieces, translate):
+    """Whatever is typed, expanding never loses a match of the words as typed (an exclusion excludes only
+    what was typed), and never turns a query the parser accepts into an error."""
+    from index.query import QuerySyntaxError
+
+    text = " ".join(pieces)
+    try:
+        parsed = parse_query(text)
+    except QuerySyntaxError:
+        return
+    if parsed.node is None:
+        return
+    gen = seed_index._current()
+    plain, _ = compile_query(gen.reader, parsed.node)
+    expanded, _ = compile_query(gen.reader, expand_query(parsed, translate=translate).parsed.node)
+    if plain is None:
+        return
+    assert expanded is not None
+    assert docnums(gen, plain) <= docnums(gen, expanded)
+    seed_index.search(SearchQuery(text, translate=translate))  # the whole pipeline takes it too
+
+
+def test_entities_are_indexed_by_key_and_a_changed_glossary_falls_back_to_forms(tmp_path, monkeypatch):
+    import index.search as search_module
+    from index.expansion import EntityRef, entity_keys
+
+    assert entity_keys("La RNCOM y la Presidencia Pro-Tempore; la st, la ST y St. Kitts") == {
+        "rrocm", "presidencia_pro_tempore", "secretaria_tecnica"}
+    assert "acnur" in entity_keys("el Alto Comisionado de las Naciones Unidas para los Refugiados")
+    with AgreementIndex(tmp_path / "ix") as ix:
+        ix.update([_report("rncom2014", ENGLISH_2014, "en", date(2014, 6, 25), "Managua", "Nicaragua", "rrocm",
+                           "Regional Network", sha="1")])
+        assert not ix.needs_rebuild()
+        node = expand_query(parse_query("RROCM"), entity_field=True).parsed.node
+        assert node.nodes[1] == EntityRef("rrocm", node.nodes[1].forms)
+        by_key = ix.search(SearchQuery("RROCM"))
+        assert ("rncom2014", "1") in {(h.report_id, h.label) for h in by_key.hits}
+        # The glossary file changed since the index was built: rebuild pending, search by the forms meanwhile.
+        monkeypatch.setattr(search_module, "glossary_digest", lambda: "another glossary")
+        assert ix.needs_rebuild()
+        by_forms = ix.search(SearchQuery("RROCM", page=1, per_page=19))
+        assert {(h.report_id, h.label) for h in by_forms.hits} == {(h.report_id, h.label) for h in by_key.hits}
+        assert [h.snippet for h in by_forms.hits if h.label == "1"] == [h.snippet for h in by_key.hits if h.label == "1"]
