@@ -7,8 +7,10 @@ PORT    ?= 5000
 # Debian packages: tesseract for OCR (run and tests); Chromium and a TTF font only for the tests.
 RUN_PKGS  := tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng
 TEST_PKGS := $(RUN_PKGS) chromium fonts-dejavu-core
+# poppler's pdftotext: only the reference of the PDF extraction benchmark (make bench-pdf).
+BENCH_PKGS := poppler-utils
 
-.PHONY: run test install install-test system-deps bench clean
+.PHONY: run test install install-test system-deps bench bench-pdf clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -45,3 +47,7 @@ bench: install-test
 
 clean:
 	rm -rf $(DATA) test-output .pytest_cache
+
+bench-pdf: install-test
+	$(MAKE) --no-print-directory system-deps PKGS="$(BENCH_PKGS)"
+	$(PY) -m bench.pdf_extraction

@@ -27,7 +27,8 @@ from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
 from .catalog import Catalog, now_iso
-from .ingesting import Candidate, Limits, PageProgress, Progress, hash_file, ingest_key_of, parse_in_workers, walk
+from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
+                        parse_in_workers, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
 from .glossary import glossary
 from .store import OriginalStore
@@ -113,8 +114,12 @@ class Archive:
 
     def ingest(self, paths: Iterable[Path], limits: Limits = Limits(),
                progress: Progress | None = None,
-               page_progress: PageProgress | None = None) -> IngestSummary:
-        """Archive every supported file under ``paths``; one file's failure never stops the others."""
+               page_progress: PageProgress | None = None, retry_failed: bool = False) -> IngestSummary:
+        """Archive every supported file under ``paths``; one file's failure never stops the others.
+
+        Bytes that failed before with the same extractor version are not parsed again (a damaged PDF
+        or a blank scan would cost its full parse or OCR on every run) unless ``retry_failed``.
+        """
         summary = IngestSummary()
         with self._write_lock() as lock_fd:
             # Bring the archive in line after an interrupted run: we are the only writer now, so a
@@ -167,6 +172,13 @@ class Archive:
                     unchanged.append((str(path), path.name, sha, ""))
                     tick(path.name)
                     continue
+                failure = None if retry_failed else self.catalog.failed_before(sha)
+                if failure is not None and failure[1] == extractor_version_of(key):
+                    summary.unchanged.append(str(path))
+                    summary.failed_before.append((str(path), failure[0]))
+                    unchanged.append((str(path), path.name, sha, f"failed before: {failure[0]}"))
+                    tick(path.name)
+                    continue
                 to_parse.append(Candidate(path, path.name, sha, size, key))
 
             if unchanged:
@@ -180,7 +192,8 @@ class Archive:
             for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=(lock_fd,),
                                                                  page_progress=page_progress):
                 if error is not None or parsed is None:
-                    self._fail(summary, candidate.path, error or "unknown error", candidate.sha256)
+                    self._fail(summary, candidate.path, error or "unknown error", candidate.sha256,
+                               extractor_version_of(candidate.ingest_key))
                 else:
                     try:
                         report, outcome = self._archive(candidate, parsed)
@@ -188,6 +201,7 @@ class Archive:
                         self._fail(summary, candidate.path, f"could not archive: {e}", candidate.sha256)
                     else:
                         getattr(summary, outcome).append(str(candidate.path))
+                        summary.notes.extend((str(candidate.path), n) for n in parsed.extracted.notes)
                         batch.append(report)
                 tick(candidate.path.name)
                 if (searched_already and len(batch) >= INDEX_BATCH
@@ -200,11 +214,12 @@ class Archive:
                 self.index.update(batch)
         return summary
 
-    def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None) -> None:
+    def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None,
+              extractor_version: str | None = None) -> None:
         summary.failed.append((str(path), reason))
         log.info("failed: %s: %s", path, reason)
         with self.catalog.transaction() as conn:
-            self.catalog.log(conn, str(path), path.name, sha, "failed", reason)
+            self.catalog.log(conn, str(path), path.name, sha, "failed", reason, extractor_version)
 
     def _archive(self, candidate: Candidate, parsed: ParsedReport) -> tuple[Report, str]:
         """Store the original, then commit the report and its log line in one transaction."""
@@ -228,9 +243,12 @@ class Archive:
         message = f"{len(report.agreements)} units"
         if known and known[1] != candidate.sha256:
             message += f"; replaces {known[1][:12]}"
+        for note in parsed.extracted.notes:  # e.g. "page 2 read with pdfium (...)"
+            message += f"; {note}"
         with self.catalog.transaction() as conn:
             self.catalog.save_report(conn, report, candidate.ingest_key)
-            self.catalog.log(conn, str(candidate.path), candidate.source, candidate.sha256, outcome, message)
+            self.catalog.log(conn, str(candidate.path), candidate.source, candidate.sha256, outcome, message,
+                             extractor_version_of(candidate.ingest_key))
         return report, outcome
 
     # -- index -------------------------------------------------------------------------------------

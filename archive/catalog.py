@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS reports (
     page_starts TEXT NOT NULL DEFAULT '[0]',
     ocr_confidence REAL,
     ingest_key TEXT NOT NULL DEFAULT '',
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    country_inferred INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS agreements (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -102,6 +103,10 @@ class Catalog:
         self._local = threading.local()
         with self._connect() as conn:
             conn.executescript(SCHEMA)
+            columns = {row["name"] for row in conn.execute("PRAGMA table_info(reports)")}
+            if "country_inferred" not in columns:  # a catalog written before the column existed
+                conn.execute("ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0")
+            _add_extractor_version_column(conn)
 
     # -- connections -------------------------------------------------------------------------------
 
@@ -154,8 +159,8 @@ class Catalog:
         conn.execute(
             """INSERT INTO reports (id, source, sha256, format, size, language, title, body, body_key,
                    number, city, country, date, date_end, year, participants, observers, text,
-                   page_starts, ocr_confidence, ingest_key, ingested_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   page_starts, ocr_confidence, ingest_key, ingested_at, country_inferred)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 report.id, report.source, report.sha256, report.format, report.size, report.language,
                 m.title, m.body, m.body_key, m.number, m.city, m.country,
@@ -165,7 +170,7 @@ class Catalog:
                 json.dumps([[c.as_written, c.key] for c in m.participants], ensure_ascii=False),
                 json.dumps(list(m.observers), ensure_ascii=False),
                 report.text, json.dumps(list(report.page_starts)), report.ocr_confidence,
-                ingest_key, report.ingested_at or now_iso(),
+                ingest_key, report.ingested_at or now_iso(), int(m.country_inferred),
             ),
         )
         conn.executemany(
@@ -178,11 +183,12 @@ class Catalog:
         )
 
     def log(self, conn: sqlite3.Connection, file: str, source: str | None, sha256: str | None,
-            outcome: str, message: str = "") -> None:
+            outcome: str, message: str = "", extractor_version: str | None = None) -> None:
         assert outcome in OUTCOMES, outcome
         conn.execute(
-            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message) VALUES (?,?,?,?,?,?)",
-            (now_iso(), file, source, sha256, outcome, message),
+            "INSERT INTO ingest_log (at, file, source, sha256, outcome, message, extractor_version)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), file, source, sha256, outcome, message, extractor_version),
         )
 
     def set_ingest_key(self, conn: sqlite3.Connection, report_id: str, ingest_key: str) -> None:
@@ -209,6 +215,18 @@ class Catalog:
             "SELECT id, sha256, ingest_key FROM reports WHERE source = ?", (source,)
         ).fetchone()
         return (row["id"], row["sha256"], row["ingest_key"]) if row else None
+
+    def failed_before(self, sha256: str) -> tuple[str, str | None] | None:
+        """(reason, extractor version) when the last parse of these bytes failed, else None.
+
+        "unchanged" lines are skipped: they record that nothing was parsed, not how a parse went.
+        """
+        row = self._connect().execute(
+            "SELECT outcome, message, extractor_version FROM ingest_log"
+            " WHERE sha256 = ? AND outcome IN ('added', 'updated', 'failed') ORDER BY id DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return (row["message"], row["extractor_version"]) if row and row["outcome"] == "failed" else None
 
     def versions(self) -> dict[str, str]:
         """report id -> sha256 of every report; what the index must mirror."""
@@ -279,6 +297,16 @@ class Catalog:
         return {str(r["k"]) if r["k"] is not None else "—": r["n"] for r in rows}
 
 
+def _add_extractor_version_column(conn: sqlite3.Connection) -> None:
+    """Migration for catalogs made before failures were remembered: the log's extractor version column
+    (and an index, since every re-ingest asks the log about every file's hash). Plain SQL."""
+    try:
+        conn.execute("SELECT extractor_version FROM ingest_log LIMIT 0")
+    except sqlite3.OperationalError:
+        conn.execute("ALTER TABLE ingest_log ADD COLUMN extractor_version TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS ingest_log_by_sha256 ON ingest_log(sha256)")
+
+
 def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -295,6 +323,7 @@ def _report_from_rows(row: sqlite3.Row, agreement_rows: list[sqlite3.Row]) -> Re
         date_end=_parse_date(row["date_end"]),
         participants=tuple(Country(w, k) for w, k in json.loads(row["participants"])),
         observers=tuple(json.loads(row["observers"])),
+        country_inferred=bool(row["country_inferred"]),
     )
     agreements = tuple(
         Agreement(

@@ -76,14 +76,17 @@ def cli(ctx: click.Context, data: Path, verbose: bool) -> None:
               help="Seconds allowed to extract one file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=Limits().workers, show_default=True,
               help="Files extracted in parallel.")
+@click.option("--retry-failed", is_flag=True,
+              help="Parse again unchanged files that failed before (they are skipped otherwise).")
 @click.pass_context
 @domain_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: int, timeout: float,
-           workers: int) -> None:
+           workers: int, retry_failed: bool) -> None:
     """Archive report files and folders (recursively): PDF, plain text, Word (.docx), page images.
 
-    Unchanged files are skipped by content hash; a file that fails is named with its reason and the
-    others go on. Exit status 1 if any file failed.
+    Unchanged files are skipped by content hash, also those that failed before (until --retry-failed
+    or a new extractor version); a file that fails is named with its reason and the others go on.
+    Exit status 1 if any file failed or failed before.
     """
     archive = _open(ctx)
     limits = Limits(max_bytes=max_size, timeout=timeout, workers=workers)
@@ -104,17 +107,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 
     if bar_ctx is not None:
         with bar_ctx:
-            summary = archive.ingest(paths, limits, progress, page_progress)
+            summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
     else:
-        summary = archive.ingest(paths, limits, progress, page_progress)
+        summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
 
     if as_json:
         _emit_json(serialize.summary_to_dict(summary))
     else:
+        for file, note in summary.notes:
+            click.echo(f"note: {file}: {note}", err=True)
+        for file, reason in summary.failed_before:
+            click.echo(f"unchanged (failed before: {reason}): {file}", err=True)
         for file, reason in summary.failed:
             click.echo(f"failed: {file}: {reason}", err=True)
-        click.echo(f"added {len(summary.added)}, unchanged {len(summary.unchanged)}, "
+        before = f" ({len(summary.failed_before)} failed before)" if summary.failed_before else ""
+        click.echo(f"added {len(summary.added)}, unchanged {len(summary.unchanged)}{before}, "
                    f"updated {len(summary.updated)}, failed {len(summary.failed)}")
+        if summary.failed_before:
+            click.echo("(--retry-failed parses the files that failed before again)", err=True)
     ctx.exit(0 if summary.ok else 1)
 
 

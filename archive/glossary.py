@@ -39,6 +39,9 @@ class Entity:
     acronyms_en: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()  # other spellings and misspellings, either language
     member: bool = False  # countries: a member state of the CRM
+    # bodies: how specific (1 the Vice-Ministerial Meeting, 2 the GRCM, 3 a network or working group);
+    # a header naming several bodies is the report of the most specific one.
+    specificity: int = 0
 
     def name(self, lang: str = "es") -> str:
         return self.name_en if lang == "en" else self.name_es
@@ -168,6 +171,7 @@ def load_glossary(path: Path = DATA_FILE) -> Glossary:
                 acronyms_en=tuple(acronyms.get("en", ())),
                 variants=tuple(item.get("variants", ())),
                 member=bool(item.get("member", False)),
+                specificity=int(item.get("specificity", 0)),
             )
         )
     ambiguous = raw.get("ambiguous_acronyms", [])

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from ingest.extract import format_of, ocr
+from ingest.extract import EXTRACTOR_VERSION, format_of, ocr
 from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
 from ingest.sidecar import sidecar_path
 
@@ -115,10 +115,19 @@ def hash_file(path: Path, max_bytes: int) -> tuple[str, int]:
 
 
 def ingest_key_of(path: Path) -> str:
-    """Fingerprint of what, beside the bytes, decides the parse: the pipeline version and the sidecar."""
+    """Fingerprint of what, beside the bytes, decides the parse: the pipeline and extractor versions and
+    the sidecar. (A new extractor version re-reads archived files too: text read by an older one may
+    hold what the new one repairs, e.g. ``(cid:N)`` tokens or letter-spaced words.)"""
     sidecar = sidecar_path(path)
     extra = sidecar.read_bytes() if sidecar.is_file() else b""
-    return f"{PIPELINE_VERSION}:{hashlib.sha256(extra).hexdigest()[:16]}"
+    return f"{PIPELINE_VERSION}.x{EXTRACTOR_VERSION}:{hashlib.sha256(extra).hexdigest()[:16]}"
+
+
+def extractor_version_of(ingest_key: str) -> str:
+    """What the ingest log records as the version a file was parsed with: the extractors' version and the
+    ingest key (pipeline version and sidecar), so that a failure is retried when any of them changes.
+    (``EXTRACTOR_VERSION`` is read at call time: the tests change it.)"""
+    return f"{EXTRACTOR_VERSION}/{ingest_key}"
 
 
 # -- parsing in worker processes -------------------------------------------------------------------
@@ -143,6 +152,27 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+class _FileContext(logging.Filter):
+    """Prefixes what a worker logs with the file it is parsing: a warning on stderr must say which file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.prefix = f"{path}: "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith(self.prefix):
+            record.msg, record.args = self.prefix + message, ()
+        return True
+
+
+def _name_the_file_in_warnings(path: Path) -> None:
+    context = _FileContext(path)
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler is not None:
+            handler.addFilter(context)
+
+
 def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close_fds: tuple[int, ...] = ()) -> None:
     # Ctrl-C goes to the whole foreground process group: the parent alone handles it (and kills us).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -154,6 +184,7 @@ def _child(conn: Connection, path: Path, memory: int, parent_pid: int = 0, close
     if parent_pid:
         _die_with_parent(parent_pid)
     ocr.page_progress = lambda done, total: conn.send(("progress", (done, total)))
+    _name_the_file_in_warnings(path)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         result: tuple[str, object] = ("ok", parse_file(path))

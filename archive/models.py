@@ -36,12 +36,16 @@ class ExtractedText:
     ``page_starts[i]`` is the offset in ``text`` where page ``i + 1`` begins; formats without pages
     (plain text, Word) have a single page starting at 0. ``ocr_confidence`` is the mean OCR word
     confidence (0-100) when any text came from OCR, else None; ``ocr_pages`` lists those pages (1-based).
+    ``page_parsers[i]`` names what read page ``i + 1`` ("pdfminer", "pdfium", "ocr"; empty for formats
+    without pages); ``notes`` are one-line remarks for the ingest log ("page 3 read with pdfium: ...").
     """
 
     text: str
     page_starts: tuple[int, ...] = (0,)
     ocr_pages: tuple[int, ...] = ()
     ocr_confidence: float | None = None
+    page_parsers: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""
@@ -57,7 +61,10 @@ class Agreement:
     """One searchable unit of a report: the preamble, a point, a sub-point or a bullet item.
 
     Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets under point 3 are ``3-1``, ``3-2``
-    (a hyphen so they can never be read as a number or a letter). ``parent`` is the label of the
+    (a hyphen so they can never be read as a number or a letter). A report that numbers nothing is
+    split into paragraphs ``p1``, ``p2``, ... with bullets under paragraph (or heading) 3 as ``p3-1``:
+    a "p" never occurs in a document's own numbering, is URL-safe and cites as "párrafo 3" /
+    "paragraph 3". ``parent`` is the label of the
     unit this one belongs to (None for the preamble and top-level points). ``start``/``end`` are
     offsets into the report's extracted text; ``text`` is the stripped text of that span, marker included.
     """
@@ -99,10 +106,19 @@ class Meeting:
     date_end: dt.date | None = None
     participants: tuple[Country, ...] = ()
     observers: tuple[str, ...] = ()
+    # True when the text names only the city and the country comes from the venue table
+    # (archive/data/venues.json), never silently: the export says so.
+    country_inferred: bool = False
 
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    def display_title(self, language: str | None = "es") -> str:
+        """The title, or one composed from what is known, in ``language`` (see ``ingest.titles``)."""
+        from ingest.titles import display_title  # the composition needs the glossary's body names
+
+        return display_title(self, language)
 
 
 @dataclass(frozen=True)
@@ -138,7 +154,11 @@ class IngestSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    # unchanged files whose last parse failed, not parsed again (file, reason); also in ``unchanged``
+    failed_before: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, note) of the files archived
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Every file is archived: nothing failed now, and nothing is known to fail."""
+        return not self.failed and not self.failed_before

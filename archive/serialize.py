@@ -56,6 +56,8 @@ def report_to_dict(report: Report, agreements: bool = True, links: VersionLinks 
         "ocr_confidence": report.ocr_confidence,
         "ingested_at": report.ingested_at,
         "agreement_count": len(report.agreements),
+        "display_title": m.display_title(report.language),
+        "country_inferred": m.country_inferred,
     }
     if links is not None:  # archive.versions: the same document in other languages / other formats
         data["versions"] = list(links.versions_of(report.id))
@@ -159,10 +161,13 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
         "updated": len(summary.updated),
         "unchanged": len(summary.unchanged),
         "failed": len(summary.failed),
+        "failed_before": len(summary.failed_before),
         "files": {
             "added": summary.added,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
             "failed": [{"file": f, "reason": r} for f, r in summary.failed],
+            "failed_before": [{"file": f, "reason": r} for f, r in summary.failed_before],
+            "notes": [{"file": f, "note": n} for f, n in summary.notes],
         },
     }

@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterator
 
 from archive.folding import fold  # noqa: F401  (re-exported: THE folding function)
+from ingest.glued import glued_parts  # words glued by a lost space (ingest/glued.py)
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
 # Letters and digits, optionally joined by hyphens (ASCII hyphen, Unicode hyphens, en dash).
@@ -75,6 +76,15 @@ def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
         compound = match.group(0)
         base = match.start()
         if compound.isalnum():  # the common case: one plain word
+            glued = glued_parts(compound) if len(compound) >= 7 else ()
+            if glued:  # "Canadaattended": its words, each at its own offsets, and the glued form too
+                first_pos = pos
+                for offset, part in glued:
+                    for piece in _fold_word(part):
+                        yield piece, pos, base + offset, base + offset + len(part), False
+                        pos += 1
+                yield "".join(_fold_word(compound)), first_pos, base, match.end(), True
+                continue
             pieces_of_word = _fold_word(compound)
             for piece in pieces_of_word:
                 yield piece, pos, base, match.end(), False

@@ -1,6 +1,7 @@
 """The bodies of the CRM whose meetings produce reports: one table, and finding them in a title.
 
-``BODIES`` is the single table (key -> Spanish and English names and acronyms); ``find_bodies`` finds
+``BODIES`` is the table (key -> Spanish and English names and acronyms), built from the glossary data
+file (archive/data/glossary.json), the one source of those names; ``find_bodies`` finds
 every mention in a text with its span, ``body_of`` picks the one a title or header is about. Matching is
 done on ``fold_for_matching`` text (accents and case ignored) with ``\\s+`` between words, so names broken
 across lines by PDF extraction still match.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archive.glossary import glossary
 from ingest.places import fold_for_matching, normalize_space
 
 OTHER = "other"
@@ -28,43 +30,23 @@ class Body:
     acronym_en: str | None = None
 
 
-BODIES: dict[str, Body] = {
-    b.key: b
-    for b in (
-        Body("viceministerial", "Reunión Viceministerial", "Vice-Ministerial Meeting", "RVM", "VMM"),
-        Body("grcm", "Grupo Regional de Consulta sobre Migración", "Regional Consultation Group on Migration", "GRCM", "RCGM"),
-        Body(
-            "red_trafico_trata",
-            "Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito de Migrantes y la Trata de Personas",
-            "Liaison Officer Network to Combat Smuggling of Migrants and Trafficking in Persons",
-        ),
-        Body(
-            "red_proteccion_consular",
-            "Red de Funcionarios de Enlace en Protección Consular",
-            "Liaison Officers Network on Consular Protection",
-        ),
-        Body("grupo_ad_hoc", "Grupo ad hoc", "Ad Hoc Working Group"),
-        Body(
-            "rrocm",
-            "Red Regional de Organizaciones Civiles para las Migraciones",
-            "Regional Network of Civil Organizations for Migration",
-            "RROCM",
-            "RNCOM",
-        ),
-        Body(OTHER, "Otro", "Other"),
-    )
-}
+def _bodies_from_glossary() -> dict[str, Body]:
+    """The body table, built from the glossary (archive/data/glossary.json), plus the catch-all ``other``
+    (a category for bodies the table does not know, not an entity: it is never matched in a text)."""
+    table = {
+        e.key: Body(e.key, e.name_es, e.name_en, e.acronyms_es[0] if e.acronyms_es else None, e.acronyms_en[0] if e.acronyms_en else None)
+        for e in glossary().by_kind("body")
+    }
+    table[OTHER] = Body(OTHER, "Otro", "Other")
+    return table
+
+
+BODIES: dict[str, Body] = _bodies_from_glossary()
 
 # The most specific body wins: a network or working group reports *to* the GRCM, which reports to the
-# Vice-Ministerial Meeting, so a header naming several is the report of the most specific one.
-SPECIFICITY = {
-    "red_trafico_trata": 3,
-    "red_proteccion_consular": 3,
-    "grupo_ad_hoc": 3,
-    "rrocm": 3,
-    "grcm": 2,
-    "viceministerial": 1,
-}
+# Vice-Ministerial Meeting, so a header naming several is the report of the most specific one. The
+# glossary's ``specificity`` says so per body.
+SPECIFICITY: dict[str, int] = {e.key: e.specificity for e in glossary().by_kind("body")}
 
 # ---------------------------------------------------------------- ordinals
 

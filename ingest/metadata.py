@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from archive.models import Country, Meeting
-from ingest.bodies import ORDINAL, OTHER, BodyMention, find_bodies, most_specific, ordinal_value
+from ingest.bodies import ORDINAL, OTHER, SPECIFICITY, BodyMention, find_bodies, most_specific, ordinal_value
 from ingest.dates import find_dates, parse_meeting_date
+from ingest.paragraphs import opening_formula_end
+from ingest.reading import document_start, mask_non_places, reading_text
+from ingest.titles import is_bare_heading
 from ingest.places import (
     MEMBER_STATES,
     country_name,
@@ -56,7 +59,7 @@ _MEETING_START_RX = re.compile(r"^\W*(?:reunion|meeting|encuentro|taller|worksho
 _TITLE_INSIDE_RX = re.compile(r"\b(?:informe|report|acta|minutes|declaracion|declaration) (?:de|of|final)\b")
 _NUMBERED_MEETING_RX = re.compile(
     ORDINAL
-    + r"\s+(?:(?:reunion|meeting|conferencia|conference|encuentro|session|sesion|rvm|vmm)\b|"
+    + r"\s+(?:(?:regional\s+)?(?:reunion|meeting|conferencia|conference|encuentro|session|sesion|rvm|vmm)\b|"
     r"(?:vice[- ]?ministerial|ordinaria|extraordinaria|regular|annual|anual|special|joint|conjunta)\s+(?:meeting|reunion|session|sesion)\b)"
 )
 _OTHER_BODY_RX = re.compile(
@@ -81,7 +84,11 @@ class Head:
 def read_head(text: str) -> Head:
     """Split the start of a report into its heading lines and its preamble."""
     first_point = _FIRST_POINT_RX.search(text, 0, _HEAD_LIMIT)
-    head = text[: first_point.start() if first_point else _HEAD_LIMIT]
+    limit = first_point.start() if first_point else _HEAD_LIMIT
+    # A report that numbers nothing: its agreements start after the formula ("acordaron:", "ACUERDOS
+    # ADOPTADOS"), and the places and dates they mention are not the meeting's.
+    formula = opening_formula_end(text[: _HEAD_LIMIT * 2])
+    head = text[: min(limit, formula) if formula else limit]
     lines: list[tuple[int, str]] = []
     offset = 0
     prose_start = len(head)
@@ -118,17 +125,28 @@ def _strip_place_and_date(line: str) -> str:
     return line.strip(" ,;:-\u2013\u2014")
 
 
+_RUNNING_HEADER_RX = re.compile(r"(?i)^\s*(?:p[aá]gina|page)\s+\d+|^\s*-\s*\d+\s*-\s*$|^\s*\S+\s+[-–|]\s+p[aá]g")
+
+
 def read_title(head: Head) -> str | None:
     """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
-    lines = list(head.lines)
+    # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title.
+    lines = [(o, line) for o, line in head.lines if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line)]
     folded = [fold_for_matching(line) for _, line in lines]
     index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
     if index is None:
-        index = next((i for i, f in enumerate(folded) if _NUMBERED_MEETING_RX.search(f) and find_bodies(lines[i][1])), None)
-    if index is None:
         index = next((i for i, f in enumerate(folded) if _TITLE_INSIDE_RX.search(f)), None)
-    if index is None:  # "REUNIÓN DEL GRUPO REGIONAL ...": a heading that names a meeting or a body
-        index = next((i for i, f in enumerate(folded) if _MEETING_START_RX.search(f) or find_bodies(lines[i][1])), None)
+    if index is None:
+        # A heading that names the meeting ("XIX Reunión Viceministerial", "REUNIÓN DEL GRUPO REGIONAL ...");
+        # of several, the one naming the most specific body: GRCM conclusions under a header naming the
+        # Conference are titled by the GRCM's heading.
+        named = [
+            (i, most_specific(find_bodies(lines[i][1])))
+            for i, f in enumerate(folded)
+            if (_NUMBERED_MEETING_RX.search(f) and find_bodies(lines[i][1])) or _MEETING_START_RX.search(f) or find_bodies(lines[i][1])
+        ]
+        if named:
+            index = max(named, key=lambda n: (SPECIFICITY.get(n[1].key, 0) if n[1] else 0, -n[0]))[0]
     if index is None:
         return None
     parts = [lines[index][1]]
@@ -157,11 +175,9 @@ def _first_sentence(prose: str) -> str:
 
 def _read_body(head: Head, title: str | None) -> BodyMention | None:
     """Title first, then the heading lines (most specific wins), then the preamble's subject (first named)."""
-    if title:
-        found = most_specific(find_bodies(title))
-        if found:
-            return found
-    found = most_specific([m for _, line in head.lines for m in find_bodies(line)])
+    # The title and the heading lines together, the most specific body winning: GRCM conclusions whose
+    # header names the Conference are the GRCM's; a network's report presented to the GRCM is the network's.
+    found = most_specific([*find_bodies(title or ""), *(m for _, line in head.lines for m in find_bodies(line))])
     if found:
         return found
     in_prose = find_bodies(_first_sentence(head.prose))
@@ -200,24 +216,88 @@ def read_intro(head: Head, text: str) -> str:
     return intro if _PROSE_HINT_RX.search(fold_for_matching(intro)) else ""
 
 
-def _read_place(head: Head, text: str) -> tuple[str | None, str | None]:
+_CAP_RUN = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñ.'’-]*(?:[ \t]+(?:(?:de|del|la|las|los|el)[ \t]+)*[A-ZÁÉÍÓÚÑ][\wáéíóúñ.'’-]*)*"
+_TWO_CITIES_RX = re.compile(
+    rf"(?:(?<=\b[Ee]n)|(?<=\b[Ii]n)|(?<=\bciudades de)|(?<=\bcities of)|^)[ \t]*(?P<a>{_CAP_RUN})[ \t]+(?P<conj>y|e|and)[ \t]+"
+    rf"(?P<b>{_CAP_RUN})(?:[ \t]*,[ \t]*(?P<c>{_CAP_RUN}))?",
+    re.M,
+)
+
+
+def two_host_cities(text: str) -> tuple[str, str | None] | None:
+    """ "en Tela y La Ceiba, Honduras" -> ("Tela y La Ceiba", "Honduras"): both cities kept in ``city``,
+    the country from the text or, when both cities are venues of one country, from the venue table."""
+    from ingest.places import VENUES, country_key, venue_key
+
+    for m in _TWO_CITIES_RX.finditer(text):
+        a, b, c = m.group("a"), m.group("b"), m.group("c")
+        va, vb = VENUES.get(venue_key(a)), VENUES.get(venue_key(b))
+        named = country_key(c) if c else None
+        if country_key(a) or country_key(b) or not (va and vb or named and (va or vb)):
+            continue  # "Belice y Canadá" is a list of countries
+        key = named or (va.country if va and vb and va.country == vb.country else None)
+        city = f"{va.city if va else a} {m.group('conj')} {vb.city if vb else b}"
+        return city, country_name(key) if key else None
+    return None
+
+
+def _place_written(region: str, city: str | None, country: str | None) -> bool:
+    """Whether the country of a place is written next to its city (else it came from the venue table)."""
+    if not country:
+        return True
+    folded = fold_for_matching(region)
+    city_at = folded.find(fold_for_matching(city.split(" ")[-1])) if city else -1
+    window = region[city_at : city_at + 120] if city_at >= 0 else region
+    return any(country_name(c.key) == country for c in find_countries(window))
+
+
+def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
+    """(city, country, country_inferred) of the meeting."""
     for _, line in head.lines:
         folded = fold_for_matching(line)
         if _PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded):
             continue  # "Países observadores: Colombia, Ecuador." names countries, not the venue
-        place = place_in_line(line)
+        line = mask_non_places(line)
+        place = two_host_cities(line) or place_in_line(line)
         if place:
-            return place
+            return place[0], place[1], not _place_written(line, *place)
     for region in (head.prose, read_intro(head, text)):
-        place = place_in_prose(region)
+        region = mask_non_places(region)
+        place = two_host_cities(region) or place_in_prose(region)
         if place:
-            return place
-    return None, None
+            return place[0], place[1], not _place_written(region, *place)
+    return None, None, False
+
+
+_MEETING_SENTENCE_RX = re.compile(
+    r"\b(?:se\s+celebr\w*|celebrad[oa]s?|se\s+reuni\w*|reunid[oa]s?|en\s+reunion|llevad[oa]s?\s+a\s+cabo|"
+    r"tuvo\s+lugar|los\s+dias|el\s+dia|met|meeting\s+(?:on|held)|held|gathered|convened|took\s+place)\b"
+)
+
+
+def meeting_sentence_date(text: str) -> tuple[date, date] | None:
+    """The date of the sentence that states the meeting ("se celebró …", "en reunión celebrada el …",
+    "met on …", "los días …"): the first date after such words, in the same sentence; else None."""
+    folded = fold_for_matching(text)
+    for m in _MEETING_SENTENCE_RX.finditer(folded):
+        stop = re.compile(r"[.;:](?:\s|$)").search(folded, m.end())
+        sentence_end = min(stop.start() if stop else len(folded), m.end() + 300)
+        for mention in find_dates(text[m.start() : sentence_end]):
+            if not mention.deadline:
+                return mention.first, mention.last
+    return None
 
 
 def _read_dates(head: Head, text: str) -> tuple[date, date] | None:
-    heading_block = "\n".join(line for _, line in head.lines)
-    for region in (heading_block, head.prose, read_intro(head, text)):
+    """The meeting's dates: the sentence that states the meeting, then a place-and-date line of the title
+    block, then any date of the head (an issue date in a header comes last)."""
+    intro = read_intro(head, text)
+    for region in (head.prose, intro):
+        found = meeting_sentence_date(region)
+        if found:
+            return found
+    heading_block = "\n".join(line for _, line in head.lines if place_in_line(line) is not None)
+    for region in (heading_block, "\n".join(line for _, line in head.lines), head.prose, intro):
         found = parse_meeting_date(region)
         if found:
             return found
@@ -375,6 +455,17 @@ def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> l
         if any(m.end() <= p < forward_end for p in mentions):
             zones.append((m.end(), forward_end, False))
             continue
+        before = [p for p in mentions if start <= p < m.start()]
+        singular = re.fullmatch(r"(?:en\s+calidad\s+de|como|as)\s+(?:an\s+)?observador[a]?|as\s+(?:an\s+)?observer", m.group())
+        if (
+            before
+            and singular
+            and not re.match(r"\s+(?:countries|states|organi)", folded[m.end() : m.end() + 20])
+            and not _LIST_BOUNDARY_RX.search(folded, before[-1], m.start())
+        ):
+            # "… de la República Dominicana en calidad de observador": one observer, the country just before.
+            zones.append((before[-1], m.start(), False))
+            continue
         boundaries = [b.end() for b in _LIST_BOUNDARY_RX.finditer(folded, start, m.start())]
         zones.append((boundaries[-1] if boundaries else start, m.start(), True))
     return zones
@@ -426,7 +517,14 @@ def _other_body(title: str | None) -> tuple[str, str] | None:
 
 
 def read_meeting(text: str) -> Meeting:
-    """Everything the text's header and preamble say about its meeting; fields the text does not give are None."""
+    """Everything the text's header and preamble say about its meeting; fields the text does not give are None.
+
+    Read from ``reading_text`` (paragraph lines joined, glued words split, a flattened head given its lines
+    back) of the document proper: a covering letter before it is skipped, and its meeting sentence is used
+    only for a date the document itself does not give.
+    """
+    start = document_start(text)
+    letter, text = text[:start], reading_text(text[start:])
     head = read_head(text)
     title = read_title(head)
     mention = _read_body(head, title)
@@ -434,8 +532,8 @@ def read_meeting(text: str) -> Meeting:
     body_key = body[1] if body else None
     heading_text = "\n".join(line for _, line in head.lines)
     number = _read_number([t for t in (title, heading_text, _first_sentence(head.prose)) if t], body_key)
-    city, country = _read_place(head, text)
-    dates = _read_dates(head, text)
+    city, country, country_inferred = _read_place(head, text)
+    dates = _read_dates(head, text) or (meeting_sentence_date(reading_text(letter)) if letter else None)
     participation = read_participation(head.text)
     if not participation.participants and not participation.observers:
         participation = read_participation(read_intro(head, text))
@@ -450,6 +548,7 @@ def read_meeting(text: str) -> Meeting:
         date_end=dates[1] if dates else None,
         participants=participation.participants,
         observers=participation.observers,
+        country_inferred=country_inferred,
     )
     log.debug("read meeting %s", meeting)
     return meeting

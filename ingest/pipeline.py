@@ -21,7 +21,7 @@ from .split import split_agreements
 log = logging.getLogger(__name__)
 
 # Bump when extraction, metadata or splitting change in a way that should re-read unchanged files.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: paragraph units, metadata from the reading text, country_inferred
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ spelling and gets a country only if the text names one.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from archive.folding import fold_in_place
 
@@ -33,69 +35,17 @@ class CountryInfo:
     upper_aliases: tuple[str, ...] = ()  # acronyms that are also words ("USA" vs Spanish "usa"): upper-case only
 
 
-_COUNTRY_LIST = (
-    # Member states of the CRM.
-    CountryInfo("belice", "Belice", "Belize", True),
-    CountryInfo("canada", "Canadá", "Canada", True),
-    CountryInfo("costa_rica", "Costa Rica", "Costa Rica", True),
-    CountryInfo("el_salvador", "El Salvador", "El Salvador", True, ("Salvador",)),
-    CountryInfo(
-        "estados_unidos",
-        "Estados Unidos",
-        "United States",
-        True,
-        (
-            "Estados Unidos de América",
-            "Estados Unidos de Norteamérica",
-            "EE.UU.",
-            "EE. UU.",
-            "EEUU",
-            "E.U.A.",
-            "United States of America",
-            "U.S.A.",
-            "U.S.",
-        ),
-        ("EUA", "USA"),
-    ),
-    CountryInfo("guatemala", "Guatemala", "Guatemala", True),
-    CountryInfo("honduras", "Honduras", "Honduras", True),
-    CountryInfo("mexico", "México", "Mexico", True, ("Estados Unidos Mexicanos", "Méjico")),
-    CountryInfo("nicaragua", "Nicaragua", "Nicaragua", True),
-    CountryInfo("panama", "Panamá", "Panama", True),
-    CountryInfo(
-        "republica_dominicana",
-        "República Dominicana",
-        "Dominican Republic",
-        True,
-        ("Rep. Dominicana", "República Dominicana", "the Dominican Republic"),
-    ),
-    # Observers and other states that appear in the reports.
-    CountryInfo("argentina", "Argentina", "Argentina", False),
-    CountryInfo("bolivia", "Bolivia", "Bolivia", False),
-    CountryInfo("brasil", "Brasil", "Brazil", False),
-    CountryInfo("chile", "Chile", "Chile", False),
-    CountryInfo("colombia", "Colombia", "Colombia", False),
-    CountryInfo("cuba", "Cuba", "Cuba", False),
-    CountryInfo("ecuador", "Ecuador", "Ecuador", False),
-    CountryInfo("haiti", "Haití", "Haiti", False),
-    CountryInfo("jamaica", "Jamaica", "Jamaica", False),
-    CountryInfo("paraguay", "Paraguay", "Paraguay", False),
-    CountryInfo("peru", "Perú", "Peru", False),
-    CountryInfo("uruguay", "Uruguay", "Uruguay", False),
-    CountryInfo("venezuela", "Venezuela", "Venezuela", False),
-    CountryInfo("trinidad_y_tobago", "Trinidad y Tobago", "Trinidad and Tobago", False),
-    CountryInfo("bahamas", "Bahamas", "Bahamas", False, ("The Bahamas",)),
-    CountryInfo("espana", "España", "Spain", False),
-    CountryInfo("suecia", "Suecia", "Sweden", False),
-    CountryInfo("noruega", "Noruega", "Norway", False),
-    CountryInfo("japon", "Japón", "Japan", False),
-    CountryInfo("alemania", "Alemania", "Germany", False),
-    CountryInfo("francia", "Francia", "France", False),
-    CountryInfo("reino_unido", "Reino Unido", "United Kingdom", False),
-    CountryInfo("italia", "Italia", "Italy", False),
-    CountryInfo("suiza", "Suiza", "Switzerland", False),
-    CountryInfo("paises_bajos", "Países Bajos", "Netherlands", False, ("Holanda", "the Netherlands")),
-)
+def _countries_from_glossary() -> tuple[CountryInfo, ...]:
+    """The country table, built from the glossary (archive/data/glossary.json): names, variants, the member
+    flag, and the acronyms that are also words ("USA"), matched in capitals only."""
+    from archive.glossary import glossary
+
+    return tuple(
+        CountryInfo(e.key, e.name_es, e.name_en, e.member, e.variants, e.acronyms) for e in glossary().by_kind("country")
+    )
+
+
+_COUNTRY_LIST = _countries_from_glossary()
 
 COUNTRIES: dict[str, CountryInfo] = {c.key: c for c in _COUNTRY_LIST}
 MEMBER_STATES: tuple[str, ...] = tuple(c.key for c in _COUNTRY_LIST if c.member)
@@ -175,45 +125,29 @@ class Venue:
 
 
 # Capitals and cities that have hosted CRM meetings: the only source of an inferred country.
-# Keyed by the folded spelling; several spellings may point at one canonical city.
-_VENUE_LIST: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Belmopan", "belice", ()),
-    ("Ciudad de Belice", "belice", ("Belize City",)),
-    ("Ottawa", "canada", ()),
-    ("Montreal", "canada", ("Montréal",)),
-    ("Toronto", "canada", ()),
-    ("Vancouver", "canada", ()),
-    ("San José", "costa_rica", ()),
-    ("San Salvador", "el_salvador", ()),
-    ("Washington, D.C.", "estados_unidos", ("Washington", "Washington D.C.", "Washington DC", "Washington, DC")),
-    ("Miami", "estados_unidos", ()),
-    ("Nueva Orleans", "estados_unidos", ("New Orleans",)),
-    ("Ciudad de Guatemala", "guatemala", ("Guatemala City", "Ciudad Guatemala", "Guatemala, Guatemala")),
-    ("Antigua Guatemala", "guatemala", ("La Antigua Guatemala", "La Antigua", "Antigua")),
-    ("Tegucigalpa", "honduras", ("Tegucigalpa, M.D.C.", "Tegucigalpa M.D.C.")),
-    ("San Pedro Sula", "honduras", ()),
-    ("Tela", "honduras", ()),
-    ("La Ceiba", "honduras", ()),
-    ("Roatán", "honduras", ()),
-    ("Ciudad de México", "mexico", ("Mexico City", "México, D.F.", "México D.F.", "México DF", "México, DF", "Ciudad de México, D.F.", "Distrito Federal")),
-    ("Cancún", "mexico", ()),
-    ("Puebla", "mexico", ()),
-    ("Tapachula", "mexico", ()),
-    ("Oaxaca", "mexico", ()),
-    ("Guadalajara", "mexico", ()),
-    ("Monterrey", "mexico", ()),
-    ("Puerto Vallarta", "mexico", ()),
-    ("Mérida", "mexico", ()),
-    ("Managua", "nicaragua", ()),
-    ("Ciudad de Panamá", "panama", ("Panama City", "Ciudad Panamá", "Panamá, Panamá")),
-    ("Santo Domingo", "republica_dominicana", ("Santo Domingo de Guzmán",)),
-    ("Punta Cana", "republica_dominicana", ()),
-)
+VENUES_FILE = Path(__file__).resolve().parents[1] / "archive" / "data" / "venues.json"
+
+
+def load_venues(path: Path = VENUES_FILE) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(city, country key, aliases) of each venue in the data file; ValueError naming a malformed entry."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    venues = []
+    for item in raw["venues"]:
+        city, country = item.get("city"), item.get("country")
+        if not isinstance(city, str) or not city.strip() or country not in COUNTRIES:
+            raise ValueError(f"{path.name}: bad venue {item!r}")
+        venues.append((city, country, tuple(item.get("aliases", ()))))
+    return tuple(venues)
+
+
+_VENUE_LIST = load_venues()
 
 def _venue_key(name: str) -> str:
     """Lookup form of a city name: folded, without dots and commas ("Washington, D.C." -> "washington dc")."""
     return normalize_space(fold_for_matching(name).replace(".", "").replace(",", " "))
 
+
+venue_key = _venue_key
 
 VENUES: dict[str, Venue] = {
     _venue_key(spelling): Venue(city, country) for city, country, aliases in _VENUE_LIST for spelling in (city, *aliases)

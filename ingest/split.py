@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.models import PREAMBLE, Agreement
+from ingest.paragraphs import split_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ _ANCHORED_MARKER = re.compile(
         (?P<line>(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?:{_MARGIN_JUNK}+{_HSPACE}*)?)
       | (?P<inline>(?:(?<={_SENTENCE_END})|(?<={_SENTENCE_END}{_CLOSING})|(?<=,)){_HSPACE}*)
       | (?P<conjunction>(?<={_LIST_SEPARATOR}){_HSPACE}+{_CONJUNCTION}{_HSPACE}+)
+      | (?P<heading>(?<=[A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ]){_HSPACE}+)
     )
     (?P<marker>
         (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
@@ -79,6 +81,12 @@ _ANCHORED_MARKER = re.compile(
     )
     """,
     re.VERBOSE,
+)
+
+# A heading in capitals that a flattened text runs straight into its first point: "… ACUERDOS ADOPTADOS 1. …"
+# (two capitalised words, or one of at least five letters, so "la OIM 2." is not one).
+_CAPITALS_HEADING = re.compile(
+    r"(?:(?<![\w])[A-ZÁÉÍÓÚÑÜ]{2,}[ \t]+[A-ZÁÉÍÓÚÑÜ]{2,}|(?<![\w])[A-ZÁÉÍÓÚÑÜ]{5,})[ \t\u00a0]+\Z"
 )
 
 # Bullet characters that never occur in prose, accepted anywhere (also mid-line in flattened text).
@@ -197,7 +205,11 @@ def _candidates(text: str) -> list[_Candidate]:
             close = m.group("close") or ""
             parenthesized = m.group("open") is not None or close.strip()[:1] in (")", "}", "]")
         after, glued = "", False
-        if m.group("conjunction") is not None:
+        if m.group("heading") is not None:
+            if not _CAPITALS_HEADING.search(text, max(0, start - 80), start):
+                continue  # "la OIM 2.": an acronym, not a heading
+            after = "H"
+        elif m.group("conjunction") is not None:
             after = "y"
         elif not at_line_start:
             head = text[max(0, start - 8) : start]
@@ -539,6 +551,12 @@ def split_agreements(text: str, page_starts: Sequence[int] = (0,), ocr: bool = F
     if not any(u.parent is None for u in units):
         # Nothing numbered: a report whose only list is lettered ("a)", "b)") uses letters as points.
         units = _sequence(candidates, text, letters_top_level=True, ocr=ocr)
+        if not units or units[0].start > 0.5 * len(text):
+            # Nothing numbered or lettered, or a lettered list only late in the text (a list inside
+            # one paragraph of a declaration): one unit per paragraph, when that starts units earlier.
+            paragraph_units = [_Unit(u.start, u.label, u.parent) for u in split_paragraphs(text)]
+            if paragraph_units and (not units or paragraph_units[0].start < units[0].start):
+                units = paragraph_units
     return _build(text, units, page_starts, ocr)
 
 

@@ -440,6 +440,8 @@ def agreement_name(label: str, lang: str) -> str:
     """``acuerdo 2.d`` / ``agreement 2.d``; the preamble has its own word."""
     if label == "preamble":
         return translate(lang, "preamble")
+    if label[:1] == "p" and label[1:2].isdigit():  # a paragraph of a report that numbers nothing: "p3-1"
+        return f"{'paragraph' if lang == 'en' else 'párrafo'} {label[1:]}"
     return f"{translate(lang, 'agreement')} {label}"
 
 

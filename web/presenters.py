@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from archive.models import Agreement
+from datetime import date
+
+from archive.models import Agreement, Meeting
 from index import Hit
 
 
@@ -101,6 +103,16 @@ def meeting_heading(title: str | None, body_name: str | None, number: int | None
     if body_name:
         return f"{roman(number)} {body_name}" if number and number > 0 else body_name
     return title or fallback
+
+
+def hit_display_title(hit: Hit) -> str:
+    """The display title of a hit's report (``Meeting.display_title``) from the fields a hit carries."""
+    try:
+        when = date.fromisoformat(hit.date) if hit.date else None
+    except ValueError:
+        when = None
+    meeting = Meeting(title=hit.title, body_key=hit.body_key, city=hit.city, country=hit.country, date=when)
+    return meeting.display_title(hit.language)
 
 
 def anchor(label: str) -> str:

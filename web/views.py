@@ -139,6 +139,7 @@ def template_helpers() -> dict[str, Any]:
             title, i18n.specific_body_name(body_key, lang), number, i18n.translate(lang, "unknown")),
         "language_name": lambda code: i18n.language_name(code, lang),
         "agreement_name": lambda label: i18n.agreement_name(label, lang),
+        "hit_title": presenters.hit_display_title,
         "place": presenters.place,
         "anchor": presenters.anchor,
         "example_queries": i18n.EXAMPLE_QUERIES,

@@ -15,6 +15,10 @@ from . import docx, image, pdf, txt
 
 Extractor = Callable[[Path], ExtractedText]
 
+# Bump when an extractor reads files differently (a file that failed before is then tried again).
+# 2: pdfium fallback, unmapped glyphs, rotation, letter spacing, running-header rules (issue 14).
+EXTRACTOR_VERSION = "2"
+
 # format name -> extractor; the format name is what the catalog records.
 EXTRACTORS: dict[str, Extractor] = {
     "pdf": pdf.extract,

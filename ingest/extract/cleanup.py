@@ -143,6 +143,28 @@ def ends_like_paragraph(text: str, fill: float, span: float | None = None) -> bo
     return fill < 0.85 and _SENTENCE_END.search(text) is not None
 
 
+# Words after which a sentence cannot stop: it goes on in the next line even across a gap.
+_OPEN_ENDINGS = frozenset(
+    "de del la las los el y e o u a al en con por para que sobre entre the of and or to in for on with by".split())
+
+
+def continues_sentence(previous: str, line: str) -> bool:
+    """Whether ``line`` plainly continues the sentence of ``previous``, so a gap between them is not a
+    paragraph break (PDF writers with wide line spacing, or one text box per line).
+
+    Yes when ``previous`` has no terminal punctuation and ``line`` starts in lowercase, or ``previous`` ends
+    with a comma or a word a sentence cannot end on ("de", "y", "the") — how a list of names (the
+    countries that took part) runs over several lines. Never before a list marker.
+    """
+    previous, line = previous.rstrip(), line.lstrip()
+    if not previous or not line or starts_with_list_marker(line) or _SENTENCE_END.search(previous):
+        return False
+    if previous.endswith(","):
+        return True
+    last_word = previous.rsplit(None, 1)[-1].casefold()
+    return line[0].islower() or last_word in _OPEN_ENDINGS
+
+
 def _glue(previous: str, line: str) -> str:
     """How two lines of one paragraph meet: undo end-of-line hyphenation, else a space."""
     if previous.endswith(SOFT_HYPHEN):

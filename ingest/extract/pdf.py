@@ -1,95 +1,86 @@
-"""PDF extractor (pdfminer.six): text in reading order, paragraphs rebuilt, page furniture dropped.
+"""PDF extractor: text in reading order, paragraphs rebuilt, page furniture dropped; two parsers, one contract.
 
 Steps, each a small function:
-1. pdfminer lays each page out into text lines with positions (``_read_pages``);
-2. a list marker drawn apart from its text ("1." then a tab) is put back on its line (``merge_marker_lines``);
-3. running headers/footers (lines recurring at the page edges) and page numbers are dropped (``drop_furniture``);
-4. two-column regions are read left column then right column (``reading_order``);
-5. lines become paragraphs, end-of-line hyphenation undone, across page breaks too (``cleanup.join_lines``);
-6. pages without a text layer go to the OCR hook (``pages_needing_ocr`` decides which).
+1. pdfminer.six lays each page out into glyphs and lines (``_read_with_pdfminer``): line text is rebuilt
+   from glyph positions (``glyphs.line_text``: letter-spaced runs joined, lost spaces put back), a page
+   whose text runs sideways (``/Rotate``, a landscape table drawn turned) is laid out again turned upright,
+   a rotated stamp in a margin is left out, and glyphs without Unicode (``(cid:N)``) never become text;
+2. where pdfminer cannot open the file or a page, pdfium reads it (``pdfium_text``), and says so in a note;
+3. a list marker drawn apart from its text ("1." then a tab) is put back on its line (``merge_marker_lines``);
+4. running headers/footers and page numbers are dropped (``running_furniture``, ``drop_furniture``);
+5. columns are read one after the other (``reading_order``), lines become paragraphs (``cleanup.join_lines``);
+6. pages without a text layer, or whose glyphs have no Unicode map, go to OCR (``pages_needing_ocr``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 
 from archive.models import ExtractedText, ExtractionError
 
+from . import pdfium_text
 from .cleanup import (
-    MARKER_ONLY,
     LayoutLine,
-    collapse_spaces,
-    ends_like_paragraph,
-    find_running_lines,
     furniture_key,
     is_page_number,
     join_lines_with_offsets,
     lines_from_plain_text,
     normalize_characters,
     remove_control_chars,
-    starts_with_list_marker,
 )
+from .glyphs import Glyph, is_unmapped, line_text, strip_cid
+from .pdf_layout import (  # noqa: F401 - re-exported: the layout functions' tests import them from here
+    EDGE_LINES,
+    Flow,
+    Line,
+    Page,
+    _text_extent,
+    drop_furniture,
+    layout_lines_of_page,
+    merge_marker_lines,
+    reading_order,
+    running_furniture,
+)
+from .reasons import human_reason, pdfminer_notes
 
 log = logging.getLogger(__name__)
 
 # A page with fewer visible characters than this (after headers/footers are gone) has no usable text layer.
 MIN_PAGE_CHARS = 20
-# How many lines at the top and at the bottom of a page can be running headers/footers.
-EDGE_LINES = 3
+# A page whose glyphs are more than this share without Unicode ((cid:N), private use) is read like a scan.
+UNMAPPED_SHARE = 0.5
 # pdfminer's default layout parameters, with text inside Form XObjects (LTFigure) analysed too:
 # some generators (and every "print to PDF" of a scanned+OCRed file) put the text there.
 _LAPARAMS = dict(all_texts=True)
+# A page is turned upright when most of its glyphs run sideways and there are enough of them to tell.
+ROTATED_MIN_GLYPHS = 20
 
 
-@dataclass(frozen=True)
-class Line:
-    """One text line on a page; PDF coordinates (y grows upwards)."""
+def extract(path: Path, lead: str = "pdfminer") -> ExtractedText:
+    """Extract a PDF's text with page offsets; pdfium where pdfminer fails, OCR where there is no text layer.
 
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-
-@dataclass
-class Page:
-    number: int  # 1-based
-    lines: list[Line] = field(default_factory=list)
-    has_graphics: bool = False  # images or much vector drawing: a blank-looking page may be a scan
-
-
-@dataclass(frozen=True)
-class Flow:
-    """Lines read in sequence within one column (or the full width), with the column's horizontal extent."""
-
-    lines: tuple[Line, ...]
-    left: float
-    right: float
-    columns: bool = False  # part of a two-column stretch (else full width)
-
-
-def extract(path: Path) -> ExtractedText:
-    """Extract a PDF's text with page offsets; OCR for pages that have no text layer."""
+    ``lead="pdfium"`` reads every page with pdfium (for bench/pdf_extraction.py, which measures whether
+    pdfium should lead: the README says why it does not).
+    """
     _check_file(path)
-    pages = _read_pages(path)
-    if not pages:
-        raise ExtractionError("damaged PDF: no pages")
-    pages = [Page(p.number, merge_marker_lines(p.lines), p.has_graphics) for p in pages]
-    running = find_running_lines([_edge_texts(p.lines) for p in pages if p.lines])
-    heights = running_heights(pages, running)
+    notes: list[str] = []
+    if lead == "pdfium":
+        pages = pdfium_text.read_pages(path)
+    else:
+        with pdfminer_notes(notes):
+            pages = _read_pages(path, notes)
+    pages = [_with_lines(p, merge_marker_lines(p.lines)) for p in pages]
+    heights = running_furniture([p for p in pages if p.lines])
+    running = set(heights)
     for page in pages:
-        page.lines = drop_furniture(page.lines, running, heights)
+        page.lines = drop_furniture(page.lines, running, heights, page.height)
 
-    ocr_text = _ocr_if_needed(path, pages)
+    ocr_text = _ocr_if_needed(path, pages, notes)
     layout_lines: list[LayoutLine] = []
     first_line_of_page: list[int] = []
     text_left, text_right = _text_extent(pages)
@@ -101,12 +92,20 @@ def extract(path: Path) -> ExtractedText:
             layout_lines.extend(layout_lines_of_page(page.lines, text_left, text_right))
     text, offsets = join_lines_with_offsets(layout_lines)
     if not text.strip():
+        if any(p.unmapped for p in pages):
+            raise ExtractionError("no readable text: the fonts have no Unicode map and OCR found nothing")
         raise ExtractionError("no text found")
     offsets.append(len(text))
     page_starts = tuple(offsets[i] for i in first_line_of_page)
     used = tuple(sorted(n for n, (t, _) in ocr_text.items() if t.strip()))
     confidence = statistics.fmean(ocr_text[n][1] for n in used) if used else None
-    return ExtractedText(text=text, page_starts=page_starts, ocr_pages=used, ocr_confidence=confidence)
+    parsers = tuple("ocr" if p.number in used else p.parser for p in pages)
+    return ExtractedText(text=text, page_starts=page_starts, ocr_pages=used, ocr_confidence=confidence,
+                         page_parsers=parsers, notes=tuple(dict.fromkeys(notes)))
+
+
+def _with_lines(page: Page, lines: list[Line]) -> Page:
+    return Page(page.number, lines, page.has_graphics, page.height, page.parser, page.unmapped)
 
 
 # --- reading the file ---------------------------------------------------------------------------------------
@@ -131,256 +130,192 @@ def _check_file(path: Path) -> None:
         raise ExtractionError("damaged PDF: truncated (no %%EOF at the end)")
 
 
-def _read_pages(path: Path) -> list[Page]:
-    # Imported here so that importing the registry stays cheap for the web process.
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    pages: list[Page] = []
+def _read_pages(path: Path, notes: list[str]) -> list[Page]:
+    """Every page, read by pdfminer where it can and by pdfium where it cannot (the whole file, or a page)."""
     try:
-        # pdfminer tries the empty user password by default; owner-password-only PDFs open fine.
-        for number, layout in enumerate(extract_pages(path, laparams=LAParams(**_LAPARAMS)), start=1):
-            page = Page(number)
-            _collect(layout, page)
-            pages.append(page)
-    except PDFPasswordIncorrect as e:
-        raise ExtractionError("encrypted PDF (password required)") from e
-    except PDFEncryptionError as e:
-        raise ExtractionError(f"encrypted PDF ({_short_reason(e) or 'unsupported encryption'})") from e
-    except ExtractionError:
-        raise
-    except Exception as e:  # noqa: BLE001 - pdfminer raises PSEOF, KeyError, TypeError, ... on broken files
-        log.debug("pdfminer failed on %s", path, exc_info=True)
-        raise ExtractionError(f"damaged PDF: {_short_reason(e) or type(e).__name__}") from e
+        pages, failed = _read_with_pdfminer(path)
+    except _Unreadable as e:
+        return _whole_file_with_pdfium(path, e.reason, notes)
+    pdfium_count = pdfium_text.page_count(path)
+    if pdfium_count is not None and pdfium_count > len(pages):
+        # pdfminer lost part of the page tree (it then scans for page objects, and may find few or none).
+        reason = "no pages found" if not pages else f"found {len(pages)} of {pdfium_count} pages"
+        return _whole_file_with_pdfium(path, f"damaged PDF: {reason}", notes)
+    if not pages:
+        raise ExtractionError("damaged PDF: no pages")
+    if failed:
+        try:
+            replacements = {p.number: p for p in pdfium_text.read_pages(path, failed)}
+        except ExtractionError:
+            replacements = {}
+        for number, reason in failed.items():
+            if number in replacements:
+                pages[number - 1] = replacements[number]
+                notes.append(f"page {number} read with pdfium ({reason})")
+            else:
+                notes.append(f"page {number} skipped: {reason}")
     return pages
 
 
-def _short_reason(error: Exception) -> str:
-    reason = " ".join(str(error).split())
-    return reason[:120]
+class _Unreadable(Exception):
+    """pdfminer cannot open the file; ``reason`` is the one-line reason to report if pdfium cannot either."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def _collect(container: Iterable, page: Page) -> None:
-    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTTextBox, LTTextLine
+def _whole_file_with_pdfium(path: Path, reason: str, notes: list[str]) -> list[Page]:
+    try:
+        pages = pdfium_text.read_pages(path)
+    except ExtractionError:
+        raise ExtractionError(reason) from None
+    if not pages:
+        raise ExtractionError(reason)
+    notes.append(f"read with pdfium: pdfminer cannot ({reason})")
+    return pages
+
+
+def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
+    """Pages read by pdfminer, and the pages it failed on (number -> reason). Raises _Unreadable when the
+    file itself cannot be opened, ExtractionError for what no parser would read (a password)."""
+    # Imported here so that importing the registry stays cheap for the web process.
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    pages: list[Page] = []
+    failed: dict[int, str] = {}
+    with path.open("rb") as file:
+        try:
+            # pdfminer tries the empty user password by default; owner-password-only PDFs open fine.
+            document = PDFDocument(PDFParser(file))
+            resources = PDFResourceManager(caching=True)
+            device = PDFPageAggregator(resources, laparams=LAParams(**_LAPARAMS))
+            interpreter = PDFPageInterpreter(resources, device)
+            for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
+                try:
+                    pages.append(_read_page(pdf_page, number, interpreter, device))
+                except (RecursionError, MemoryError):
+                    raise  # a bomb, not a damaged page: the worker reports it (pdfium would crash on it)
+                except Exception as e:  # noqa: BLE001 - pdfminer raises anything on a broken page
+                    log.debug("pdfminer failed on page %d of %s", number, path, exc_info=True)
+                    failed[number] = human_reason(e)
+                    pages.append(Page(number, parser="none"))
+        except PDFPasswordIncorrect as e:
+            raise ExtractionError("encrypted PDF (password required)") from e
+        except PDFEncryptionError as e:
+            raise _Unreadable(f"encrypted PDF ({human_reason(e, prefix='') or 'unsupported encryption'})") from e
+        except (ExtractionError, RecursionError, MemoryError):
+            raise
+        except Exception as e:  # noqa: BLE001 - pdfminer raises PSEOF, KeyError, TypeError, ... on broken files
+            log.debug("pdfminer failed on %s", path, exc_info=True)
+            if not pages:
+                raise _Unreadable(human_reason(e)) from e
+            failed[len(pages) + 1] = human_reason(e)  # the page tree broke off: pdfium may read the rest
+    return pages, failed
+
+
+def _read_page(pdf_page, number: int, interpreter, device) -> Page:
+    """One page laid out by pdfminer; laid out again turned upright when its text runs sideways."""
+    if pdf_page.rotate % 360:
+        # Glyphs alone first (no layout analysis: cheap): pdfminer's grouping of a sideways page, every
+        # glyph a line of its own, costs seconds a page (measured 1.8 s, against 30 ms upright).
+        pdf_page.rotate = (pdf_page.rotate + _sideways_turn(pdf_page, interpreter)) % 360
+    interpreter.process_page(pdf_page)
+    page, sideways = _collect_page(device.get_result(), number)
+    if sideways is not None:
+        pdf_page.rotate = (pdf_page.rotate + sideways) % 360
+        interpreter.process_page(pdf_page)
+        page, _ = _collect_page(device.get_result(), number)
+    return page
+
+
+def _sideways_turn(pdf_page, interpreter) -> int:
+    """The turn that makes a page's glyphs upright, from the glyphs alone (0 when they already are)."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfinterp import PDFPageInterpreter
+
+    device = PDFPageAggregator(interpreter.rsrcmgr, laparams=None)
+    PDFPageInterpreter(interpreter.rsrcmgr, device).process_page(pdf_page)
+    turns: dict[int, int] = {}
+    for item in device.get_result():
+        if isinstance(item, LTChar) and not item.get_text().isspace():
+            a, b = item.matrix[0], item.matrix[1]
+            turn = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+            turns[turn] = turns.get(turn, 0) + 1
+    if sum(n for t, n in turns.items() if t) < max(ROTATED_MIN_GLYPHS, turns.get(0, 0) + 1):
+        return 0
+    return max((t for t in turns if t), key=turns.__getitem__)
+
+
+def _collect_page(layout, number: int) -> tuple[Page, int | None]:
+    """A Page from pdfminer's layout, and the turn (degrees) that would make its text upright when most
+    of it runs sideways (else None)."""
+    page = Page(number, height=layout.height)
+    tally = _GlyphTally()
+    _collect(layout, page, tally)
+    if tally.sideways >= ROTATED_MIN_GLYPHS and tally.sideways > tally.upright:
+        return page, tally.dominant_turn()
+    if tally.unmapped and tally.unmapped > UNMAPPED_SHARE * (tally.unmapped + tally.mapped):
+        page.unmapped = True
+        page.lines = []
+    return page, None
+
+
+class _GlyphTally:
+    def __init__(self) -> None:
+        self.upright = 0
+        self.sideways = 0
+        self.turns: dict[int, int] = {}
+        self.mapped = 0
+        self.unmapped = 0
+
+    def dominant_turn(self) -> int:
+        return max(self.turns, key=self.turns.__getitem__)
+
+
+def _collect(container: Iterable, page: Page, tally: _GlyphTally) -> None:
+    from pdfminer.layout import LTChar, LTCurve, LTFigure, LTImage, LTTextBox, LTTextLine
 
     curves = 0
     for obj in container:
         if isinstance(obj, LTTextBox):
-            _collect(obj, page)
+            _collect(obj, page, tally)
         elif isinstance(obj, LTTextLine):
-            text = normalize_characters(remove_control_chars(obj.get_text())).strip()
+            glyphs: list[Glyph] = []
+            for char in obj:
+                if not isinstance(char, LTChar):
+                    continue  # LTAnno: pdfminer's guessed spaces; line_text decides from the gaps
+                text = char.get_text()
+                if is_unmapped(text):
+                    tally.unmapped += 1
+                elif not text.isspace():
+                    tally.mapped += 1
+                a, b = char.matrix[0], char.matrix[1]
+                turn = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+                if turn:
+                    # Runs sideways or upside down: a margin stamp (left out) or a turned page (laid out again).
+                    tally.sideways += 1
+                    tally.turns[turn] = tally.turns.get(turn, 0) + 1
+                    continue
+                tally.upright += 1
+                glyphs.append(Glyph(text, char.x0, char.x1, char.y1 - char.y0))
+            text = normalize_characters(remove_control_chars(line_text(glyphs))).strip()
             if text:
                 page.lines.append(Line(text, obj.x0, obj.y0, obj.x1, obj.y1))
         elif isinstance(obj, LTFigure):
-            _collect(obj, page)
+            _collect(obj, page, tally)
         elif isinstance(obj, LTImage):
             page.has_graphics = True
         elif isinstance(obj, LTCurve):
             curves += 1
     if curves >= 50:  # text drawn as outlines: no characters, but something to OCR
         page.has_graphics = True
-
-
-# --- per-page layout (pure functions of lines) ------------------------------------------------------------
-
-
-def merge_marker_lines(lines: Sequence[Line]) -> list[Line]:
-    """Put a list marker drawn apart from its text ("1." then a tab stop) back at the start of that text.
-
-    pdfminer sees a marker and its text as two lines when the gap between them is wider than a few
-    characters, which is how Word renders numbered lists with a hanging indent.
-    """
-    replaced: dict[int, Line] = {}
-    absorbed: set[int] = set()
-    for i, marker in enumerate(lines):
-        if not MARKER_ONLY.match(marker.text):
-            continue
-        best: int | None = None
-        for j, other in enumerate(lines):
-            if j == i or j in absorbed or MARKER_ONLY.match(other.text):
-                continue
-            same_baseline = abs(other.y0 - marker.y0) < 0.5 * max(marker.height, 1.0)
-            gap = other.x0 - marker.x1
-            if same_baseline and -1.0 <= gap < 120.0 and (best is None or other.x0 < lines[best].x0):
-                best = j
-        if best is not None:
-            body = lines[best]
-            replaced[i] = Line(f"{marker.text} {body.text}", marker.x0, min(marker.y0, body.y0), body.x1,
-                               max(marker.y1, body.y1))
-            absorbed.add(best)
-    return [replaced.get(i, line) for i, line in enumerate(lines) if i not in absorbed]
-
-
-def _top_down(lines: Iterable[Line]) -> list[Line]:
-    return sorted(lines, key=lambda line: (-round(line.y1, 0), line.x0))
-
-
-def _edges(lines: Sequence[Line]) -> list[Line]:
-    ordered = _top_down(lines)
-    if len(ordered) <= 2 * EDGE_LINES:
-        # Short pages: only the very first and last lines can be furniture.
-        return ordered[:1] + ordered[-1:] if len(ordered) > 1 else ordered
-    return ordered[:EDGE_LINES] + ordered[-EDGE_LINES:]
-
-
-def _edge_texts(lines: Sequence[Line]) -> list[str]:
-    return [line.text for line in _edges(lines)]
-
-
-def drop_furniture(lines: Sequence[Line], running: set[str],
-                   heights: dict[str, list[float]] | None = None) -> list[Line]:
-    """Remove page numbers and running header/footer lines found at the top or bottom of a page.
-
-    ``heights``: where each running line sits on the pages (y). When given, a line is furniture only at
-    one of those heights: the report title on page 1 often reads like the running header of the other
-    pages ("CONFERENCIA REGIONAL SOBRE MIGRACIÓN") but sits lower, and the metadata reader needs it.
-    """
-    def is_running(line: Line) -> bool:
-        key = furniture_key(line.text)
-        if key not in running:
-            return False
-        return heights is None or any(abs(line.y0 - y) <= 3.0 for y in heights.get(key, ()))
-
-    furniture = {id(line) for line in _edges(lines) if is_page_number(line.text) or is_running(line)}
-    return [line for line in lines if id(line) not in furniture]
-
-
-def running_heights(pages: Sequence[Page], running: set[str]) -> dict[str, list[float]]:
-    """For each running key, the y positions where it recurs at a page edge on two pages or more."""
-    seen: dict[str, list[float]] = {}
-    for page in pages:
-        for line in _edges(page.lines):
-            key = furniture_key(line.text)
-            if key in running:
-                seen.setdefault(key, []).append(round(line.y0))
-    return {key: [y for y in set(ys) if sum(abs(y - other) <= 3.0 for other in ys) >= 2]
-            for key, ys in seen.items()}
-
-
-def reading_order(lines: Sequence[Line], text_left: float | None = None,
-                  text_right: float | None = None) -> list[Flow]:
-    """Split a page's lines into flows read one after the other.
-
-    A line is left (ends before the middle of the text area), right (starts after it) or full width.
-    Where left and right lines sit side by side, that stretch is two columns: all its left lines, then
-    all its right lines. Full-width lines (titles, single-column text) end such a stretch. A lone
-    right-aligned line (a date) is not side by side with anything, so it stays in top-down order. A run
-    of three or more lines in one half that mostly reach the same right edge is a column too, even with
-    nothing beside it (the last page of a two-column text).
-    ``text_left``/``text_right``: the body's extent over the document, since one page may be half empty.
-    """
-    if not lines:
-        return []
-    left_edge = min([line.x0 for line in lines] + ([text_left] if text_left is not None else []))
-    right_edge = max([line.x1 for line in lines] + ([text_right] if text_right is not None else []))
-    middle = (left_edge + right_edge) / 2
-    tolerance = 0.02 * (right_edge - left_edge)
-    ordered = _top_down(lines)
-    sides = ["L" if line.x1 <= middle + tolerance else "R" if line.x0 >= middle - tolerance else "F"
-             for line in ordered]
-
-    def beside(i: int) -> bool:
-        a = ordered[i]
-        return any({sides[i], sides[j]} == {"L", "R"}
-                   and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.3 * min(a.height, b.height)
-                   for j, b in enumerate(ordered))
-
-    result: list[Flow] = []
-    full: list[Line] = []  # the full-width flow being filled
-
-    def close_full() -> None:
-        if full:
-            result.append(Flow(tuple(full), left_edge, right_edge))
-            full.clear()
-
-    def add_column(column: list[Line]) -> None:
-        if column:
-            result.append(Flow(tuple(column), min(x.x0 for x in column), max(x.x1 for x in column), True))
-
-    def flush(block: list[int]) -> None:
-        twin = [i for i in block if beside(i)]
-        if twin:
-            top = ordered[twin[0]].y1
-            head = [i for i in block if ordered[i].y0 > top]
-            full.extend(ordered[i] for i in head)
-            close_full()
-            rest = [i for i in block if i not in head]
-            for column in ("L", "R"):
-                add_column([ordered[i] for i in rest if sides[i] == column])
-        elif _lone_column([ordered[i] for i in block]):
-            close_full()
-            add_column([ordered[i] for i in block])
-        else:
-            full.extend(ordered[i] for i in block)
-
-    block: list[int] = []
-    for i, line in enumerate(ordered):
-        if sides[i] == "F":
-            flush(block)
-            block = []
-            full.append(line)
-        else:
-            block.append(i)
-    flush(block)
-    close_full()
-    return result
-
-
-def _lone_column(lines: Sequence[Line]) -> bool:
-    """Lines that all sit in one half and mostly end at one right edge: column text, not short lines."""
-    if len(lines) < 3:
-        return False
-    left = min(line.x0 for line in lines)
-    right = max(line.x1 for line in lines)
-    reaching = sum(1 for line in lines if line.x1 >= right - 0.15 * (right - left))
-    return reaching >= 0.6 * len(lines)
-
-
-def layout_lines_of_page(lines: Sequence[Line], text_left: float | None = None,
-                         text_right: float | None = None) -> list[LayoutLine]:
-    """A page's lines in reading order, marked with paragraph starts (vertical gaps) and ends (short lines).
-
-    ``text_left``/``text_right``: the body's extent over the whole document, so that a page holding only a
-    few short lines is still measured against the real column width.
-    """
-    flows = reading_order(lines, text_left, text_right)
-    if not flows:
-        return []
-    heights = [line.height for flow in flows for line in flow.lines if line.height > 0]
-    typical = statistics.median(heights) if heights else 10.0
-    result: list[LayoutLine] = []
-    previous: Line | None = None
-    for flow in flows:
-        width = max(flow.right - flow.left, 1.0)
-        for k, line in enumerate(flow.lines):
-            # A gap counts only going down the page; jumping to the top of the next column continues the text.
-            gap = previous.y0 - line.y1 if previous is not None else 0.0
-            paragraph = previous is not None and 0.5 * typical < gap
-            fill = (line.x1 - flow.left) / width
-            span = (line.x1 - line.x0) / width
-            neighbours = flow.lines[max(0, k - 1):k] + flow.lines[k + 1:k + 2]
-            ends = ends_like_paragraph(line.text, fill, span) or _centred(line, neighbours, flow.left, width)
-            result.append(LayoutLine(collapse_spaces(line.text), paragraph_before=paragraph, ends_paragraph=ends))
-            previous = line
-    return result
-
-
-def _centred(line: Line, neighbours: Sequence[Line], left: float, width: float) -> bool:
-    """A centred title line: indented, as far from the right edge as from the left, and not sharing its
-    left edge with the lines around it (indented paragraph lines do share it)."""
-    indent = (line.x0 - left) / width
-    gap = (left + width - line.x1) / width
-    return (indent > 0.1 and abs(indent - gap) < 0.03 and not starts_with_list_marker(line.text)
-            and all(abs(other.x0 - line.x0) > 2.0 for other in neighbours))
-
-
-def _text_extent(pages: Sequence[Page]) -> tuple[float | None, float | None]:
-    """The left and right edges of the body text over the document (pages of five lines or more)."""
-    full = [p.lines for p in pages if len(p.lines) >= 5]
-    if not full:
-        return None, None
-    return min(line.x0 for lines in full for line in lines), max(line.x1 for lines in full for line in lines)
 
 
 # --- OCR ----------------------------------------------------------------------------------------------------
@@ -399,28 +334,44 @@ def pages_needing_ocr(char_counts: Sequence[int], has_graphics: Sequence[bool],
             if chars < min_chars and drawn]
 
 
-def _ocr_if_needed(path: Path, pages: Sequence[Page]) -> dict[int, tuple[str, float]]:
+def _ocr_if_needed(path: Path, pages: Sequence[Page], notes: list[str]) -> dict[int, tuple[str, float]]:
     counts = [sum(len(line.text.replace(" ", "")) for line in p.lines) for p in pages]
-    wanted = pages_needing_ocr(counts, [p.has_graphics for p in pages])
+    # A page of glyphs without Unicode has text that cannot be read: it is as good as a scan.
+    wanted = pages_needing_ocr(counts, [p.has_graphics or p.unmapped for p in pages])
     if not wanted:
         return {}
+    unmapped = [p.number for p in pages if p.unmapped and p.number in wanted]
     has_text = any(c >= MIN_PAGE_CHARS for c in counts)
     try:
         from ingest.extract import ocr
     except ImportError as e:
-        return _without_ocr(has_text, wanted, f"OCR module unavailable: {e}")
+        return _without_ocr(has_text, wanted, unmapped, f"OCR module unavailable: {e}", notes)
     try:
         results = ocr.ocr_pdf_pages(path, wanted)
     except ocr.OcrUnavailable as e:
-        return _without_ocr(has_text, wanted, _short_reason(e) or "OCR unavailable")
-    return {n: (normalize_characters(remove_control_chars(text)), conf) for n, (text, conf) in results.items()}
+        return _without_ocr(has_text, wanted, unmapped, human_reason(e, prefix="") or "OCR unavailable", notes)
+    if unmapped:
+        notes.append(f"{_pages(unmapped)} read by OCR: the fonts have no Unicode map")
+    return {n: (strip_cid(normalize_characters(remove_control_chars(text))), conf)
+            for n, (text, conf) in results.items()}
 
 
-def _without_ocr(has_text: bool, wanted: list[int], reason: str) -> dict[int, tuple[str, float]]:
+def _pages(numbers: Sequence[int]) -> str:
+    return f"page {numbers[0]}" if len(numbers) == 1 else "pages " + ", ".join(map(str, numbers))
+
+
+def _without_ocr(has_text: bool, wanted: list[int], unmapped: list[int], reason: str,
+                 notes: list[str]) -> dict[int, tuple[str, float]]:
     if not has_text:
+        if unmapped:
+            raise ExtractionError(f"the fonts have no Unicode map, so the text needs OCR ({reason})")
         raise ExtractionError(f"no text layer; needs OCR ({reason})")
     # Some pages read fine; losing an image-only page (a signature, a logo) must not lose the report.
-    log.warning("pages %s have no text layer and were skipped: %s", wanted, reason)
+    if unmapped:
+        notes.append(f"{_pages(unmapped)} left out: the fonts have no Unicode map and OCR is unavailable ({reason})")
+    others = [n for n in wanted if n not in unmapped]
+    if others:
+        notes.append(f"{_pages(others)} have no text layer and were skipped: {reason}")
     return {}
 
 

@@ -14,7 +14,8 @@ def test_schema_of_the_data_file():
     keys = [e["key"] for e in raw["entities"]]
     assert len(keys) == len(set(keys)), "entity keys are unique"
     for e in raw["entities"]:
-        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member"}, e["key"]
+        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member", "specificity"}, e["key"]
+        assert e["kind"] == "body" or "specificity" not in e, e["key"]
         assert e["kind"] in KINDS and e["es"].strip() and e["en"].strip(), e["key"]
         assert set(e.get("acronyms", {})) <= {"es", "en"}, e["key"]
 
@@ -80,3 +81,9 @@ def test_names_match_across_hyphens_and_line_breaks():
     text = "la Presidencia Pro-Tempore y la\nSecretaría\n  Técnica; the Vice Ministerial Meeting"
     assert [m.key for m in g.find(text)] == ["presidencia_pro_tempore", "secretaria_tecnica", "viceministerial"]
     assert g.lookup("Pro-Tempore Presidency").key == "presidencia_pro_tempore"
+
+
+def test_every_body_has_a_specificity():
+    bodies = glossary().by_kind("body")
+    assert bodies and all(b.specificity in (1, 2, 3) for b in bodies)
+    assert glossary().get("grcm").specificity > glossary().get("viceministerial").specificity

@@ -164,7 +164,7 @@ HEADERS = [
     (
         COMMUNIQUE_EN,
         dict(
-            title="JOINT COMMUNIQUÉ", body_key="viceministerial", number=20, city="Ciudad de México", country="México",
+            title="XX Vice-Ministerial Meeting", body_key="viceministerial", number=20, city="Ciudad de México", country="México",
             date=date(2015, 6, 25), date_end=date(2015, 6, 26), participants=MEMBERS,
             observers=("Argentina", "Colombia", "Ecuador", "Perú", "OIM", "ACNUR", "UNICEF"),
         ),
@@ -204,7 +204,7 @@ HEADERS = [
     (
         COMUNICADO_2002,
         dict(
-            title="COMUNICADO CONJUNTO", body_key="viceministerial", number=7, city="Antigua Guatemala", country="Guatemala",
+            title="VII CONFERENCIA REGIONAL SOBRE MIGRACIÓN", body_key="viceministerial", number=7, city="Antigua Guatemala", country="Guatemala",
             date=date(2002, 5, 20), date_end=date(2002, 5, 21), participants=MEMBERS, observers=(),
         ),
     ),

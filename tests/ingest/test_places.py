@@ -200,3 +200,31 @@ def test_folding_agrees_with_the_index_folding_on_report_words(text: str) -> Non
 def test_place_readers_never_raise(text: str) -> None:
     for place in (place_in_line(text), place_in_prose(text)):
         assert place is None or len(place) == 2
+
+
+def test_venue_data_file_schema_and_unique_spellings() -> None:
+    import json
+
+    from ingest.places import COUNTRIES, VENUES_FILE, _venue_key, load_venues
+
+    raw = json.loads(VENUES_FILE.read_text(encoding="utf-8"))
+    assert set(raw) == {"about", "venues"}
+    seen: dict[str, str] = {}
+    for item in raw["venues"]:
+        assert set(item) <= {"city", "country", "aliases"} and item["country"] in COUNTRIES, item
+        for spelling in (item["city"], *item.get("aliases", ())):
+            assert seen.setdefault(_venue_key(spelling), item["city"]) == item["city"], spelling
+    assert len(load_venues()) == len(raw["venues"])
+
+
+def test_a_malformed_venue_file_is_refused(tmp_path) -> None:
+    import json
+
+    import pytest
+
+    from ingest.places import load_venues
+
+    bad = tmp_path / "venues.json"
+    bad.write_text(json.dumps({"venues": [{"city": "Atlantis", "country": "nowhere"}]}))
+    with pytest.raises(ValueError, match="Atlantis"):
+        load_venues(bad)

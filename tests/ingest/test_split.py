@@ -266,7 +266,9 @@ def test_parents_and_texts() -> None:
 def test_ocr_flag_copied_and_unconfirmed_ocr_reading() -> None:
     text = INTRO + "l. Único punto."
     # Without a following "2." nothing confirms that "l." is a damaged "1.", unless the text is OCR.
-    assert labels(text) == [PREAMBLE]
+    # It is then a paragraph of its own (the report numbers nothing), its text kept as written.
+    assert labels(text) == [PREAMBLE, "p1"]
+    assert split_agreements(text)[1].text == "l. Único punto."
     units = split_agreements(text, ocr=True)
     assert [u.label for u in units] == [PREAMBLE, "1"]
     assert all(u.ocr for u in units)

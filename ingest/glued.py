@@ -1,0 +1,143 @@
+"""Words glued by a lost space ("inTelaand", "Canadaattended", "Statesagreed"), split back into words.
+
+Web and PDF conversions drop spaces; the glued token then hides a city from search and a country from the
+participants. ``split_glued`` cuts a word at a lowercase→uppercase boundary ("in|Tela") and, where a piece is
+not a known word, into known words ("Tela|and", "Canada|attended") — known from the word-frequency lists of
+``wordfreq`` (Spanish and English, shipped inside the package, read offline) plus every name in the glossary
+and the venue table. A piece must be a common word (Zipf frequency ≥ 3, i.e. at least once per million words)
+or a name, so a rare name ("Tapachula", "Guanacaste") is never cut into "Tapa|chula".
+
+The catalog keeps the text as extracted; ``repair_glued`` gives the metadata readers a copy with spaces put
+back, and the index tokenizer calls ``split_glued`` on each word (keeping character offsets, so highlighting
+marks the parts inside the glued word).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from archive.folding import fold
+
+__all__ = ["glued_parts", "repair_glued", "split_glued"]
+
+_MIN_ZIPF = 3.0
+_MIN_GLUED = 7  # shorter tokens are words, acronyms or names, not two words
+_MIN_DICTIONARY = 7  # a part without a case boundary is cut only from this length
+_SHORT_WORDS = frozenset("a y e o u de la el en al of in on to an as at by the and or for".split())
+_CAMEL_RX = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü])")
+_WORD_RX = re.compile(r"[^\W\d_]+")
+
+
+@cache
+def _vocabulary() -> dict[str, float]:
+    """Folded word -> Zipf frequency (the higher of Spanish and English); names get a frequency of 4."""
+    from wordfreq import get_frequency_dict, zipf_frequency  # noqa: F401  (imported lazily: ~1 s, 60 MB)
+
+    vocab: dict[str, float] = {}
+    for lang in ("es", "en"):
+        for word, freq in get_frequency_dict(lang, wordlist="best").items():
+            if freq < 1e-7 or not word.isalpha():
+                continue
+            zipf = 9 + _log10(freq)
+            key = fold(word)
+            if zipf > vocab.get(key, 0.0):
+                vocab[key] = zipf
+    for name in _names():
+        for word in _WORD_RX.findall(fold(name)):
+            if len(word) >= 3:
+                vocab[word] = max(vocab.get(word, 0.0), 4.0)
+    return vocab
+
+
+def _log10(x: float) -> float:
+    import math
+
+    return math.log10(x)
+
+
+def _names() -> list[str]:
+    from archive.glossary import glossary
+    from ingest.places import VENUES
+
+    names = [form for e in glossary().entities for form in e.forms]
+    names += [v.city for v in VENUES.values()]
+    return names
+
+
+def _known(word: str) -> float:
+    """Zipf frequency of a folded word; 0 when unknown."""
+    return _vocabulary().get(word, 0.0)
+
+
+def _good_piece(word: str) -> float:
+    if word in _SHORT_WORDS:
+        return 5.0
+    if len(word) < 4:
+        return 0.0
+    zipf = _known(word)
+    return zipf if zipf >= _MIN_ZIPF else 0.0
+
+
+@lru_cache(maxsize=50_000)
+def _dictionary_split(word: str) -> tuple[int, ...]:
+    """The cut offset that splits a folded unknown word into two known words, the split whose rarer word is
+    most common ("canada|attended"); () if none. Two words only, of four letters or more unless a function
+    word: a misspelling ("migrantez") must stay one word for the speller, not become "mig|ran|tez"."""
+    best: tuple[float, tuple[int, ...]] = (0.0, ())
+    for i in range(2, len(word) - 1):
+        score = min(_good_piece(word[:i]), _good_piece(word[i:]))
+        if score > best[0]:
+            best = (score, (i,))
+    return best[1]
+
+
+def split_glued(word: str) -> list[tuple[int, str]]:
+    """(offset, piece) of the words glued in ``word``; ``[(0, word)]`` when it is one word."""
+    if len(word) < _MIN_GLUED - 2 or not word.isalpha():
+        return [(0, word)]
+    folded = fold(word)
+    if len(folded) != len(word) or _known(folded):
+        return [(0, word)]
+    cuts = [m.start() for m in _CAMEL_RX.finditer(word)]
+    pieces: list[tuple[int, str]] = []
+    bounds = [0, *cuts, len(word)]
+    for a, b in zip(bounds, bounds[1:]):
+        part = folded[a:b]
+        if len(part) >= _MIN_DICTIONARY and not _known(part):
+            inner = _dictionary_split(part)
+            if inner:
+                edges = [a, *(a + c for c in inner), b]
+                pieces += [(x, word[x:y]) for x, y in zip(edges, edges[1:])]
+                continue
+        pieces.append((a, word[a:b]))
+    if len(pieces) == 1:
+        return [(0, word)]
+    # Camel cuts alone are believed only between known words ("inTela" yes, "McAllen" no).
+    if not all(_good_piece(fold(p)) or _known(fold(p)) for _, p in pieces):
+        return [(0, word)]
+    return pieces
+
+
+@lru_cache(maxsize=200_000)
+def glued_parts(word: str) -> tuple[tuple[int, str], ...]:
+    """``split_glued`` for the index tokenizer, cached per word; () when the word is not glued."""
+    pieces = split_glued(word)
+    return tuple(pieces) if len(pieces) > 1 else ()
+
+
+def repair_glued(text: str) -> str:
+    """``text`` with a space put back between glued words; everything else unchanged."""
+    out: list[str] = []
+    last = 0
+    for m in _WORD_RX.finditer(text):
+        word = m.group()
+        if len(word) < _MIN_GLUED - 2:
+            continue
+        pieces = split_glued(word)
+        if len(pieces) > 1:
+            out.append(text[last : m.start()])
+            out.append(" ".join(p for _, p in pieces))
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
