@@ -367,6 +367,7 @@ class _Rewriter:
         return AnyOf((as_typed, *(alternative_node(a) for a in alternatives)))
 
 
+@lru_cache(maxsize=4096)  # a pure function of data: per entity and typed form (it was ~0.7 ms a query)
 def _without_subsumed(alternatives: tuple[Alternative, ...], typed: tuple[str, ...]) -> tuple[Alternative, ...]:
     """Drop an exact form that contains another exact form (or the typed words) in a row: "Secretaría
     Técnica de la CRM" can only match where "Secretaría Técnica" does, so it only costs posting reads.
