@@ -127,8 +127,19 @@ class _ConceptIndex:
     longest: int  # stems in the longest term
 
 
-@cache
+_CONCEPT_INDEXES: dict[int, tuple[Thesaurus, _ConceptIndex]] = {}
+
+
 def _concept_index(source: Thesaurus) -> _ConceptIndex:
+    # Keyed by identity: a Thesaurus is a frozen dataclass, and hashing all its concepts by value on every
+    # query cost more than the rest of the expansion.
+    found = _CONCEPT_INDEXES.get(id(source))
+    if found is None or found[0] is not source:
+        found = _CONCEPT_INDEXES[id(source)] = (source, _build_concept_index(source))
+    return found[1]
+
+
+def _build_concept_index(source: Thesaurus) -> _ConceptIndex:
     by_key: dict[tuple[str, tuple[str, ...]], tuple[Concept, str]] = {}
     for concept in source.concepts:
         for lang in ("es", "en"):
@@ -176,8 +187,20 @@ def other_language_terms(text: str, language: str | None, source: Thesaurus | No
     return list(terms.values())
 
 
-@lru_cache(maxsize=1024)  # per entity: the glossary is data, compiled once (measured: 2.6 ms per query)
 def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset()) -> tuple[Alternative, ...]:
+    """Every form of an entity as an alternative: names and variants as exact phrases, acronyms as words
+    (an ambiguous acronym as written, capitalised). Computed once per entity (it was 2.6 ms a query)."""
+    key = (id(entity), id(ambiguous))
+    found = _ALTERNATIVES.get(key)
+    if found is None or found[0] is not entity:
+        found = _ALTERNATIVES[key] = (entity, _entity_alternatives(entity, ambiguous))
+    return found[1]
+
+
+_ALTERNATIVES: dict[tuple[int, int], tuple[object, tuple[Alternative, ...]]] = {}
+
+
+def _entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset()) -> tuple[Alternative, ...]:
     """Every form of an entity as an alternative: names and variants as exact phrases, acronyms as words
     (an ambiguous acronym as written, capitalised)."""
     found: dict[tuple[str, ...], Alternative] = {}
@@ -189,8 +212,14 @@ def entity_alternatives(entity: Entity, ambiguous: frozenset[str] = frozenset())
     return tuple(alt for words, alt in found.items() if words)
 
 
-@lru_cache(maxsize=1024)
 def concept_alternatives(concept: Concept) -> tuple[Alternative, ...]:
+    found = _ALTERNATIVES.get((id(concept), 0))
+    if found is None or found[0] is not concept:
+        found = _ALTERNATIVES[(id(concept), 0)] = (concept, _concept_alternatives(concept))
+    return found[1]
+
+
+def _concept_alternatives(concept: Concept) -> tuple[Alternative, ...]:
     found: dict[tuple[str, tuple[str, ...]], Alternative] = {}
     for lang in ("es", "en"):
         for term in concept.terms(lang):
@@ -357,8 +386,8 @@ class _Rewriter:
         as_typed: Node = window[0] if len(window) == 1 else AllOf(tuple(window))
         if typed in self.glossary.ambiguous_acronyms:
             as_typed = Cased(typed)  # type: ignore[assignment]  # "ST" typed: only where written "ST"
-        alternatives = tuple(a for a in alternatives if a.analyzer == "stem" or words_of(a.form) != typed_words)
-        alternatives = _without_subsumed(alternatives, typed_words)
+        if kind == "entity":  # (a concept's alternatives are stemmed terms: none is typed or contained)
+            alternatives = _pruned(alternatives, typed_words)
         # Entities: quoting the typed form searches it alone. Concepts: the same query without ``translate``.
         literal = f'{self.cleaned[:start]}"{typed}"{self.cleaned[end:]}' if kind == "entity" else self.cleaned
         self.expansions.append(Expansion(kind, key, typed, alternatives, literal))
@@ -367,7 +396,20 @@ class _Rewriter:
         return AnyOf((as_typed, *(alternative_node(a) for a in alternatives)))
 
 
-@lru_cache(maxsize=4096)  # a pure function of data: per entity and typed form (it was ~0.7 ms a query)
+_PRUNED: dict[tuple[int, tuple[str, ...]], tuple[tuple[Alternative, ...], tuple[Alternative, ...]]] = {}
+
+
+def _pruned(alternatives: tuple[Alternative, ...], typed: tuple[str, ...]) -> tuple[Alternative, ...]:
+    """The alternatives worth searching beside what was typed: not the typed form again, not a form that
+    contains another (``_without_subsumed``). Kept per (alternatives, typed form): it was ~0.7 ms a query."""
+    key = (id(alternatives), typed)
+    found = _PRUNED.get(key)
+    if found is None or found[0] is not alternatives:
+        kept = tuple(a for a in alternatives if a.analyzer == "stem" or words_of(a.form) != typed)
+        found = _PRUNED[key] = (alternatives, _without_subsumed(kept, typed))
+    return found[1]
+
+
 def _without_subsumed(alternatives: tuple[Alternative, ...], typed: tuple[str, ...]) -> tuple[Alternative, ...]:
     """Drop an exact form that contains another exact form (or the typed words) in a row: "Secretaría
     Técnica de la CRM" can only match where "Secretaría Técnica" does, so it only costs posting reads.
