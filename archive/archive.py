@@ -395,7 +395,7 @@ class Archive:
                 temp.unlink(missing_ok=True)
                 result.repaired.append(f"removed {temp.name}")
         if self.index.needs_rebuild():
-            result.problems.append("index missing or built with an older schema")
+            result.problems.append("index missing or built with an older schema or glossary")
         else:
             want, have = self.catalog.versions(), self.index.indexed_versions()
             for rid in sorted(set(want) | set(have)):
