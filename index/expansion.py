@@ -242,6 +242,7 @@ def alternative_node(alt: Alternative) -> Node:
 class _EntityTables:
     names: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first folded word -> (words, key), longest first
     acronyms: dict[str, str]  # acronym as written -> key
+    folded_acronyms: dict[str, str]  # a non-ambiguous acronym folded ("rrocm") -> key
 
 
 @cache
@@ -253,12 +254,16 @@ def _entity_tables(source: Glossary) -> _EntityTables:
             if words:
                 names.setdefault(words[0], []).append((words, e.key))
     acronyms = {a: e.key for e in reversed(source.entities) for a in e.acronyms}
-    return _EntityTables({w: tuple(sorted(v, key=lambda x: -len(x[0]))) for w, v in names.items()}, acronyms)
+    folded = {w[0]: e.key for e in reversed(source.entities) for a in e.acronyms
+              if a not in source.ambiguous_acronyms and len(w := words_of(a)) == 1}
+    return _EntityTables({w: tuple(sorted(v, key=lambda x: -len(x[0]))) for w, v in names.items()}, acronyms, folded)
 
 
 def entity_keys(text: str, source: Glossary | None = None) -> set[str]:
     """The keys of the glossary entities ``text`` names: a name or variant as folded words in a row (the
-    index's own tokens, so "Pro-Tempore" and line breaks match as in search), an acronym only as written.
+    index's own tokens, so "Pro-Tempore" and line breaks match as in search), an acronym in any case --
+    except an ambiguous one, only as written ("ST", never "st"). So the entity's postings hold every unit
+    the typed acronym finds, and an acronym query needs no other list (``_Rewriter.expanded``).
     Nested names count too ("Naciones Unidas" inside the UNHCR's name): a search for an entity finds the
     units that name it, as a search for its forms does. ~15 us per unit (the tokens are cached)."""
     tables = _entity_tables(source or glossary())
@@ -266,7 +271,7 @@ def entity_keys(text: str, source: Glossary | None = None) -> set[str]:
     words = [tok for tok, _s, _e in tokens]
     found: set[str] = set()
     for i, (tok, start, end) in enumerate(tokens):
-        key = tables.acronyms.get(text[start:end])
+        key = tables.acronyms.get(text[start:end]) or tables.folded_acronyms.get(tok)
         if key is not None:
             found.add(key)
         for name, key in tables.names.get(tok, ()):
@@ -361,8 +366,9 @@ class _Rewriter:
         entity = self.glossary.lookup_query(typed)
         if entity is not None:
             alternatives = entity_alternatives(entity, self.glossary.ambiguous_acronyms)
+            acronym = len(window) == 1 and any(words_of(a) == (window[0].text,) for a in entity.acronyms)
             return self.expanded("entity", entity.key, typed, window, alternatives,
-                                 EntityRef(entity.key, alternatives) if self.entity_field else None)
+                                 EntityRef(entity.key, alternatives) if self.entity_field else None, acronym)
         if self.concepts is None:
             return None
         words = tuple(w.text for w in window)
@@ -380,7 +386,7 @@ class _Rewriter:
         return None
 
     def expanded(self, kind: str, key: str, typed: str, window: list[Word],
-                 alternatives: tuple[Alternative, ...], ref: EntityRef | None = None) -> Node:
+                 alternatives: tuple[Alternative, ...], ref: EntityRef | None = None, acronym: bool = False) -> Node:
         typed_words = tuple(w.text for w in window)
         start, end = window[0].span[0], window[-1].span[1]
         as_typed: Node = window[0] if len(window) == 1 else AllOf(tuple(window))
@@ -392,7 +398,9 @@ class _Rewriter:
         literal = f'{self.cleaned[:start]}"{typed}"{self.cleaned[end:]}' if kind == "entity" else self.cleaned
         self.expansions.append(Expansion(kind, key, typed, alternatives, literal))
         if ref is not None:
-            return AnyOf((as_typed, ref))  # type: ignore[arg-type]
+            # A typed acronym is one of the entity's forms, and the index holds every unit naming it in any
+            # case under the entity (entity_keys): one posting list, fewer than the plain word's two.
+            return ref if acronym else AnyOf((as_typed, ref))  # type: ignore[arg-type]
         return AnyOf((as_typed, *(alternative_node(a) for a in alternatives)))
 
 

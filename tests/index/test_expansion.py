@@ -187,8 +187,8 @@ _PIECES = st.sampled_from(_FORMS + ["trata", "de", "personas", "migrantes", "OR"
 
 
 @settings(max_examples=150, deadline=None)
-@given(pieces=st.lists(_PIECES, min_size=1, max_size=6), translate=st.booleans())
-def test_expansion_only_adds_matches(seed_index, pieces, translate):
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=6), translate=st.booleans(), entity_field=st.booleans())
+def test_expansion_only_adds_matches(seed_index, pieces, translate, entity_field):
     """Whatever is typed, expanding never loses a match of the words as typed (an exclusion excludes only
     what was typed), and never turns a query the parser accepts into an error."""
     from index.query import QuerySyntaxError
@@ -202,7 +202,7 @@ def test_expansion_only_adds_matches(seed_index, pieces, translate):
         return
     gen = seed_index._current()
     plain, _ = compile_query(gen.reader, parsed.node)
-    expanded, _ = compile_query(gen.reader, expand_query(parsed, translate=translate).parsed.node)
+    expanded, _ = compile_query(gen.reader, expand_query(parsed, translate=translate, entity_field=entity_field).parsed.node)
     if plain is None:
         return
     assert expanded is not None
@@ -216,13 +216,17 @@ def test_entities_are_indexed_by_key_and_a_changed_glossary_falls_back_to_forms(
 
     assert entity_keys("La RNCOM y la Presidencia Pro-Tempore; la st, la ST y St. Kitts") == {
         "rrocm", "presidencia_pro_tempore", "secretaria_tecnica"}
+    assert entity_keys("la rrocm y la Oim; la st y la ppt") == {"rrocm", "oim"}  # ambiguous ones only as written
     assert "acnur" in entity_keys("el Alto Comisionado de las Naciones Unidas para los Refugiados")
     with AgreementIndex(tmp_path / "ix") as ix:
         ix.update([_report("rncom2014", ENGLISH_2014, "en", date(2014, 6, 25), "Managua", "Nicaragua", "rrocm",
                            "Regional Network", sha="1")])
         assert not ix.needs_rebuild()
         node = expand_query(parse_query("RROCM"), entity_field=True).parsed.node
-        assert node.nodes[1] == EntityRef("rrocm", node.nodes[1].forms)
+        assert isinstance(node, EntityRef) and node.key == "rrocm"  # a typed acronym: the entity's list alone
+        named = expand_query(parse_query("Red Regional de Organizaciones Civiles para las Migraciones"),
+                             entity_field=True).parsed.node
+        assert isinstance(named, AnyOf) and isinstance(named.nodes[1], EntityRef)  # a name: as typed OR the entity
         by_key = ix.search(SearchQuery("RROCM"))
         assert ("rncom2014", "1") in {(h.report_id, h.label) for h in by_key.hits}
         # The glossary file changed since the index was built: rebuild pending, search by the forms meanwhile.
