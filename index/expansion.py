@@ -281,9 +281,14 @@ def entity_keys(text: str, source: Glossary | None = None) -> set[str]:
 
 
 def entity_query(entity: Entity, source: Glossary | None = None) -> str:
-    """A query that matches exactly the mentions of ``entity`` under every form: each form quoted (literal),
-    an ambiguous acronym unquoted and capitalised (it expands to itself, as written, and the other forms)."""
-    ambiguous = (source or glossary()).ambiguous_acronyms
+    """A query that matches exactly the mentions of ``entity`` under every form: its first non-ambiguous
+    acronym (expanded to every form, and with a current index just the entity's postings), else each form
+    quoted (literal) and ORed, an ambiguous acronym unquoted and capitalised (it expands to itself)."""
+    source = source or glossary()
+    ambiguous = source.ambiguous_acronyms
+    for acronym in entity.acronyms:
+        if acronym not in ambiguous and source.lookup_query(acronym) is entity:
+            return acronym
     parts = [form if form in ambiguous else '"' + form.replace('"', " ") + '"' for form in entity.forms]
     return " OR ".join(parts)
 

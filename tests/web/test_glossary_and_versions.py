@@ -183,3 +183,20 @@ def test_timeline_page_honours_translate(client):
     assert total(translated) > total(plain)
     year_links = [a["href"] for a in translated.find("a") if "desde=2013" in (a.get("href") or "")]
     assert year_links and all("traducir=1" in href for href in year_links)
+
+
+def test_cli_search_and_timeline_translate(bilingual_data, ids):
+    code, out, _ = run_cli(bilingual_data, "search", "trata de personas", "--translate", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["translate"] is True and ids["gr-en.txt"] in {h["report_id"] for h in data["hits"]}
+    code, out, _ = run_cli(bilingual_data, "search", "RROCM")
+    assert code == 0 and "also: RNCOM" in out and "\"RROCM\"" in out
+    code, out, _ = run_cli(bilingual_data, "search", "trata de personas", "--translate")
+    assert code == 0 and "(en) 2. On trafficking in persons" in out
+    code, out, _ = run_cli(bilingual_data, "timeline", "trata de personas", "--translate", "--json")
+    plain_code, plain_out, _ = run_cli(bilingual_data, "timeline", "trata de personas", "--json")
+    assert code == plain_code == 0
+    assert json.loads(out)["total"] > json.loads(plain_out)["total"]
+    code, out, _ = run_cli(bilingual_data, "show", ids["gr-es.txt"])
+    assert code == 0 and f"versions      {ids['gr-en.txt']}" in out
