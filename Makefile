@@ -4,9 +4,10 @@ PY      := $(VENV)/bin/python
 CLI     := $(VENV)/bin/crm-archive
 DATA    ?= crm-data
 PORT    ?= 5000
-# Debian packages: tesseract for OCR (run and tests); Chromium and a TTF font only for the tests.
+# Debian packages: tesseract for OCR (run and tests); Chromium and a TTF font only for the tests;
+# postgresql for the tests of the PostgreSQL catalog (they start a throw-away server of their own).
 RUN_PKGS  := tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng
-TEST_PKGS := $(RUN_PKGS) chromium fonts-dejavu-core
+TEST_PKGS := $(RUN_PKGS) chromium fonts-dejavu-core postgresql
 # poppler's pdftotext: only the reference of the PDF extraction benchmark (make bench-pdf).
 BENCH_PKGS := poppler-utils
 

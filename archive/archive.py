@@ -1,17 +1,24 @@
-"""The archive facade: one data directory = originals + catalog + index. CLI and web call only this.
+"""The archive facade: a catalog (with the originals) + this node's index. CLI and web call only this.
 
-Layout of the data directory::
+Layout of the data directory with the embedded default catalog::
 
     originals/ab/abcdef…   content-addressed originals (archive.store)
     catalog.sqlite3        the system of record (archive.catalog)
     index/                 the Whoosh index, derived from the catalog (index)
-    ingest.lock            held by the one ingest that may write at a time
+    index/FOLLOWS.json     which catalog and change number the index has caught up to
+    ingest.lock            held by the one process that writes this index at a time
+
+With ``catalog="postgresql://…"`` the catalog and the originals live in PostgreSQL and the data directory
+holds only this node's index and ``cache/`` (local copies of the originals it served).
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
+import os
+import threading
 import shutil
 import tempfile
 import threading
@@ -26,12 +33,17 @@ from index.expansion import entity_query
 from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
+from index import store as index_store
+
 from .catalog import Catalog, now_iso
+from .commitments import ListedCommitment, all_commitments
+from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
                         parse_in_workers, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
 from .glossary import glossary
-from .store import OriginalStore
+from .participation import ParticipationMatrix, participation_matrix
+from .store import CatalogOriginalStore, OriginalStore
 from .versions import VersionLinks, aligned_labels, link_versions
 
 log = logging.getLogger(__name__)
@@ -43,6 +55,9 @@ log = logging.getLogger(__name__)
 # holds rebuilds it once at the end instead.
 INDEX_BATCH = 500
 INDEX_FLUSH_SECONDS = 60.0
+# How often a following node looks for changes when no notification can reach it (SQLite, a replica).
+FOLLOW_POLL_SECONDS = 2.0
+FOLLOWS_FILE = "FOLLOWS.json"
 
 
 class ArchiveBusy(ArchiveError):
@@ -72,11 +87,17 @@ class CheckResult:
 
 
 class Archive:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, catalog: str | None = None) -> None:
+        """``catalog``: a ``sqlite:///`` or ``postgresql://`` URL; None for ``<data_dir>/catalog.sqlite3``."""
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = OriginalStore(self.data_dir / "originals")
-        self.catalog = Catalog(self.data_dir / "catalog.sqlite3")
+        location = parse_catalog_url(catalog, self.data_dir)
+        self.catalog = Catalog(location)
+        if location.kind == "sqlite":
+            assert location.path is not None  # originals travel with the SQLite file
+            self.store: OriginalStore | CatalogOriginalStore = OriginalStore(location.path.parent / "originals")
+        else:
+            self.store = CatalogOriginalStore(self.catalog, self.data_dir / "cache" / "originals")
         self._index: AgreementIndex | None = None
         self._links: tuple[int, VersionLinks] | None = None  # (catalog state, links) -- see version_links
         self._links_lock = threading.Lock()
@@ -101,14 +122,26 @@ class Archive:
         self.close()
 
     @contextmanager
-    def _write_lock(self) -> Iterator[int]:
-        """Hold the archive's single-writer lock; yields its descriptor (workers must not inherit it)."""
+    def _index_lock(self) -> Iterator[int]:
+        """Hold this data directory's lock (one writer of its index); yields its descriptor."""
         with (self.data_dir / "ingest.lock").open("w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise ArchiveBusy(f"another ingest is writing to {self.data_dir}; try again when it ends")
             yield lock.fileno()
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[tuple[int, ...]]:
+        """Hold the archive's single-writer locks (this index, and the catalog: an advisory lock on
+        PostgreSQL, so two ingests from two machines are serialised too); yields their descriptors,
+        which worker processes must not inherit."""
+        with self._index_lock() as index_fd:
+            try:
+                with self.catalog.writer_lock() as catalog_fd:
+                    yield (index_fd, catalog_fd)
+            except CatalogBusy as e:
+                raise ArchiveBusy(str(e)) from e
 
     # -- ingest ------------------------------------------------------------------------------------
 
@@ -121,13 +154,16 @@ class Archive:
         or a blank scan would cost its full parse or OCR on every run) unless ``retry_failed``.
         """
         summary = IngestSummary()
-        with self._write_lock() as lock_fd:
+        if self.catalog.read_only:
+            raise CatalogReadOnly(f"the catalog {self.catalog.location.display} is a read-only replica "
+                                  f"(hot standby): ingest into the primary")
+        with self._write_lock() as lock_fds:
             # Bring the archive in line after an interrupted run: we are the only writer now, so a
             # temporary file in the store is a write that was cut off, and the index may lag the catalog.
             for temp in self.store.leftover_temp_files():
                 log.info("removing %s, left by an interrupted ingest", temp)
                 temp.unlink(missing_ok=True)
-            self.sync_index()
+            self.catch_up()
             found = list(walk(Path(p) for p in paths))
             total, done = len(found), 0
             to_parse: list[Candidate] = []
@@ -187,9 +223,10 @@ class Archive:
                         self.catalog.log(conn, file, source, sha, "unchanged", message)
 
             batch: list[Report] = []
+            indexed: set[str] = set()
             searched_already = bool(self.index.indexed_versions())
             last_flush = time.monotonic()
-            for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=(lock_fd,),
+            for candidate, parsed, error in parse_in_workers(to_parse, limits, close_fds=lock_fds,
                                                                  page_progress=page_progress):
                 if error is not None or parsed is None:
                     self._fail(summary, candidate.path, error or "unknown error", candidate.sha256,
@@ -207,11 +244,15 @@ class Archive:
                 if (searched_already and len(batch) >= INDEX_BATCH
                         and time.monotonic() - last_flush >= INDEX_FLUSH_SECONDS):
                     self.index.update(batch)
+                    indexed.update(r.id for r in batch)
                     batch, last_flush = [], time.monotonic()
             if len(batch) > max(len(self.index.indexed_versions()), INDEX_BATCH):
                 self.sync_index(force=True)  # the catalog already holds the batch
-            elif batch:
-                self.index.update(batch)
+            else:
+                if batch:
+                    self.index.update(batch)
+                    indexed.update(r.id for r in batch)
+                self._advance(indexed)
         return summary
 
     def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None,
@@ -254,23 +295,102 @@ class Archive:
     # -- index -------------------------------------------------------------------------------------
 
     def sync_index(self, force: bool = False) -> IndexSync:
-        """Make the index mirror the catalog: rebuild when asked or when the schema changed, else patch."""
-        if force or self.index.needs_rebuild():
-            self.index.rebuild(self.catalog.reports())
-            return IndexSync(rebuilt=True)
+        """Make the index mirror the catalog: rebuild when asked or when the schema changed, else compare
+        every report's version with the index and patch the differences."""
+        seq = self.catalog.last_change()  # read first: what commits later is applied on the next sync
         want = self.catalog.versions()
-        have = self.index.indexed_versions()
+        have = {} if force else self.index.indexed_versions()
+        # An empty index (a fresh node) is built from scratch: one rebuild is far cheaper than updates.
+        if force or self.index.needs_rebuild() or (not have and want):
+            self.index.rebuild(self.catalog.reports())
+            self._write_follows(seq)
+            return IndexSync(rebuilt=True)
         extra = [rid for rid in have if rid not in want]
         stale = [rid for rid, sha in want.items() if have.get(rid) != sha]
         if extra:
             self.index.remove(extra)
         if stale:
             self.index.update(self.catalog.reports(stale))
+        self._write_follows(seq)
         return IndexSync(updated=len(stale), removed=len(extra))
 
+    def catch_up(self) -> IndexSync:
+        """Bring the index in line with the catalog by applying only the report changes committed since
+        it last caught up (the change sequence); a missing, outdated or foreign index is rebuilt or
+        compared in full instead."""
+        follows = self._read_follows()
+        if follows is None or self.index.needs_rebuild():
+            return self.sync_index()
+        return self._apply_changes(follows, already_indexed=set())
+
+    def _advance(self, indexed: set[str]) -> None:
+        """After an ingest indexed ``indexed`` itself: apply any other change and move the marker."""
+        follows = self._read_follows()
+        if follows is None:
+            self.sync_index()
+        else:
+            self._apply_changes(follows, already_indexed=indexed)
+
+    def _apply_changes(self, since: int, already_indexed: set[str]) -> IndexSync:
+        last, changed = self.catalog.changed_since(since)
+        if not changed:
+            return IndexSync()
+        todo = sorted(changed - already_indexed)
+        present = self.catalog.reports(todo) if todo else []
+        gone = sorted(set(todo) - {r.id for r in present})
+        if gone:
+            self.index.remove(gone)
+        if present:
+            self.index.update(present)
+        self._write_follows(last)
+        return IndexSync(updated=len(present), removed=len(gone))
+
+    def _follows_path(self) -> Path:
+        return self.data_dir / "index" / FOLLOWS_FILE
+
+    def _read_follows(self) -> int | None:
+        """The change number the index has caught up to, if it was recorded for this catalog and for the
+        index generation that is current (a rebuild by other means invalidates it)."""
+        try:
+            data = json.loads(self._follows_path().read_text(encoding="utf-8"))
+            pointer = index_store.read_pointer(self.data_dir / "index")
+            if (pointer is None or data.get("catalog_id") != self.catalog.catalog_id
+                    or data.get("generation") != pointer.generation):
+                return None
+            seq = int(data["seq"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return seq if seq <= self.catalog.last_change() else None  # a catalog restored from an older backup
+
+    def _write_follows(self, seq: int) -> None:
+        pointer = index_store.read_pointer(self.data_dir / "index")
+        if pointer is None:
+            return
+        path = self._follows_path()
+        tmp = path.with_name(f".{FOLLOWS_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({"catalog_id": self.catalog.catalog_id, "seq": seq,
+                                   "generation": pointer.generation}), encoding="utf-8")
+        os.replace(tmp, path)
+
     def reindex(self, if_needed: bool = False) -> IndexSync:
-        with self._write_lock():
-            return self.sync_index(force=not if_needed)
+        with self._index_lock():
+            return self.catch_up() if if_needed else self.sync_index(force=True)
+
+    def follow(self, stop: threading.Event, poll_seconds: float = FOLLOW_POLL_SECONDS) -> None:
+        """Keep this node's index in line with the catalog until ``stop`` is set (``serve`` runs this in a
+        thread): wake on a change notification (PostgreSQL primary) or every ``poll_seconds``, apply the
+        new changes. While an ingest writes through this data directory it updates the index itself."""
+        while not stop.is_set():
+            try:
+                with self._index_lock():
+                    sync = self.catch_up()
+                if sync.changed:
+                    log.info("index caught up: %s", sync)
+            except ArchiveBusy:
+                pass
+            except Exception as e:  # a lost database connection, a full disk: log, retry on the next round
+                log.warning("could not catch up with the catalog: %s", e)
+            self.catalog.dialect.wait_for_change(poll_seconds, stop)
 
     # -- reads -------------------------------------------------------------------------------------
 
@@ -290,16 +410,16 @@ class Archive:
     def original(self, report_id: str) -> tuple[Path, str]:
         """The stored original of a report (by id, never by a path from outside) and its download name."""
         report = self.report(report_id)
-        path = self.store.path_of(report.sha256)
-        if not path.is_file():
+        path = self.store.local_path(report.sha256)
+        if path is None:
             raise NotFound(f"the original of {report_id!r} is missing from the store")
         return path, report.source
 
     def page_image(self, report_id: str, page: int) -> bytes:
         """PNG of one page of a report's stored original (PDF or page images), e.g. to check OCR."""
         report = self.report(report_id)
-        path = self.store.path_of(report.sha256)
-        if not path.is_file():
+        path = self.store.local_path(report.sha256)
+        if path is None:
             raise NotFound(f"the original of {report_id!r} is missing from the store")
         try:
             return render_page_png(path, report.format, page)
@@ -350,13 +470,22 @@ class Archive:
     def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
         return self.index.timeline(term, translate=translate)
 
+    def commitments(self) -> list[ListedCommitment]:
+        """Every commitment (deadline) of every report, read from the units; cached per report version."""
+        return all_commitments(self)
+
+    def participation(self, body: str | None = None, year_from: int | None = None,
+                      year_to: int | None = None) -> ParticipationMatrix:
+        """Who took part in which meeting: countries × meetings, from the catalog's metadata."""
+        return participation_matrix(self.reports(texts=False), body, year_from, year_to)
+
     def stats(self) -> dict:
         counts = self.catalog.counts()
         originals = self.store.hashes()
         return {
             **counts,
             "originals": len(originals),
-            "originals_bytes": sum(self.store.path_of(h).stat().st_size for h in originals),
+            "originals_bytes": self.store.total_bytes(),
             "indexed_reports": len(self.index.indexed_versions()),
             "by_year": self.catalog.group_counts("year"),
             "by_body": self.catalog.group_counts("body_key"),
@@ -414,20 +543,15 @@ class Archive:
     def _forget_damaged_original(self, report: Report) -> str:
         """Move a damaged original aside and mark its report for re-reading, so that the next ingest
         of the same file stores the original again (an unchanged file is otherwise skipped)."""
-        path = self.store.path_of(report.sha256)
-        moved = ""
-        if path.is_file():
-            quarantine = self.data_dir / "quarantine"
-            quarantine.mkdir(exist_ok=True)
-            target = quarantine / f"{report.sha256}.{now_iso().replace(':', '')}"
-            path.rename(target)
-            moved = f"damaged copy moved to {target.relative_to(self.data_dir)}; "
+        target = self.store.set_aside(report.sha256, self.data_dir / "quarantine", now_iso().replace(":", ""))
+        moved = f"damaged copy moved to {target.relative_to(self.data_dir)}; " if target else ""
         with self.catalog.transaction() as conn:
             self.catalog.set_ingest_key(conn, report.id, "")
         return f"{report.id}: {moved}the next ingest of {report.source!r} stores it again"
 
     def _reextract(self, report: Report) -> None:
-        original = self.store.path_of(report.sha256)
+        original = self.store.local_path(report.sha256)
+        assert original is not None  # called only for a verified original
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / report.source
             shutil.copyfile(original, copy)

@@ -1,32 +1,43 @@
-"""The SQLite catalog: the system of record for reports, their agreements and the ingest log.
+"""The catalog: the system of record for reports, their agreements, the ingest log and the change sequence.
 
-The search index is derived from it and can always be rebuilt from it. One report is written in one
-transaction (``save_report``), so an interrupted ingest leaves every report either fully in or fully out.
-WAL mode lets readers (searches, the web app) see the last committed state while an ingest writes.
+One implementation for both engines — the embedded SQLite file (the default) and PostgreSQL — whose SQL is
+written once, here; ``archive.dialects`` holds the few things that differ (connections, placeholders, type
+spellings, locks, notifications). A new field is one line in a migration and one in ``save_report``.
+
+The search index is derived from the catalog and can always be rebuilt from it. One report is written in
+one transaction (``save_report``), so an interrupted ingest leaves every report either fully in or fully
+out. Every committed report change also takes the next number of the **change sequence** (table
+``changes``): an index records the number it has caught up to and later applies only what came after.
+Readers (searches, web nodes, replicas) see the last committed state while an ingest writes.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from .dialects import CatalogLocation, CatalogReadOnly, CatalogUnavailable, Dialect, dialect_for, parse_catalog_url
 from .models import Agreement, Country, Meeting, NotFound, Report
 
+# The catalog as it was before schema versions (version 1). ``{serial}`` and ``{blob}`` are the two type
+# spellings that differ between the engines (see dialects); everything else is SQL both accept. ``"end"``
+# is quoted because END is reserved in PostgreSQL.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL UNIQUE,
     sha256 TEXT NOT NULL,
     format TEXT NOT NULL,
-    size INTEGER NOT NULL DEFAULT 0,
+    size BIGINT NOT NULL DEFAULT 0,
     language TEXT,
     title TEXT,
     body TEXT,
@@ -41,10 +52,9 @@ CREATE TABLE IF NOT EXISTS reports (
     observers TEXT NOT NULL DEFAULT '[]',
     text TEXT NOT NULL DEFAULT '',
     page_starts TEXT NOT NULL DEFAULT '[0]',
-    ocr_confidence REAL,
+    ocr_confidence DOUBLE PRECISION,
     ingest_key TEXT NOT NULL DEFAULT '',
-    ingested_at TEXT NOT NULL,
-    country_inferred INTEGER NOT NULL DEFAULT 0
+    ingested_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS agreements (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
@@ -54,13 +64,13 @@ CREATE TABLE IF NOT EXISTS agreements (
     text TEXT NOT NULL,
     page INTEGER,
     start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
     ocr INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (report_id, label)
 );
 CREATE INDEX IF NOT EXISTS agreements_by_seq ON agreements(report_id, seq);
 CREATE TABLE IF NOT EXISTS ingest_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {serial},
     at TEXT NOT NULL,
     file TEXT NOT NULL,
     source TEXT,
@@ -68,8 +78,46 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     outcome TEXT NOT NULL,
     message TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
 """
+
+# Schema migrations, applied in order when a catalog is opened (on a primary; a replica follows its
+# primary's schema and only checks it). Entry i brings a catalog to version i + 1. Append; never edit one
+# that has shipped. Each is SQL both engines accept, with the dialect's ``{serial}``/``{blob}``. An
+# ``ALTER TABLE t ADD COLUMN c`` is skipped where the column exists (a catalog of a release that added it
+# before schema versions existed).
+MIGRATIONS: list[tuple[str, str]] = [
+    ("reports, agreements, ingest log, state", SCHEMA),
+    ("change sequence, originals in the catalog, catalog id", """
+CREATE TABLE IF NOT EXISTS changes (
+    seq {serial},
+    report_id TEXT NOT NULL,
+    sha256 TEXT,
+    at TEXT NOT NULL
+);
+INSERT INTO changes (report_id, sha256, at) SELECT id, sha256, ingested_at FROM reports ORDER BY ingested_at, id;
+CREATE TABLE IF NOT EXISTS originals (
+    sha256 TEXT PRIMARY KEY,
+    size BIGINT NOT NULL,
+    content {blob} NOT NULL,
+    stored_at TEXT NOT NULL
+);
+INSERT INTO state (key, value) VALUES ('catalog_id', '{catalog_id}') ON CONFLICT (key) DO NOTHING
+"""),
+    ("country read from the city, not stated (issue 11)", """
+ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0
+"""),
+    # Every re-ingest asks the log about every file's hash (failed_before): hence the index.
+    ("failures remembered with the extractor version (issue 14)", """
+ALTER TABLE ingest_log ADD COLUMN extractor_version TEXT;
+CREATE INDEX IF NOT EXISTS ingest_log_by_sha256 ON ingest_log(sha256)
+"""),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Tables that hold the archive's data, parents first: what ``migrate-catalog`` copies and counts.
+# (The change sequence is not copied: the new catalog starts its own, and nodes following it rebuild.)
+DATA_TABLES = ("reports", "agreements", "ingest_log")
 
 OUTCOMES = ("added", "updated", "unchanged", "failed")
 
@@ -96,48 +144,109 @@ class LogEntry:
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        # One connection per thread: sqlite3 connections must not be shared across threads.
+    """The catalog at ``location`` (a ``sqlite:///`` or ``postgresql://`` URL, or a SQLite file path)."""
+
+    def __init__(self, location: CatalogLocation | Path | str) -> None:
+        if isinstance(location, Path):
+            location = CatalogLocation(f"sqlite:///{location}", "sqlite", location)
+        elif isinstance(location, str):
+            location = parse_catalog_url(location, Path("."))
+        self.location = location
+        self.path = location.path  # the SQLite file (None for PostgreSQL)
+        self.dialect: Dialect = dialect_for(location)
+        # One connection per thread: sqlite3 connections must not be shared across threads, and a
+        # psycopg connection serves one statement at a time.
         self._local = threading.local()
-        with self._connect() as conn:
-            conn.executescript(SCHEMA)
-            columns = {row["name"] for row in conn.execute("PRAGMA table_info(reports)")}
-            if "country_inferred" not in columns:  # a catalog written before the column existed
-                conn.execute("ALTER TABLE reports ADD COLUMN country_inferred INTEGER NOT NULL DEFAULT 0")
-            _add_extractor_version_column(conn)
+        self._connections: list[Any] = []
+        self._connections_lock = threading.Lock()
+        conn = self._connect()
+        self.read_only = self.dialect.is_read_only(conn)
+        self._migrate(conn)
+        self.catalog_id = self.get_state("catalog_id") or ""
+
+    @property
+    def kind(self) -> str:
+        return self.location.kind
 
     # -- connections -------------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Any:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and not self.dialect.is_usable(conn):
+            with self._connections_lock:
+                if conn in self._connections:
+                    self._connections.remove(conn)
+            conn = None
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn = self.dialect.connect()
             self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """Open, write, commit — or roll back on any error."""
+        if self.read_only:
+            raise CatalogReadOnly(f"the catalog {self.location.display} is a read-only replica "
+                                  f"(hot standby): write to the primary instead")
         conn = self._connect()
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            with self.dialect.transaction(conn):
+                yield conn
+        except self.dialect.database_errors as e:
+            raise self.dialect.translate_error(e) from e
+
+    def writer_lock(self) -> Any:
+        """Context manager held by the one ingest that writes (an advisory lock on PostgreSQL)."""
+        return self.dialect.writer_lock()
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.close()
+            except Exception:  # closing what may already be broken (a stopped server) must not raise
+                pass
+        self._local = threading.local()
+        self.dialect.close()
+
+    # -- schema ------------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        conn = self._connect()
+        if not self.dialect.table_exists(conn, "state"):
+            return 0  # a brand-new catalog
+        row = conn.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
+        # A catalog from before schema versions has the version-1 tables but no version row.
+        return int(row[0]) if row is not None else 1
+
+    def _migrate(self, conn: Any) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise CatalogUnavailable(f"the catalog {self.location.display} has schema version {version}, "
+                                     f"newer than this program's {SCHEMA_VERSION}: upgrade crm-archive")
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise CatalogUnavailable(f"the replica {self.location.display} has schema version {version}; "
+                                     f"this program needs {SCHEMA_VERSION}: open the primary once to migrate it")
+        try:
+            with self.dialect.transaction(conn):
+                self.dialect.serialize_changes(conn)  # two processes opening a new catalog: one migrates
+                version = self.schema_version()
+                for number, (_, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+                    text = sql.format(**self.dialect.tokens, catalog_id=uuid.uuid4().hex)
+                    for statement in _statements(text):
+                        added = _ADD_COLUMN.match(statement)
+                        if added and added["column"] in self._column_names(added["table"]):
+                            continue
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO state (key, value) VALUES ('schema_version', ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(number),))
+        except self.dialect.database_errors as e:
+            raise self.dialect.translate_error(e) from e
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -151,7 +260,7 @@ class Catalog:
                 return candidate
         raise RuntimeError(f"no free id for {source}")
 
-    def save_report(self, conn: sqlite3.Connection, report: Report, ingest_key: str) -> None:
+    def save_report(self, conn: Any, report: Report, ingest_key: str) -> None:
         """Insert or replace a report and all its agreements (inside the caller's transaction)."""
         m = report.meeting
         conn.execute("DELETE FROM agreements WHERE report_id = ?", (report.id,))
@@ -174,15 +283,22 @@ class Catalog:
             ),
         )
         conn.executemany(
-            """INSERT INTO agreements (report_id, seq, label, parent, text, page, start, end, ocr)
+            """INSERT INTO agreements (report_id, seq, label, parent, text, page, start, "end", ocr)
                VALUES (?,?,?,?,?,?,?,?,?)""",
             [
                 (report.id, seq, a.label, a.parent, a.text, a.page, a.start, a.end, int(a.ocr))
                 for seq, a in enumerate(report.agreements)
             ],
         )
+        self._record_change(conn, report.id, report.sha256)
 
-    def log(self, conn: sqlite3.Connection, file: str, source: str | None, sha256: str | None,
+    def _record_change(self, conn: Any, report_id: str, sha256: str | None) -> None:
+        """The next step of the change sequence (``sha256`` None: the report was deleted)."""
+        self.dialect.serialize_changes(conn)
+        conn.execute("INSERT INTO changes (report_id, sha256, at) VALUES (?,?,?)", (report_id, sha256, now_iso()))
+        self.dialect.notify_change(conn)
+
+    def log(self, conn: Any, file: str, source: str | None, sha256: str | None,
             outcome: str, message: str = "", extractor_version: str | None = None) -> None:
         assert outcome in OUTCOMES, outcome
         conn.execute(
@@ -191,21 +307,35 @@ class Catalog:
             (now_iso(), file, source, sha256, outcome, message, extractor_version),
         )
 
-    def set_ingest_key(self, conn: sqlite3.Connection, report_id: str, ingest_key: str) -> None:
+    def set_ingest_key(self, conn: Any, report_id: str, ingest_key: str) -> None:
         """Change what the next ingest compares against (an empty key makes it read the file again)."""
         conn.execute("UPDATE reports SET ingest_key = ? WHERE id = ?", (ingest_key, report_id))
 
-    def delete_report(self, conn: sqlite3.Connection, report_id: str) -> None:
+    def delete_report(self, conn: Any, report_id: str) -> None:
         conn.execute("DELETE FROM agreements WHERE report_id = ?", (report_id,))
         conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+        self._record_change(conn, report_id, None)
 
     def set_state(self, key: str, value: str) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+            conn.execute("INSERT INTO state (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def get_state(self, key: str) -> str | None:
         row = self._connect().execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
+
+    # -- the change sequence -----------------------------------------------------------------------
+
+    def last_change(self) -> int:
+        """The number of the last committed report change (0 for none)."""
+        return self._connect().execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+    def changed_since(self, seq: int) -> tuple[int, set[str]]:
+        """(last change number, ids of the reports changed after ``seq``) — read in one statement."""
+        rows = self._connect().execute(
+            "SELECT seq, report_id FROM changes WHERE seq > ? ORDER BY seq", (seq,)).fetchall()
+        return (rows[-1][0] if rows else seq), {r[1] for r in rows}
 
     # -- reads -------------------------------------------------------------------------------------
 
@@ -233,8 +363,8 @@ class Catalog:
         return {r["id"]: r["sha256"] for r in self._connect().execute("SELECT id, sha256 FROM reports")}
 
     def report_ids(self) -> list[str]:
-        return [r["id"] for r in self._connect().execute(
-            "SELECT id FROM reports ORDER BY date IS NULL, date, source")]
+        rows = self._connect().execute("SELECT id, date, source FROM reports").fetchall()
+        return [r["id"] for r in sorted(rows, key=_date_order)]
 
     def report(self, report_id: str) -> Report:
         conn = self._connect()
@@ -253,19 +383,25 @@ class Catalog:
         listings need only metadata and the agreement tree, and the texts are most of the catalog.
         """
         conn = self._connect()
-        report_cols = "*" if texts else ", ".join(
-            "'' AS text" if r["name"] == "text" else r["name"]
-            for r in conn.execute("PRAGMA table_info(reports)"))
-        agreement_cols = "*" if texts else "report_id, seq, label, parent, '' AS text, page, start, end, ocr"
-        rows = conn.execute(
-            f"SELECT {report_cols} FROM reports ORDER BY date IS NULL, date, source").fetchall()
-        if ids is not None:
-            wanted = set(ids)
-            rows = [r for r in rows if r["id"] in wanted]
-        by_report: dict[str, list[sqlite3.Row]] = {}
-        for a in conn.execute(f"SELECT {agreement_cols} FROM agreements ORDER BY report_id, seq"):
-            by_report.setdefault(a["report_id"], []).append(a)
+        report_cols = "*" if texts else self._columns_without_text("reports")
+        agreement_cols = "*" if texts else self._columns_without_text("agreements")
+        rows: list[Any] = []
+        by_report: dict[str, list[Any]] = {}
+        for where, params in _id_filters(ids):
+            rows += conn.execute(f"SELECT {report_cols} FROM reports{where.format(column='id')}", params).fetchall()
+            for a in conn.execute(f"SELECT {agreement_cols} FROM agreements{where.format(column='report_id')} "
+                                  f"ORDER BY report_id, seq", params):
+                by_report.setdefault(a["report_id"], []).append(a)
+        rows.sort(key=_date_order)  # in Python: SQLite and PostgreSQL collate text differently
         return [_report_from_rows(r, by_report.get(r["id"], [])) for r in rows]
+
+    def _column_names(self, table: str) -> list[str]:
+        cursor = self._connect().execute(f"SELECT * FROM {table} WHERE 1 = 0")
+        cursor.fetchall()  # (in a PostgreSQL pipeline the description comes with the result)
+        return [d[0] for d in cursor.description]
+
+    def _columns_without_text(self, table: str) -> str:
+        return ", ".join("'' AS text" if n == "text" else f'"{n}"' for n in self._column_names(table))
 
     def referenced_hashes(self) -> set[str]:
         conn = self._connect()
@@ -291,27 +427,64 @@ class Catalog:
     def group_counts(self, column: str) -> dict[str, int]:
         if column not in {"year", "body_key", "language", "country", "format"}:
             raise ValueError(column)
-        rows = self._connect().execute(
-            f"SELECT {column} AS k, count(*) AS n FROM reports GROUP BY {column} ORDER BY {column}"
-        )
-        return {str(r["k"]) if r["k"] is not None else "—": r["n"] for r in rows}
+        rows = self._connect().execute(f"SELECT {column} AS k, count(*) AS n FROM reports GROUP BY {column}")
+        ordered = sorted(rows, key=lambda r: (r["k"] is not None, r["k"] if r["k"] is not None else 0))
+        return {str(r["k"]) if r["k"] is not None else "—": r["n"] for r in ordered}
+
+    # -- whole tables (moving a catalog) -----------------------------------------------------------
+
+    def table_rows(self, table: str) -> tuple[list[str], list[Any]]:
+        """(column names, rows) of a data table, in its natural order."""
+        assert table in DATA_TABLES, table
+        order = {"reports": "id", "agreements": "report_id, seq", "ingest_log": "id"}[table]
+        cursor = self._connect().execute(f"SELECT * FROM {table} ORDER BY {order}")
+        names = [d[0] for d in cursor.description]
+        return names, [tuple(r) for r in cursor.fetchall()]
+
+    def insert_rows(self, conn: Any, table: str, names: list[str], rows: list[Any]) -> None:
+        assert table in DATA_TABLES, table
+        columns = ", ".join(f'"{n}"' for n in names)
+        conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(names))})", rows)
+        if table == "ingest_log":
+            self.dialect.reset_identity(conn, "ingest_log", "id")
+        if table == "reports":
+            for row in rows:
+                record = dict(zip(names, row))
+                self._record_change(conn, record["id"], record["sha256"])
 
 
-def _add_extractor_version_column(conn: sqlite3.Connection) -> None:
-    """Migration for catalogs made before failures were remembered: the log's extractor version column
-    (and an index, since every re-ingest asks the log about every file's hash). Plain SQL."""
-    try:
-        conn.execute("SELECT extractor_version FROM ingest_log LIMIT 0")
-    except sqlite3.OperationalError:
-        conn.execute("ALTER TABLE ingest_log ADD COLUMN extractor_version TEXT")
-    conn.execute("CREATE INDEX IF NOT EXISTS ingest_log_by_sha256 ON ingest_log(sha256)")
+ID_CHUNK = 500  # ids per IN (…) list: far below SQLite's 32,766 parameters
+
+
+def _id_filters(ids: list[str] | None) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """WHERE clauses (with a ``{column}`` slot) selecting ``ids`` in chunks; all rows for None."""
+    if ids is None:
+        yield "", ()
+        return
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), ID_CHUNK):
+        chunk = tuple(unique[start:start + ID_CHUNK])
+        yield f" WHERE {{column}} IN ({', '.join('?' * len(chunk))})", chunk
+
+
+_ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)", re.I)
+
+
+def _statements(script: str) -> list[str]:
+    """A schema script split into statements (none of ours has a ';' inside a literal)."""
+    return [part.strip() for part in script.split(";\n") if part.strip()]
+
+
+def _date_order(row: Any) -> tuple:
+    """Date order, undated last, then by file name: code-point order on every engine."""
+    return (row["date"] is None, row["date"] or "", row["source"])
 
 
 def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _report_from_rows(row: sqlite3.Row, agreement_rows: list[sqlite3.Row]) -> Report:
+def _report_from_rows(row: Any, agreement_rows: list[Any]) -> Report:
     meeting = Meeting(
         title=row["title"],
         body=row["body"],

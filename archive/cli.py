@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ import click
 from index import QuerySyntaxError, SearchQuery
 
 from . import serialize
-from .archive import Archive
+from .archive import Archive, ArchiveBusy
+from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
 from .glossary import KINDS, glossary
+from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
 from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from .models import ArchiveError, NotFound
 
@@ -31,7 +34,7 @@ def _emit_json(data: Any) -> None:
 
 
 def _open(ctx: click.Context) -> Archive:
-    archive = Archive(ctx.obj["data"])
+    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"))
     ctx.call_on_close(archive.close)
     return archive
 
@@ -56,15 +59,20 @@ def domain_errors(command: Callable) -> Callable:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), envvar="CRM_ARCHIVE_DATA",
               default=DEFAULT_DATA, show_default=True, help="Archive data directory (env CRM_ARCHIVE_DATA).")
+@click.option("--catalog", metavar="URL", envvar="CRM_ARCHIVE_CATALOG", default=None,
+              help="Catalog (system of record, with the originals): sqlite:///path or postgresql://…; "
+                   "default DIR/catalog.sqlite3. With PostgreSQL, --data holds only this node's index "
+                   "(env CRM_ARCHIVE_CATALOG).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what the core does to stderr.")
 @click.version_option(package_name="crm-archive")
 @click.pass_context
-def cli(ctx: click.Context, data: Path, verbose: bool) -> None:
+def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> None:
     """Archive and search the reports of the Conferencia Regional sobre Migración (CRM)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
     ctx.obj["data"] = data
+    ctx.obj["catalog"] = catalog or None
 
 
 @cli.command()
@@ -347,6 +355,60 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
 
 
 @cli.command()
+@click.option("--actor", help="Who must act: a glossary key (paises_miembros, secretaria_tecnica, oim, mexico...).")
+@click.option("--year", type=click.IntRange(1900, 2100), help="The meeting's year.")
+@click.option("--status", type=click.Choice([OVERDUE, PENDING]), help="Overdue or pending as of today.")
+@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Due on or after this day (YYYY-MM-DD).")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def commitments(ctx: click.Context, actor: str | None, year: int | None, status: str | None,
+                due_after: datetime | None, due_before: datetime | None, as_json: bool) -> None:
+    """Commitments the reports set: deadlines, who must act, by due date (undated ones last)."""
+    if actor and actor not in glossary():
+        raise click.BadParameter(f"{actor!r} is not a glossary key", param_hint="--actor")
+    today = date.today()
+    wanted = CommitmentFilter(actor=actor, year=year, status=status,
+                              due_after=due_after.date() if due_after else None,
+                              due_before=due_before.date() if due_before else None)
+    found = select_commitments(_open(ctx).commitments(), wanted, today)
+    if as_json:
+        _emit_json({"today": today.isoformat(), "total": len(found),
+                    "commitments": [serialize.listed_commitment_to_dict(i, i.status(today)) for i in found]})
+        return
+    rows = [("DUE", "STATUS", "ACTORS", "REPORT", "LABEL", "PHRASE")]
+    for item in found:
+        c = item.commitment
+        rows.append((c.due.isoformat() if c.due else "—", item.status(today),
+                     ", ".join(c.actors) or "—", item.report.id, c.label, _shorten(c.relative or c.phrase, 60)))
+    _print_table(rows)
+    click.echo(f"{len(found)} commitments")
+
+
+@cli.command()
+@click.option("--body", help="Only the meetings of this body key.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@domain_errors
+def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
+    """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
+    matrix = _open(ctx).participation(body)
+    if as_json:
+        _emit_json(serialize.participation_to_dict(matrix))
+        return
+    letters = {HOST: "H", PARTICIPANT: "P", OBSERVER: "O", ABSENT: "."}
+    rows = [("DATE", "PLACE", *(k[:4] for k in matrix.countries), "N")]
+    for row in matrix.meetings:
+        m = row.report.meeting
+        rows.append((m.date.isoformat() if m.date else "—", _shorten(m.city or m.country or row.report.id, 16),
+                     *(letters[row.status(k)] for k in matrix.countries), str(row.attended)))
+    rows.append(("total", "", *(str(matrix.totals[k].attended) for k in matrix.countries), ""))
+    _print_table(rows)
+    click.echo("countries: " + ", ".join(f"{k[:4]}={glossary().get(k).name_es}" for k in matrix.countries))
+
+
+@cli.command()
 @click.option("--if-needed", is_flag=True, help="Only bring the index in line with the catalog.")
 @click.pass_context
 @domain_errors
@@ -389,16 +451,60 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--poll", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
+              help="Seconds between looks at the catalog for changes when no notification arrives.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
-    """Serve the web UI (read-only) with waitress."""
+@domain_errors
+def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -> None:
+    """Serve the web UI (read-only) with waitress.
+
+    The node's index follows the catalog: it is built (or caught up) before the first request is
+    answered, then every committed change is applied as it arrives (LISTEN/NOTIFY on a PostgreSQL
+    primary, a poll every --poll seconds otherwise, e.g. on a replica).
+    """
+    import threading
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"DATA_DIR": str(ctx.obj["data"])})
+    follower = _open(ctx)
+    click.echo(f"crm-archive: catching up with {follower.catalog.location.display} …", err=True)
+    try:
+        follower.reindex(if_needed=True)
+    except ArchiveBusy:  # an ingest through this data directory is updating the index itself
+        pass
+    stop = threading.Event()
+    threading.Thread(target=follower.follow, args=(stop, poll), name="index-follower", daemon=True).start()
+    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+    finally:
+        stop.set()
+
+
+@cli.command("migrate-catalog")
+@click.option("--to", "target", required=True, metavar="URL", help="The empty PostgreSQL catalog to copy into.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+@domain_errors
+def migrate_catalog(ctx: click.Context, target: str, as_json: bool) -> None:
+    """Copy this SQLite archive (catalog and originals) into PostgreSQL and verify every hash and count.
+
+    Afterwards run the nodes with --catalog URL; each builds its index from the new catalog.
+    """
+    from .catalog_copy import copy_archive
+
+    result = copy_archive(_open(ctx), target)
+    if as_json:
+        _emit_json({"target": result.target, "rows": result.rows, "originals": result.originals,
+                    "original_bytes": result.original_bytes, "verified_hashes": result.verified_hashes,
+                    "verified_reports": result.verified_reports})
+        return
+    click.echo(f"copied to {result.target}: " + ", ".join(f"{n} {t}" for t, n in result.rows.items())
+               + f", {result.originals} originals ({result.original_bytes:,} bytes)")
+    click.echo(f"verified: {result.verified_hashes} hashes, every row count, {result.verified_reports} reports")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -167,6 +167,7 @@ class _FileContext(logging.Filter):
 
 
 def _name_the_file_in_warnings(path: Path) -> None:
+    logging.captureWarnings(True)  # a library's warnings.warn goes through the same handlers (and prefix)
     context = _FileContext(path)
     for handler in [*logging.getLogger().handlers, logging.lastResort]:
         if handler is not None:

@@ -162,3 +162,25 @@ class IngestSummary:
     def ok(self) -> bool:
         """Every file is archived: nothing failed now, and nothing is known to fail."""
         return not self.failed and not self.failed_before
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A deadline one unit of a report sets: by when, what it says, and who must act.
+
+    ``due`` is the last day to act (ISO in exports); ``due_window`` the (first, last) day of a period
+    such as "la última semana de abril de 2015", else None. A deadline without a date ("antes de la
+    próxima reunión") has ``due`` None and its words in ``relative``. ``phrase`` is the deadline as
+    written, ``sentence`` the sentence holding it; ``actors`` are glossary keys of who must act, in order.
+    ``start``/``end`` are the phrase's offsets in the unit's text.
+    """
+
+    label: str
+    due: dt.date | None
+    due_window: tuple[dt.date, dt.date] | None
+    relative: str | None
+    phrase: str
+    sentence: str
+    actors: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0

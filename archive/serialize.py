@@ -11,8 +11,10 @@ from typing import Any
 from index import Hit, Precedent, SearchResult, YearCount
 from index.expansion import Expansion
 
-from .glossary import KINDS, Glossary
-from .models import Agreement, IngestSummary, Report
+from .commitments import ListedCommitment, commitments_of
+from .glossary import KINDS, Glossary, glossary
+from .models import Agreement, Commitment, IngestSummary, Report
+from .participation import ParticipationMatrix
 from .versions import VersionLinks
 
 
@@ -64,6 +66,7 @@ def report_to_dict(report: Report, agreements: bool = True, links: VersionLinks 
         data["same_as"] = list(links.same_as_of(report.id))
     if agreements:
         data["agreements"] = [agreement_to_dict(a) for a in report.agreements]
+        data["commitments"] = [commitment_to_dict(c) for c in commitments_of(report)]
     return data
 
 
@@ -170,4 +173,51 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
             "failed_before": [{"file": f, "reason": r} for f, r in summary.failed_before],
             "notes": [{"file": f, "note": n} for f, n in summary.notes],
         },
+    }
+
+
+# -- research: commitments, participation (issue 15) ---------------------------------------------------
+
+
+def commitment_to_dict(c: Commitment) -> dict[str, Any]:
+    return {
+        "label": c.label,
+        "due": _iso(c.due),
+        "due_window": [c.due_window[0].isoformat(), c.due_window[1].isoformat()] if c.due_window else None,
+        "relative": c.relative,
+        "phrase": c.phrase,
+        "actors": list(c.actors),
+        "sentence": c.sentence,
+    }
+
+
+def listed_commitment_to_dict(item: ListedCommitment, status: str) -> dict[str, Any]:
+    m = item.report.meeting
+    return {
+        "report_id": item.report.id,
+        **commitment_to_dict(item.commitment),
+        "status": status,
+        "meeting": {"date": _iso(m.date), "year": m.year, "body_key": m.body_key, "city": m.city,
+                    "country": m.country, "title": m.title, "display_title": m.display_title(item.report.language)},
+    }
+
+
+def country_names(key: str) -> dict[str, str]:
+    entity = glossary().get(key)
+    return {"key": key, "name_es": entity.name_es, "name_en": entity.name_en}
+
+
+def participation_to_dict(matrix: ParticipationMatrix) -> dict[str, Any]:
+    return {
+        "countries": [{**country_names(k), "member": glossary().get(k).member,
+                       "totals": {**matrix.totals[k].counts, "attended": matrix.totals[k].attended}}
+                      for k in matrix.countries],
+        "meetings": [
+            {"report_id": row.report.id, "date": _iso(row.report.meeting.date), "year": row.report.year,
+             "body_key": row.report.meeting.body_key, "city": row.report.meeting.city,
+             "country": row.report.meeting.country, "listed": row.listed,
+             "attended": row.attended, "observers": row.observers,
+             "cells": {k: row.status(k) for k in matrix.countries}}
+            for row in matrix.meetings
+        ],
     }

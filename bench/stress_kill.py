@@ -12,7 +12,9 @@ any instant are checked: the catalog opens and passes SQLite's integrity check, 
 catalog holds has its original, whole, in the store.
 
 ``tests/reliability/test_kill_ingest.py`` runs the same code with ~24 rounds; this script runs more.
-Everything stays in a temporary directory; nothing but local subprocesses is involved.
+Everything stays in a temporary directory; nothing but local subprocesses is involved. With
+``--backend postgresql`` the catalogs live in a throw-away PostgreSQL server on loopback (one database per
+archive) and the same guarantees are checked.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.backends import Backend, catalog_of, data_args
 
 log = logging.getLogger("bench.stress_kill")
 
@@ -106,7 +110,7 @@ def make_version_two(folder: Path) -> None:
 
 
 def cli_args(data: Path, *args: str) -> list[str]:
-    return [*CLI_PREFIX, "--data", str(data), *args]
+    return [*CLI_PREFIX, *data_args(data), *args]
 
 
 def run_cli(data: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -120,7 +124,7 @@ def read_cli(data: Path, *args: str) -> tuple[int, str, str]:
 
     from archive.cli import cli
 
-    result = CliRunner().invoke(cli, ["--data", str(data), *args], catch_exceptions=False)
+    result = CliRunner().invoke(cli, [*data_args(data), *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -156,26 +160,28 @@ def export_differences(got: list[dict], want: list[dict]) -> list[str]:
 
 def invariants(data: Path) -> list[str]:
     """What must hold at ANY instant, even right after a kill -9 (the index may lag; it is repaired later)."""
-    from archive.store import OriginalStore
+    from archive.archive import Archive
 
+    url = catalog_of(data)
     catalog = data / "catalog.sqlite3"
-    if not catalog.exists():
+    if url is None and not catalog.exists():
         return []
     problems: list[str] = []
-    conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=30)
-    try:
-        if (status := conn.execute("PRAGMA integrity_check").fetchone()[0]) != "ok":
-            problems.append(f"catalog integrity: {status}")
-        store = OriginalStore(data / "originals")
-        for report_id, sha in conn.execute("SELECT id, sha256 FROM reports"):
-            if not store.verify(sha):
+    if url is None:
+        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=30)
+        try:
+            if (status := conn.execute("PRAGMA integrity_check").fetchone()[0]) != "ok":
+                problems.append(f"catalog integrity: {status}")
+        finally:
+            conn.close()
+    with Archive(data, catalog=url) as archive:
+        for report_id, sha in sorted(archive.catalog.versions().items()):
+            if not archive.store.verify(sha):
                 problems.append(f"{report_id}: catalog refers to original {sha[:12]} that is missing or partial")
-        orphans = conn.execute(
+        orphans = archive.catalog._connect().execute(
             "SELECT count(*) FROM agreements WHERE report_id NOT IN (SELECT id FROM reports)").fetchone()[0]
         if orphans:
             problems.append(f"{orphans} agreements without their report")
-    finally:
-        conn.close()
     return problems
 
 
@@ -258,18 +264,17 @@ class Version:
     search_for: str
 
 
-def prepare_versions(work: Path, variants: int) -> list[Version]:
+def prepare_versions(work: Path, variants: int, backend: Backend) -> list[Version]:
     v1, v2 = work / "folder-v1", work / "folder-v2"
     build_folder(v1, variants=variants)
     shutil.copytree(v1, v2)
     make_version_two(v2)
-    reference = work / "reference"
+    reference = backend.new_archive(work / "reference")
     started = time.monotonic()
     ingest_to_completion(reference, v1)
     v1_seconds = time.monotonic() - started
     want_v1 = comparable_export(reference)
-    snapshot = work / "reference-v1"
-    shutil.copytree(reference, snapshot)
+    snapshot = backend.copy_archive(reference, work / "reference-v1")
     started = time.monotonic()
     ingest_to_completion(reference, v2)
     v2_seconds = time.monotonic() - started
@@ -279,7 +284,8 @@ def prepare_versions(work: Path, variants: int) -> list[Version]:
 
 
 def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int = 7,
-               variants: int = 26, on_round: Callable[[Round], None] | None = None) -> StressResult:
+               variants: int = 26, on_round: Callable[[Round], None] | None = None,
+               backend: Backend = Backend("sqlite")) -> StressResult:
     """Interrupt ``rounds`` ingests; return every round and every problem found.
 
     Campaigns alternate between the two folder versions: a campaign starts from an empty archive (v1)
@@ -289,7 +295,7 @@ def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int 
     """
     rng = random.Random(seed)
     result = StressResult()
-    versions = prepare_versions(work, variants)
+    versions = prepare_versions(work, variants, backend)
     result.reference_seconds = versions[0].seconds
     interrupted, campaign = 0, 0
     while interrupted < rounds:
@@ -297,7 +303,9 @@ def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int 
         campaign += 1
         data = work / f"campaign-{campaign}"
         if version.start_from is not None:
-            shutil.copytree(version.start_from, data)
+            backend.copy_archive(version.start_from, data)
+        else:
+            backend.new_archive(data)
         longest = max(1.0, version.seconds)  # kills spread over a whole run, startup included
         while interrupted < rounds:
             # Every ``sigint_every``-th interruption is a Ctrl-C (SIGINT), the others kill -9.
@@ -331,9 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sigint-every", type=int, default=7, help="Every n-th interruption is a SIGINT (0: never).")
     parser.add_argument("--variants", type=int, default=26, help="Variant reports in the folder.")
     parser.add_argument("--work", type=Path, default=None, help="Working directory (default: a temp dir, removed).")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="Catalog backend; postgresql starts a throw-away server on loopback.")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     work = args.work or Path(tempfile.mkdtemp(prefix="crm-stress-kill-"))
+    cluster = None
+    if args.backend == "postgresql":
+        from tests.pg_cluster import PgCluster
+
+        cluster = PgCluster.primary()
+    backend = Backend(args.backend, cluster)
     try:
         n = 0
 
@@ -345,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
 
         started = time.monotonic()
         result = run_stress(work, args.rounds, args.seed, args.sigint_every, variants=args.variants,
-                            on_round=progress)
+                            on_round=progress, backend=backend)
         outcomes = ", ".join(f"{o} {result.count(o)}" for o in ("killed", "interrupted", "finished", "busy"))
         print(f"{len(result.rounds)} rounds, {result.campaigns} verified campaigns in "
               f"{time.monotonic() - started:.0f} s "
@@ -356,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
               else f"{len(result.problems)} problems")
         return 0 if not result.problems else 1
     finally:
+        if cluster is not None:
+            cluster.destroy()
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -41,10 +41,13 @@ READ_ONLY_METHODS = ("GET", "HEAD")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. Data directory: ``DATA_DIR`` in ``test_config``, else env ``CRM_ARCHIVE_DATA``."""
+    """Build the app. Data directory: ``DATA_DIR`` in ``test_config``, else env ``CRM_ARCHIVE_DATA``;
+    catalog: ``CATALOG``, else env ``CRM_ARCHIVE_CATALOG``, else the SQLite file in the data directory."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         DATA_DIR=os.environ.get("CRM_ARCHIVE_DATA", DEFAULT_DATA_DIR),
+        # The catalog URL (sqlite:///… or postgresql://…); None: DATA_DIR/catalog.sqlite3.
+        CATALOG=os.environ.get("CRM_ARCHIVE_CATALOG") or None,
         # A read-only app takes no bodies; anything bigger than a few KB is not for us.
         MAX_CONTENT_LENGTH=16 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
@@ -62,10 +65,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import api, glossary, views
+    from . import api, glossary, research, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(research.bp)  # commitments, participation, countries, citations
     app.register_blueprint(glossary.bp)  # /glosario and /api/glossary
 
     app.before_request(_refuse_writes)

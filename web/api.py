@@ -13,7 +13,7 @@ from archive import serialize
 from archive.models import NotFound
 from index import QuerySyntaxError
 
-from . import i18n
+from . import i18n, research
 from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, flag, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
@@ -71,6 +71,7 @@ def reports() -> Response:
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str) -> Response:
+    # The same shape as `crm-archive show --json`; the report's citation is at /api/reports/{id}/citation.
     archive = get_archive()
     return jsonify(serialize.report_to_dict(archive.report(report_id), links=archive.version_links()))
 
@@ -85,9 +86,9 @@ def agreement(report_id: str, label: str) -> Response:
     return jsonify({
         "report_id": report_id,
         **serialize.agreement_to_dict(unit),
-        "citation": i18n.citation(i18n.specific_body_name(m.body_key, "es") or m.body, m.city, m.date, label, "es",
-                                  m.title),
+        "citation": research.citation_wording(m, label, "es")[1],
         "report": serialize.report_to_dict(found, agreements=False),
+        "citations": research.citation_urls(report_id, label),
     })
 
 
@@ -123,5 +124,6 @@ def index() -> Response:
     return jsonify({"openapi": "/api/openapi.json", "endpoints": [
         "/api/search", "/api/search.csv", "/api/reports", "/api/reports/{id}",
         "/api/reports/{id}/agreements/{label}", "/api/reports/{id}/agreements/{label}/precedents",
-        "/api/timeline", "/api/glossary"]})
+        "/api/timeline", "/api/commitments", "/api/participation", "/api/countries/{key}",
+        "/api/reports/{id}/citation", "/api/reports/{id}/agreements/{label}/citation", "/api/glossary"]})
 

@@ -55,7 +55,7 @@ def get_archive() -> Archive:
     """
     if "archive" not in g:
         if current_app.config["ARCHIVE_PER_REQUEST"]:
-            g.archive = Archive(Path(current_app.config["DATA_DIR"]))
+            g.archive = Archive(Path(current_app.config["DATA_DIR"]), catalog=current_app.config.get("CATALOG"))
             g.archive_owned = True
         else:
             g.archive = _shared_archive(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -69,7 +69,8 @@ def _shared_archive(app: Flask) -> Archive:
     with _shared_lock:
         archive = app.extensions.get("crm_archive")
         if archive is None:
-            archive = app.extensions["crm_archive"] = Archive(Path(app.config["DATA_DIR"]))
+            archive = app.extensions["crm_archive"] = Archive(Path(app.config["DATA_DIR"]),
+                                                              catalog=app.config.get("CATALOG"))
         return archive
 
 
@@ -348,12 +349,11 @@ def agreement(report_id: str, label: str) -> str:
     except QuerySyntaxError:  # an agreement whose words cannot form a query simply has no precedents
         precedents = []
     m = found.meeting
-    cite = i18n.citation(i18n.specific_body_name(m.body_key, g.lang) or m.body, m.city, m.date, label, g.lang,
-                         m.title)
+    # The citation (title with the meeting's number, full dates, permalink, access date) is composed by
+    # web.research for the page, the downloads and the API alike.
     return render_template("agreement.html", report=found, meeting=m, unit=unit, parent=parent,
-                           children=children, precedents=precedents, citation=cite,
-                           same_agreements=get_archive().matching_agreements(report_id, label),
-                           permalink=url_for("ui.agreement", report_id=report_id, label=label, _external=True))
+                           children=children, precedents=precedents,
+                           same_agreements=get_archive().matching_agreements(report_id, label))
 
 
 # -- a term across the years -----------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 _CID = re.compile(r"\(cid:\d+\)")
 
+# A page whose glyphs are more than this share without Unicode is read like a scan (OCR), by either parser.
+UNMAPPED_SHARE = 0.5
+
 # A gap wider than the letters' usual spacing by this share of the glyph size is a word space. Measured on
 # reportlab Helvetica: letters touch (gap 0.00), a space is 0.28 of the size; pdfminer's own threshold is
 # about 0.115 (0.1 of the glyph box), which misses the tight spacing some generators use between words.

@@ -14,11 +14,11 @@ Steps, each a small function:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 from archive.models import ExtractedText, ExtractionError
@@ -33,7 +33,7 @@ from .cleanup import (
     normalize_characters,
     remove_control_chars,
 )
-from .glyphs import Glyph, is_unmapped, line_text, strip_cid
+from .glyphs import UNMAPPED_SHARE, Glyph, is_unmapped, line_text, strip_cid
 from .pdf_layout import (  # noqa: F401 - re-exported: the layout functions' tests import them from here
     EDGE_LINES,
     Flow,
@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 
 # A page with fewer visible characters than this (after headers/footers are gone) has no usable text layer.
 MIN_PAGE_CHARS = 20
-# A page whose glyphs are more than this share without Unicode ((cid:N), private use) is read like a scan.
-UNMAPPED_SHARE = 0.5
 # pdfminer's default layout parameters, with text inside Form XObjects (LTFigure) analysed too:
 # some generators (and every "print to PDF" of a scanned+OCRed file) put the text there.
 _LAPARAMS = dict(all_texts=True)
@@ -125,9 +123,22 @@ def _check_file(path: Path) -> None:
         raise ExtractionError("damaged PDF: empty file (0 bytes)")
     if b"%PDF-" not in head:
         raise ExtractionError("damaged PDF: not a PDF file (no %PDF header)")
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in tail and not _ends_before_trailing_data(path):
         # Without this check a cut-off download parses "fine" and silently loses its last pages.
         raise ExtractionError("damaged PDF: truncated (no %%EOF at the end)")
+
+
+def _ends_before_trailing_data(path: Path) -> bool:
+    """A complete PDF followed by more than 4 KB of other bytes (a mail footer, padding): its last %%EOF
+    comes after a startxref, as in any complete file. Viewers read such files, so do we."""
+    import mmap
+
+    try:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end = data.rfind(b"%%EOF")
+            return end > 0 and data.rfind(b"startxref", 0, end) >= 0
+    except (OSError, ValueError):
+        return False
 
 
 def _read_pages(path: Path, notes: list[str]) -> list[Page]:
@@ -180,7 +191,6 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
     """Pages read by pdfminer, and the pages it failed on (number -> reason). Raises _Unreadable when the
     file itself cannot be opened, ExtractionError for what no parser would read (a password)."""
     # Imported here so that importing the registry stays cheap for the web process.
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -194,7 +204,7 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
             # pdfminer tries the empty user password by default; owner-password-only PDFs open fine.
             document = PDFDocument(PDFParser(file))
             resources = PDFResourceManager(caching=True)
-            device = PDFPageAggregator(resources, laparams=LAParams(**_LAPARAMS))
+            device = _device_class()(resources, laparams=LAParams(**_LAPARAMS))
             interpreter = PDFPageInterpreter(resources, device)
             for number, pdf_page in enumerate(PDFPage.create_pages(document), start=1):
                 try:
@@ -205,6 +215,9 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
                     log.debug("pdfminer failed on page %d of %s", number, path, exc_info=True)
                     failed[number] = human_reason(e)
                     pages.append(Page(number, parser="none"))
+                    # A page that failed half-way leaves the device's stack of open figures behind.
+                    device = _device_class()(resources, laparams=LAParams(**_LAPARAMS))
+                    interpreter = PDFPageInterpreter(resources, device)
         except PDFPasswordIncorrect as e:
             raise ExtractionError("encrypted PDF (password required)") from e
         except PDFEncryptionError as e:
@@ -221,41 +234,57 @@ def _read_with_pdfminer(path: Path) -> tuple[list[Page], dict[int, str]]:
 
 def _read_page(pdf_page, number: int, interpreter, device) -> Page:
     """One page laid out by pdfminer; laid out again turned upright when its text runs sideways."""
-    if pdf_page.rotate % 360:
-        # Glyphs alone first (no layout analysis: cheap): pdfminer's grouping of a sideways page, every
-        # glyph a line of its own, costs seconds a page (measured 1.8 s, against 30 ms upright).
-        pdf_page.rotate = (pdf_page.rotate + _sideways_turn(pdf_page, interpreter)) % 360
     interpreter.process_page(pdf_page)
-    page, sideways = _collect_page(device.get_result(), number)
-    if sideways is not None:
-        pdf_page.rotate = (pdf_page.rotate + sideways) % 360
+    if device.sideways_turn:
+        pdf_page.rotate = (pdf_page.rotate + device.sideways_turn) % 360
+        interpreter.process_page(pdf_page)
+    page, turn = _collect_page(device.get_result(), number)
+    if turn is not None:  # turned text inside a form XObject, which the device does not look into
+        pdf_page.rotate = (pdf_page.rotate + turn) % 360
         interpreter.process_page(pdf_page)
         page, _ = _collect_page(device.get_result(), number)
     return page
 
 
-def _sideways_turn(pdf_page, interpreter) -> int:
-    """The turn that makes a page's glyphs upright, from the glyphs alone (0 when they already are)."""
+def _glyph_turn(char) -> int:
+    """How far a glyph is turned from upright: 0, 90, 180 or 270 degrees (from its text matrix)."""
+    a, b = char.matrix[0], char.matrix[1]
+    return round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+
+
+@functools.cache
+def _device_class():
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar
-    from pdfminer.pdfinterp import PDFPageInterpreter
 
-    device = PDFPageAggregator(interpreter.rsrcmgr, laparams=None)
-    PDFPageInterpreter(interpreter.rsrcmgr, device).process_page(pdf_page)
-    turns: dict[int, int] = {}
-    for item in device.get_result():
-        if isinstance(item, LTChar) and not item.get_text().isspace():
-            a, b = item.matrix[0], item.matrix[1]
-            turn = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
-            turns[turn] = turns.get(turn, 0) + 1
-    if sum(n for t, n in turns.items() if t) < max(ROTATED_MIN_GLYPHS, turns.get(0, 0) + 1):
-        return 0
-    return max((t for t in turns if t), key=turns.__getitem__)
+    class UprightAggregator(PDFPageAggregator):
+        """pdfminer's page aggregator that looks at the glyphs before the layout analysis: a page whose
+        glyphs mostly run sideways is not analysed (its grouping, every glyph a line of its own, costs
+        seconds a page: measured 1.8 s against 30 ms upright) but turned and read again by the caller."""
+
+        sideways_turn = 0
+
+        def end_page(self, page) -> None:
+            turns: dict[int, int] = {}
+            for item in self.cur_item:
+                if isinstance(item, LTChar) and not item.get_text().isspace():
+                    turn = _glyph_turn(item)
+                    turns[turn] = turns.get(turn, 0) + 1
+            sideways = sum(n for t, n in turns.items() if t)
+            self.sideways_turn = 0
+            if sideways >= ROTATED_MIN_GLYPHS and sideways > turns.get(0, 0):
+                self.sideways_turn = max((t for t in turns if t), key=turns.__getitem__)
+                self.pageno += 1
+                self.receive_layout(self.cur_item)  # unanalysed: the caller reads the page again
+                return
+            super().end_page(page)
+
+    return UprightAggregator
 
 
 def _collect_page(layout, number: int) -> tuple[Page, int | None]:
     """A Page from pdfminer's layout, and the turn (degrees) that would make its text upright when most
-    of it runs sideways (else None)."""
+    of it runs sideways (else None: text inside figures is only seen here)."""
     page = Page(number, height=layout.height)
     tally = _GlyphTally()
     _collect(layout, page, tally)
@@ -296,8 +325,7 @@ def _collect(container: Iterable, page: Page, tally: _GlyphTally) -> None:
                     tally.unmapped += 1
                 elif not text.isspace():
                     tally.mapped += 1
-                a, b = char.matrix[0], char.matrix[1]
-                turn = round(math.degrees(math.atan2(b, a)) / 90) * 90 % 360
+                turn = _glyph_turn(char)
                 if turn:
                     # Runs sideways or upside down: a margin stamp (left out) or a turned page (laid out again).
                     tally.sideways += 1
@@ -371,7 +399,8 @@ def _without_ocr(has_text: bool, wanted: list[int], unmapped: list[int], reason:
         notes.append(f"{_pages(unmapped)} left out: the fonts have no Unicode map and OCR is unavailable ({reason})")
     others = [n for n in wanted if n not in unmapped]
     if others:
-        notes.append(f"{_pages(others)} have no text layer and were skipped: {reason}")
+        verb = "has no text layer and was" if len(others) == 1 else "have no text layer and were"
+        notes.append(f"{_pages(others)} {verb} skipped: {reason}")
     return {}
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 from archive.models import ExtractionError
 
 from .cleanup import normalize_characters
-from .glyphs import Glyph, line_text
+from .glyphs import UNMAPPED_SHARE, Glyph, is_unmapped, line_text
 from .pdf_layout import Line, Page
 
 log = logging.getLogger(__name__)
 
 PARSER = "pdfium"
+UNMAPPED = "(cid:0)"  # what pdfminer writes for a glyph without Unicode; glyphs.line_text leaves it out
 
 
 def page_count(path: Path) -> int | None:
@@ -68,15 +69,24 @@ def _read_page(page, number: int) -> Page:
     result = Page(number, height=height, parser=PARSER)
     try:
         glyphs = []
+        unmapped = 0
         for index in range(textpage.count_chars()):
             char = chr(pdfium.raw.FPDFText_GetUnicode(textpage.raw, index) or 32)
             if char == "\x02":  # pdfium's mark for a hyphen that ends a line: the hyphen as drawn
                 char = "-"
             if char.isspace() or not char.isprintable():
                 continue  # pdfium's own guessed spaces and line breaks: line_text decides from the gaps
+            if pdfium.raw.FPDFText_HasUnicodeMapError(textpage.raw, index):
+                # The font has no Unicode for this glyph: pdfium would give a wrong letter without a sign
+                # ("3DUWLFLSDURQ" for "Participaron"); like pdfminer's (cid:N), it is no text.
+                char, unmapped = UNMAPPED, unmapped + 1
+            elif is_unmapped(char):  # private use (a Symbol-font bullet is one): kept, but counted
+                unmapped += 1
             left, bottom, right, top = textpage.get_charbox(index, loose=True)  # font-size boxes
             glyphs.append((normalize_characters(char), left, bottom, right, top))
         result.lines = lines_of_glyphs(glyphs)
+        if unmapped > UNMAPPED_SHARE * len(glyphs):
+            result.unmapped, result.lines = True, []
         result.has_graphics = any(obj.type in (2, 3) for obj in page.get_objects(max_depth=2))  # path, image
     finally:
         textpage.close()

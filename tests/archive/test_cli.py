@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MANAGUA, TELA, export, run_cli
+from tests.backends import Backend
+from tests.conftest import MANAGUA, TELA, export, open_archive, run_cli
 
 
 def test_every_command_has_help(data_dir: Path) -> None:
@@ -75,8 +76,8 @@ def test_changed_file_with_same_name_is_updated_and_old_original_kept(data_dir: 
     second = export(data_dir)["reports"]
     assert len(second) == 1 and second[0]["id"] == first["id"]
     assert second[0]["agreements"][-1]["label"] == "5"
-    originals = {p.name for p in (data_dir / "originals").glob("??/*")}
-    assert {first["sha256"], second[0]["sha256"]} <= originals
+    with open_archive(data_dir) as archive:
+        assert {first["sha256"], second[0]["sha256"]} <= archive.store.hashes()
     code, out, _ = run_cli(data_dir, "search", "--json", "retornos")
     assert json.loads(out)["total"] == 1
 
@@ -110,9 +111,8 @@ def test_unknown_report_is_a_one_line_error(ingested_data: Path) -> None:
     assert code == 1 and "no report with id 'no-such-report'" in err and "Traceback" not in err
 
 
-def test_search_precedents_timeline_and_reindex(ingested_data: Path, tmp_path: Path) -> None:
-    data = tmp_path / "copy"
-    shutil.copytree(ingested_data, data)
+def test_search_precedents_timeline_and_reindex(ingested_data: Path, tmp_path: Path, backend: Backend) -> None:
+    data = backend.copy_node(ingested_data, tmp_path / "copy")
     code, out, _ = run_cli(data, "search", "--json", "RROCM")
     result = json.loads(out)
     found = {(h["report_id"], h["label"]) for h in result["hits"]}
@@ -143,9 +143,8 @@ def test_hostile_queries_never_print_a_traceback(ingested_data: Path, query: str
         assert "Error:" in err
 
 
-def test_index_lost_is_detected_and_repaired(ingested_data: Path, tmp_path: Path) -> None:
-    data = tmp_path / "copy"
-    shutil.copytree(ingested_data, data)
+def test_index_lost_is_detected_and_repaired(ingested_data: Path, tmp_path: Path, backend: Backend) -> None:
+    data = backend.copy_node(ingested_data, tmp_path / "copy")
     shutil.rmtree(data / "index")
     code, out, _ = run_cli(data, "check")
     assert code == 1 and "index" in out

@@ -10,18 +10,19 @@ from pathlib import Path
 import pytest
 
 from archive.catalog import Catalog
-from tests.conftest import TELA, run_cli
+from tests.conftest import TELA, open_archive, run_cli
 from tests.fixtures_docs import seed_to_pdf
 from tests.ingest.extract.pdf_cases import without_page_types
 
 DAMAGED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer garbage\n%%EOF\n"
 
 
-def _log(data: Path, name: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(data / "catalog.sqlite3") as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT outcome, message, extractor_version FROM ingest_log WHERE source = ?"
-                            " ORDER BY id", (name,)).fetchall()
+def _log(data: Path, name: str) -> list[dict]:
+    """The ingest log lines of one file, through the catalog of whichever backend holds it."""
+    with open_archive(data) as archive:
+        rows = archive.catalog._connect().execute(
+            "SELECT outcome, message, extractor_version FROM ingest_log WHERE source = ? ORDER BY id", (name,))
+        return [dict(row) for row in rows.fetchall()]
 
 
 @pytest.fixture
@@ -96,3 +97,24 @@ def test_an_old_catalog_gets_the_extractor_version_column(tmp_path: Path):
         assert catalog.failed_before("other") is None
     finally:
         catalog.close()
+
+
+def test_a_warning_logged_in_a_worker_names_its_file(tmp_path: Path):
+    """The real command as a process (workers are forked from it): a warning from inside the extraction
+    (here OCR's, about a bad setting) reaches stderr prefixed with the file being parsed."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.fixtures_docs import scanned_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    scan = scanned_pdf("CONFERENCIA REGIONAL SOBRE MIGRACION\n1. Agradecer a la OIM.", folder / "escaneado.pdf")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "CRM_ARCHIVE_OCR_TIMEOUT": "pronto"}
+    done = subprocess.run([sys.executable, "-c", "from archive.cli import main; main()", "--data",
+                           str(tmp_path / "data"), "ingest", str(folder)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
+    assert warnings and all(f": {scan}: " in line for line in warnings), done.stderr

@@ -155,3 +155,15 @@ def test_smoke_run_at_1k_produces_every_number_and_the_table(tmp_path: Path) -> 
     # The raw numbers are kept, and re-render to the same section.
     reloaded = load_result(tmp_path / "work" / "results-1k.json")
     assert report.render_section(reloaded) == report.render_section(result)
+
+
+def test_scaleout_bench_runs_on_a_tiny_corpus_and_prints_its_table(tmp_path: Path) -> None:
+    """The PostgreSQL-vs-SQLite benchmark end to end on ~200 units and 1 s of load (no timing asserted)."""
+    from bench import scaleout
+
+    rows = scaleout.run(units=200, clients=2, seconds=1.0, work=tmp_path)
+    assert [r["backend"] for r in rows] == ["sqlite", "postgresql"]
+    assert all(r["files"] >= 1 and r["ingest_s"] > 0 and r["rps_1"] > 0 and r["errors_1"] == 0 for r in rows)
+    assert rows[1]["rps_2"] > 0 and rows[1]["errors_2"] == 0  # two nodes behind the round-robin
+    table = scaleout.table(rows)
+    assert table.count("\n") == 3 and "| postgresql |" in table

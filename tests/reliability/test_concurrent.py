@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
-from archive.archive import Archive
 from bench.stress_kill import ROOT, build_folder, cli_args, variant_text
 from index import SearchQuery
-from tests.conftest import MANAGUA, TELA, export, run_cli
+from tests.backends import Backend, catalog_of
+from tests.conftest import MANAGUA, TELA, export, open_archive, run_cli
 from web import create_app
 from web.views import close_shared_archive
 
 
-def test_searches_and_pages_work_while_an_ingest_runs_and_see_it_when_it_commits(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def test_searches_and_pages_work_while_an_ingest_runs_and_see_it_when_it_commits(tmp_path: Path,
+                                                                                  backend: Backend) -> None:
+    data = backend.new_archive(tmp_path / "data")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(MANAGUA, seeds / MANAGUA.name)
@@ -29,7 +29,7 @@ def test_searches_and_pages_work_while_an_ingest_runs_and_see_it_when_it_commits
     build_folder(folder, variants=24)
     expected_reports = len(list(folder.rglob("*.*")))  # corpus .txt (with the Managua seed), PDF, DOCX, variants
 
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = create_app({"DATA_DIR": str(data), "CATALOG": catalog_of(data), "TESTING": True})
     client = app.test_client()
     try:
         before = client.get("/api/search?q=VAR001").get_json()["total"]
@@ -44,7 +44,7 @@ def test_searches_and_pages_work_while_an_ingest_runs_and_see_it_when_it_commits
                     statuses.append(response.status_code)
                     if url == "/api/reports":
                         report_counts.append(response.get_json()["total"])
-                with Archive(data) as reader:  # a separate reader process-side: the CLI's way
+                with open_archive(data) as reader:  # a separate reader process-side: the CLI's way
                     reader.search(SearchQuery("personas"))
                 time.sleep(0.05)
             out, err = ingest.communicate()
@@ -62,14 +62,15 @@ def test_searches_and_pages_work_while_an_ingest_runs_and_see_it_when_it_commits
         close_shared_archive(app)
 
 
-def test_a_changed_file_with_the_same_name_replaces_the_report_and_keeps_the_old_original(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def test_a_changed_file_with_the_same_name_replaces_the_report_and_keeps_the_old_original(tmp_path: Path,
+                                                                                         backend: Backend) -> None:
+    data = backend.new_archive(tmp_path / "data")
     folder = tmp_path / "in"
     folder.mkdir()
     report = folder / "informe-tela.txt"
     report.write_text(TELA.read_text(encoding="utf-8") + "\n9. Código de la primera versión: PRIMERA.\n",
                       encoding="utf-8")
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = create_app({"DATA_DIR": str(data), "CATALOG": catalog_of(data), "TESTING": True})
     client = app.test_client()
     try:
         code, out, err = run_cli(data, "ingest", str(folder))
@@ -89,16 +90,15 @@ def test_a_changed_file_with_the_same_name_replaces_the_report_and_keeps_the_old
         assert client.get("/api/search?q=SEGUNDA").get_json()["total"] == 1
         assert client.get("/api/search?q=PRIMERA").get_json()["total"] == 0
         # Both originals are in the store; the web serves the new one.
-        for sha in (first["sha256"], second[0]["sha256"]):
-            assert (data / "originals" / sha[:2] / sha).is_file()
+        with open_archive(data) as archive:
+            assert {first["sha256"], second[0]["sha256"]} <= archive.store.hashes()
         served = client.get(f"/r/{first['id']}/original")
         assert b"SEGUNDA" in served.get_data()
         served.close()
         # The ingest log keeps both versions.
-        with sqlite3.connect(data / "catalog.sqlite3") as conn:
-            log = conn.execute("SELECT outcome, sha256, message FROM ingest_log WHERE source = ? ORDER BY id",
-                               (report.name,)).fetchall()
-        conn.close()
+        with open_archive(data) as archive:
+            log = [(e.outcome, e.sha256, e.message) for e in reversed(archive.catalog.log_entries())
+                   if e.source == report.name]
         assert [(o, s) for o, s, _ in log] == [("added", first["sha256"]), ("updated", second[0]["sha256"])]
         assert f"replaces {first['sha256'][:12]}" in log[1][2]
         code, out, _ = run_cli(data, "check", "--json")
@@ -107,12 +107,12 @@ def test_a_changed_file_with_the_same_name_replaces_the_report_and_keeps_the_old
         close_shared_archive(app)
 
 
-def test_an_ingest_and_the_web_app_in_one_process_share_nothing_stale(tmp_path: Path) -> None:
+def test_an_ingest_and_the_web_app_in_one_process_share_nothing_stale(tmp_path: Path, backend: Backend) -> None:
     """A new report ingested in-process (as a second Archive) is visible to the app's shared archive."""
-    data = tmp_path / "data"
+    data = backend.new_archive(tmp_path / "data")
     folder = tmp_path / "in"
     folder.mkdir()
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = create_app({"DATA_DIR": str(data), "CATALOG": catalog_of(data), "TESTING": True})
     client = app.test_client()
     try:
         assert client.get("/api/reports").get_json()["total"] == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -17,6 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from archive.archive import Archive
 from archive.models import ArchiveError
 from index import QuerySyntaxError, SearchQuery, SearchResult
+from tests.backends import catalog_of
+from tests.conftest import open_archive
 from web import create_app
 from web.views import close_shared_archive
 
@@ -42,13 +45,13 @@ def data(ingested_data: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def archive(data: Path) -> Iterator[Archive]:
-    with Archive(data) as opened:
+    with open_archive(data) as opened:
         yield opened
 
 
 @pytest.fixture(scope="module")
 def client(data: Path) -> Iterator[FlaskClient]:
-    app = create_app({"DATA_DIR": str(data), "TESTING": True})
+    app = create_app({"DATA_DIR": str(data), "CATALOG": catalog_of(data), "TESTING": True})
     yield app.test_client()
     close_shared_archive(app)
 
@@ -160,3 +163,49 @@ def test_property_core_search_never_raises_anything_but_a_query_error(archive: A
 def test_property_web_never_answers_500(client: FlaskClient, text: str, page: str) -> None:
     page_search(client, q=text, pagina=page)
     api_search(client, q=text, page=page)
+
+
+# -- the research pages (commitments, participation, countries, citations) --------------------------------
+
+MANAGUA_ID = "000_cf50010547db6d03"
+
+
+def research_urls(value: str) -> list[tuple[str, dict[str, str] | None]]:
+    """Every research route with ``value`` in each of its parameters (query) or path segments."""
+    page = {"actor": value, "anio": value, "antes": value, "despues": value, "estado": value, "organo": value,
+            "pagina": value}
+    api = {"actor": value, "year": value, "due_before": value, "due_after": value, "status": value, "body": value}
+    matrix = {"organo": value, "desde": value, "hasta": value}
+    segment = quote(value, safe="")
+    return [
+        ("/compromisos", page), ("/compromisos.csv", page), ("/compromisos.ics", page), ("/api/commitments", api),
+        ("/participacion", matrix), ("/participacion.csv", matrix),
+        ("/api/participation", {"body": value, "year_from": value, "year_to": value}),
+        (f"/pais/{segment}", None), (f"/api/countries/{segment}", None),
+        (f"/r/{MANAGUA_ID}/cita.{segment}", None), (f"/r/{MANAGUA_ID}/{segment}/cita.bib", None),
+        (f"/api/reports/{MANAGUA_ID}/agreements/{segment}/citation", None), (f"/api/reports/{segment}/citation", None),
+    ]
+
+
+def research_get(client: FlaskClient, path: str, args: dict[str, str] | None) -> None:
+    response = client.get(path, query_string=args)
+    # 308: an empty path segment ("/r/x//cita.bib") is redirected to the merged-slash URL by werkzeug.
+    assert response.status_code in (200, 308, 400, 404), (path, response.status_code)
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "Internal Server Error" not in body
+    if (path.startswith("/api/") and response.status_code != 308) or response.status_code == 400:
+        assert response.mimetype == "application/json"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("text", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_research_pages_answer_every_hostile_value(client: FlaskClient, text: str) -> None:
+    for path, args in research_urls(text):
+        research_get(client, path, args)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=query_texts)
+def test_property_research_pages_never_answer_500(client: FlaskClient, value: str) -> None:
+    for path, args in research_urls(value):
+        research_get(client, path, args)

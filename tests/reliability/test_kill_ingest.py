@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,18 +16,20 @@ from pathlib import Path
 import pytest
 
 from archive.archive import Archive
-from archive.store import sha256_of
+from archive.store import OriginalStore, sha256_of
 from bench import stress_kill
 from index import AgreementIndex, SearchQuery
-from tests.conftest import MANAGUA, TELA, export, run_cli
+from tests.backends import Backend, catalog_of
+from tests.conftest import MANAGUA, TELA, export, open_archive, run_cli
 
 KILL_ROUNDS = 24
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_ingest_killed_at_random_moments_ends_with_exactly_the_corpus(tmp_path: Path) -> None:
-    result = stress_kill.run_stress(tmp_path, rounds=KILL_ROUNDS, seed=611, sigint_every=6, variants=6)
+def test_ingest_killed_at_random_moments_ends_with_exactly_the_corpus(tmp_path: Path, backend: Backend) -> None:
+    result = stress_kill.run_stress(tmp_path, rounds=KILL_ROUNDS, seed=611, sigint_every=6, variants=6,
+                                    backend=backend)
 
     assert result.problems == []
     interrupted = [r for r in result.rounds if r.outcome in ("killed", "interrupted")]
@@ -38,16 +39,16 @@ def test_ingest_killed_at_random_moments_ends_with_exactly_the_corpus(tmp_path: 
     assert result.campaigns >= 2  # both folder versions (fresh ingest and replacements) were killed
 
 
-def test_a_second_ingest_is_refused_while_one_runs_and_allowed_after_a_kill(tmp_path: Path) -> None:
+def test_a_second_ingest_is_refused_while_one_runs_and_allowed_after_a_kill(tmp_path: Path, backend: Backend) -> None:
     folder = tmp_path / "folder"
     stress_kill.build_folder(folder, variants=4, with_pdf_docx=False)
-    data = tmp_path / "data"
+    data = backend.new_archive(tmp_path / "data")
     # Hold the write lock as an ingest does, then kill the holder: the lock dies with it.
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time\nfrom archive.archive import Archive\n"
-         "with Archive(sys.argv[1])._write_lock():\n    print('locked', flush=True); time.sleep(60)",
-         str(data)], stdout=subprocess.PIPE, text=True)
+         "with Archive(sys.argv[1], sys.argv[2] or None)._write_lock():\n    print('locked', flush=True); time.sleep(60)",
+         str(data), catalog_of(data) or ""], stdout=subprocess.PIPE, text=True)
     with holder:
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -61,7 +62,7 @@ def test_a_second_ingest_is_refused_while_one_runs_and_allowed_after_a_kill(tmp_
     assert f"added {len([p for p in folder.rglob('*') if p.is_file()])}," in done.stdout
 
 
-def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_path: Path) -> None:
+def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_path: Path, backend: Backend) -> None:
     """A worker busy on a slow file (OCR) when its ingest is SIGKILLed dies too, releasing the lock."""
     import psutil
 
@@ -77,7 +78,7 @@ def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_
         for _ in range(6):
             scan.pages.append(one.pages[0])
         scan.save(folder / "scan.pdf")
-    data = tmp_path / "data"
+    data = backend.new_archive(tmp_path / "data")
     with subprocess.Popen(stress_kill.cli_args(data, "ingest", str(folder)), stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL) as ingest:
         parent = psutil.Process(ingest.pid)
@@ -100,7 +101,7 @@ def test_orphaned_workers_die_with_a_killed_ingest_and_do_not_keep_the_lock(tmp_
 
 
 @pytest.fixture
-def archived(tmp_path: Path) -> Path:
+def archived(tmp_path: Path, backend: Backend) -> Path:
     """A data directory holding the two seeds (one as PDF), its export taken as the truth."""
     from tests.fixtures_docs import seed_to_pdf
 
@@ -108,7 +109,7 @@ def archived(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(MANAGUA, folder / MANAGUA.name)
     seed_to_pdf(TELA, folder / "tela.pdf")
-    data = tmp_path / "data"
+    data = backend.new_archive(tmp_path / "data")
     code, out, err = run_cli(data, "ingest", str(folder))
     assert code == 0, out + err
     code, out, _ = run_cli(data, "check")
@@ -156,17 +157,30 @@ def test_check_finds_and_repairs_a_report_missing_from_the_index(archived: Path)
     code, verdict = _check(archived, "--repair")
     assert code == 0 and verdict["ok"]
     assert _total(archived, "personas") == before
-    with Archive(archived) as archive:
+    with open_archive(archived) as archive:
         hits = archive.search(SearchQuery("personas", per_page=200)).hits
     assert victim in {h.report_id for h in hits}
+
+
+def _rot(archive: Archive, sha: str) -> None:
+    """Bit rot at the end of a stored original, wherever the backend keeps it."""
+    if isinstance(archive.store, OriginalStore):
+        stored = archive.store.path_of(sha)
+        stored.chmod(0o644)
+        stored.write_bytes(stored.read_bytes()[:-100] + b"x" * 100)
+        return
+    content = archive.store.content(sha)
+    assert content is not None
+    with archive.catalog.transaction() as conn:
+        conn.execute("UPDATE originals SET content = ? WHERE sha256 = ?", (content[:-100] + b"x" * 100, sha))
+    archive.store.cache.path_of(sha).unlink(missing_ok=True)
 
 
 def test_check_finds_a_corrupt_original_and_the_next_ingest_restores_it(archived: Path, tmp_path: Path) -> None:
     exported = export(archived)
     report = next(r for r in exported["reports"] if r["format"] == "pdf")
-    stored = archived / "originals" / report["sha256"][:2] / report["sha256"]
-    stored.chmod(0o644)
-    stored.write_bytes(stored.read_bytes()[:-100] + b"x" * 100)  # bit rot at the end of the file
+    with open_archive(archived) as archive:
+        _rot(archive, report["sha256"])
 
     code, verdict = _check(archived)
     assert code == 1
@@ -174,21 +188,24 @@ def test_check_finds_a_corrupt_original_and_the_next_ingest_restores_it(archived
     code, verdict = _check(archived, "--repair")
     assert code == 1  # the bytes cannot be recreated from nothing: the report stays flagged...
     assert any("stores it again" in line for line in verdict["repaired"])
-    assert (archived / "quarantine").is_dir() and not stored.exists()
+    assert (archived / "quarantine").is_dir()
+    with open_archive(archived) as archive:
+        assert report["sha256"] not in archive.store
     code, out, err = run_cli(archived, "ingest", str(tmp_path / "in"))  # ...until its file is ingested again
     assert code == 0, err
     assert "updated 1" in out
     code, verdict = _check(archived)
     assert code == 0 and verdict["ok"]
-    assert sha256_of(stored) == report["sha256"]
+    with open_archive(archived) as archive:
+        restored = archive.store.local_path(report["sha256"])
+        assert restored is not None and sha256_of(restored) == report["sha256"]
 
 
 def test_check_repairs_agreements_that_no_longer_match_the_text(archived: Path) -> None:
     before = export(archived)
     report_id = before["reports"][0]["id"]
-    with sqlite3.connect(archived / "catalog.sqlite3") as conn:
+    with open_archive(archived) as archive, archive.catalog.transaction() as conn:
         conn.execute("UPDATE agreements SET text = 'garbled' WHERE report_id = ? AND label = '1'", (report_id,))
-    conn.close()
     code, verdict = _check(archived)
     assert code == 1
     assert any(report_id in p and "do not match the text" in p for p in verdict["problems"])
@@ -202,8 +219,11 @@ def test_check_repairs_agreements_that_no_longer_match_the_text(archived: Path) 
 
 
 def test_check_removes_a_leftover_temporary_file_and_so_does_the_next_ingest(archived: Path, tmp_path: Path) -> None:
-    fan_out = next(p for p in (archived / "originals").iterdir() if p.is_dir())
-    temp = fan_out / ".incoming-interrupted"
+    with open_archive(archived) as archive:  # the store's own folder, or a node's cache of the originals
+        some_sha = next(iter(archive.catalog.versions().values()))
+        local = archive.store.local_path(some_sha)
+    assert local is not None
+    temp = local.parent / ".incoming-interrupted"
     temp.write_bytes(b"half a PDF")
     code, verdict = _check(archived)
     assert code == 1
@@ -222,7 +242,7 @@ def test_check_notes_an_unreferenced_original_without_deleting_it(archived: Path
     """An original stored just before a kill, its catalog commit lost: kept, noted, adopted on rerun."""
     lonely = tmp_path / "lonely.txt"
     lonely.write_text(MANAGUA.read_text(encoding="utf-8").replace("Managua", "León"), encoding="utf-8")
-    with Archive(archived) as archive:
+    with open_archive(archived) as archive:
         sha = sha256_of(lonely)
         archive.store.put(lonely, sha)
     code, verdict = _check(archived)

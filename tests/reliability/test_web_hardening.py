@@ -36,6 +36,8 @@ El Grupo Regional de Consulta sobre Migración, en reunión celebrada en San Jos
 2. Agradecer a la Secretaría Técnica {IMG} por el apoyo logístico de la reunión.
 
 a. Solicitar a la ST <iframe src=javascript:alert(4)></iframe> un informe &amp; un plan.
+
+3. La Secretaría Técnica enviará el informe {SCRIPT} a más tardar el 30 de abril de 2010 {IMG}.
 """
 
 
@@ -75,6 +77,12 @@ def _pages(hostile_id: str) -> list[str]:
         f"/r/{hostile_id}/2", f"/r/{hostile_id}/2.a", f"/r/{hostile_id}/preamble", "/anos?q=" + quote(SCRIPT),
         "/timeline?q=informe", "/r/" + quote(SCRIPT, safe=""), f"/r/{hostile_id}/" + quote(IMG, safe=""),
         "/buscar?q=informe&lang=en", "/buscar?organo=" + quote(SCRIPT) + "&pais=" + quote(IMG),
+        # the research pages: the hostile report's commitment (point 3) and its country, hostile filters
+        "/compromisos", "/compromisos?lang=en", "/compromisos?actor=" + quote(SCRIPT) + "&anio=" + quote(IMG)
+        + "&antes=" + quote(IMG) + "&estado=" + quote(SCRIPT) + "&organo=" + quote(IMG),
+        "/participacion", "/participacion?organo=" + quote(SCRIPT) + "&desde=" + quote(IMG), "/pais/costa_rica",
+        "/pais/" + quote(SCRIPT, safe=""), f"/r/{hostile_id}/" + quote(IMG, safe="") + "/cita.bib",
+        f"/r/{hostile_id}/cita." + quote(SCRIPT, safe=""),
     ]
 
 
@@ -203,3 +211,27 @@ def test_server_refuses_oversized_headers_and_bodies(server: tuple[str, int]) ->
     assert answer.split(b" ", 2)[1] in (b"413", b"405"), answer[:200]
     ok = _raw(server, b"GET /buscar?q=trata HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert ok.startswith(b"HTTP/1.1 200")
+
+
+def test_the_hostile_commitment_is_listed_with_its_markup_as_text(client: FlaskClient, hostile_id: str) -> None:
+    body = client.get("/compromisos?actor=secretaria_tecnica").get_data(as_text=True)
+    assert f'href="/r/{hostile_id}/3"' in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+
+
+@pytest.mark.parametrize("suffix", ["cita.bib", "cita.ris", "cita.csl.json", "cita.txt", "3/cita.bib", "3/cita.txt"])
+def test_citation_downloads_are_never_html(client: FlaskClient, hostile_id: str, suffix: str) -> None:
+    """The hostile title is in the citation as written; served as a download of its own type, never as a page."""
+    response = client.get(f"/r/{hostile_id}/{suffix}")
+    assert response.status_code == 200
+    assert not response.mimetype.startswith("text/html")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/compromisos.csv", "/compromisos.ics", "/participacion.csv", "/api/commitments",
+                                  "/api/participation", "/api/countries/costa_rica"])
+def test_research_data_is_never_html(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200 and not response.mimetype.startswith("text/html")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.backends import catalog_of
 from tests.conftest import open_app, run_cli
 from web import create_app
 from web.views import close_shared_archive
@@ -30,7 +31,8 @@ def make_client(ingested_data: Path) -> Iterator[Callable[..., FlaskClient]]:
     apps: list[Flask] = []
 
     def make(**config: object) -> FlaskClient:
-        app = create_app({"DATA_DIR": str(ingested_data), "TESTING": True, **config})
+        app = create_app({"DATA_DIR": str(ingested_data), "CATALOG": catalog_of(ingested_data), "TESTING": True,
+                          **config})
         apps.append(app)
         return app.test_client()
 

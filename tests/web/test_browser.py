@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import data_args
 from tests.conftest import ROOT
 
 from .conftest import MANAGUA_ID, TELA_ID
@@ -41,7 +42,7 @@ def server(ingested_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """`crm-archive --data DIR serve` on a free port, stopped at the end of the module."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [sys.executable, "-c", "from archive.cli import cli; cli()", "--data", str(ingested_data), "serve",
+    command = [sys.executable, "-c", "from archive.cli import cli; cli()", *data_args(ingested_data), "serve",
                "--host", "127.0.0.1", "--port", str(port), "--threads", "4"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,

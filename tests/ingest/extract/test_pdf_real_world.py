@@ -85,13 +85,25 @@ def test_pdfminer_warnings_become_notes_of_the_file_or_are_dropped(caplog):
 # --- unmapped glyphs ----------------------------------------------------------------------------------------
 
 
-def test_font_without_unicode_map_is_read_by_ocr(tmp_path: Path):
+@pytest.mark.parametrize("lead", ["pdfminer", "pdfium"])
+def test_font_without_unicode_map_is_read_by_ocr(tmp_path: Path, lead: str):
     lines = ["Participaron los Viceministros de Belice, Canadá,", "Costa Rica y El Salvador en la reunión."]
-    result = pdf.extract(unmapped_font_pdf(lines, tmp_path / "cid.pdf"))
+    result = pdf.extract(unmapped_font_pdf(lines, tmp_path / "cid.pdf"), lead=lead)
     assert "(cid:" not in result.text
     assert result.page_parsers == ("ocr",) and result.ocr_pages == (1,)
     assert result.notes == ("page 1 read by OCR: the fonts have no Unicode map",)
     assert "Viceministros de Belice" in result.text and "El Salvador" in result.text
+
+
+def test_no_cid_token_reaches_what_the_catalog_stores(tmp_path: Path):
+    from ingest.pipeline import parse_file
+
+    lines = ["CONFERENCIA REGIONAL SOBRE MIGRACIÓN", "Reunión Viceministerial, Managua, Nicaragua",
+             "1. Agradecer a la Organización Internacional para las Migraciones su apoyo técnico."]
+    parsed = parse_file(unmapped_font_pdf(lines, tmp_path / "cid.pdf"))
+    assert "(cid:" not in parsed.extracted.text
+    assert not any("(cid:" in a.text for a in parsed.agreements)
+    assert parsed.language == "es" and "Agradecer a la Organización" in parsed.extracted.text
 
 
 def test_font_without_unicode_map_and_no_ocr_says_why(tmp_path: Path, monkeypatch):
@@ -299,12 +311,23 @@ def _sentence_pdf(path: Path, leading: float, page_break_after: int | None = Non
     return path
 
 
+COUNTRIES = ["belice", "canada", "costa_rica", "el_salvador", "estados_unidos", "guatemala", "honduras", "mexico",
+             "nicaragua", "panama", "republica_dominicana"]
+
+
+def _participants(text: str) -> list[str]:
+    from ingest.metadata import read_meeting
+
+    return [country.key for country in read_meeting(text).participants]
+
+
 @pytest.mark.parametrize("leading", [13.0, 20.0, 27.0, 34.0])
 def test_widely_spaced_sentence_is_one_paragraph(tmp_path: Path, leading: float):
     text = pdf.extract(_sentence_pdf(tmp_path / "p.pdf", leading)).text
     assert PARTICIPANTS in text.split("\n\n") or PARTICIPANTS in text.split("\n")
     assert text.startswith("DECLARACIÓN CONJUNTA\n")
     assert "\n1. Reconocer los avances" in text
+    assert _participants(text) == COUNTRIES  # split at "El | Salvador" the reader found three of eleven
 
 
 @pytest.mark.parametrize("leading", [13.0, 27.0])
@@ -312,6 +335,10 @@ def test_page_break_inside_the_participants_sentence(tmp_path: Path, leading: fl
     result = pdf.extract(_sentence_pdf(tmp_path / "p.pdf", leading, page_break_after=2))
     assert result.page_count == 2
     assert PARTICIPANTS in result.text.split("\n")
+    assert _participants(result.text) == COUNTRIES
+    from .helpers import split_labels
+
+    assert split_labels(result.text, result.page_starts) == ["preamble", "1"]
 
 
 @pytest.mark.parametrize("previous, line, joined", [
@@ -336,3 +363,30 @@ def test_seeds_keep_their_structure_from_pdf():
     for seed in (MANAGUA, TELA):
         expected = txt.extract(seed)
         assert split_labels(expected.text, expected.page_starts)  # the seed round trip is in test_pdf.py
+
+
+def test_trailing_bytes_after_a_complete_pdf_are_ignored(tmp_path: Path, tela_pdf: Path, tela_text: str):
+    padded = tmp_path / "con-pie.pdf"
+    padded.write_bytes(tela_pdf.read_bytes() + b"\n-- \nEnviado desde el correo institucional\n" + b"\0" * 8192)
+    assert pdf.extract(padded).text == tela_text
+
+
+def test_without_ocr_a_page_that_needs_it_is_left_out_with_a_note(tmp_path: Path, tela_pdf: Path, tela_text: str,
+                                                                   monkeypatch):
+    import pikepdf
+
+    from tests.fixtures_docs import scanned_pdf
+
+    unmapped = unmapped_font_pdf(["Anexo: lista de participantes de la reunión"], tmp_path / "cid.pdf")
+    scan = scanned_pdf("ANEXO II\nFotografías de la reunión", tmp_path / "scan.pdf")
+    combined = tmp_path / "informe-con-anexos.pdf"
+    with pikepdf.open(tela_pdf) as document, pikepdf.open(unmapped) as a, pikepdf.open(scan) as b:
+        document.pages.extend(a.pages)
+        document.pages.extend(b.pages)
+        document.save(combined)
+    monkeypatch.setenv("CRM_ARCHIVE_TESSERACT", "no-such-tesseract")
+    result = pdf.extract(combined)
+    assert squeeze(result.text) == squeeze(tela_text)
+    assert [note.split(":")[0] for note in result.notes] == [
+        "page 3 left out", "page 4 has no text layer and was skipped"]
+    assert "OCR is unavailable (tesseract is not installed" in result.notes[0]
