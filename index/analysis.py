@@ -114,6 +114,19 @@ def joined_forms(pieces: list[str]) -> list[str]:
     return [plain] if doubled == plain else [plain, doubled]
 
 
+# --- capitalised short tokens ---------------------------------------------------------------------
+
+# A standalone token of 2-5 capital letters as written ("ST", "PPT", "OIM"), not after a dot ("E.ST") nor
+# glued to a word. Indexed unfolded in their own field so that an ambiguous acronym can be matched only
+# where it is written capitalised: "ST" is the Technical Secretariat, "st" (or "St. Kitts") is not.
+_CAPITALISED_RE = re.compile(r"(?<![\w.])[A-Z]{2,5}(?![\w])")
+
+
+def capitalised_tokens(text: str) -> set[str]:
+    """The distinct standalone capitalised short tokens of ``text``, as written."""
+    return set(_CAPITALISED_RE.findall(text)) if any(c.isupper() for c in text) else set()
+
+
 # --- list markers -------------------------------------------------------------------------------
 
 # The marker that opens a unit: "3.", "3)", "3.-", "3 -", "1.2.", "a)", "b.", "(iii)", "iv.", "•", "-".
