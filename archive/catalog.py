@@ -20,7 +20,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -262,6 +262,7 @@ class Catalog:
 
     def save_report(self, conn: Any, report: Report, ingest_key: str) -> None:
         """Insert or replace a report and all its agreements (inside the caller's transaction)."""
+        report = _without_nul(report)
         m = report.meeting
         conn.execute("DELETE FROM agreements WHERE report_id = ?", (report.id,))
         conn.execute("DELETE FROM reports WHERE id = ? OR source = ?", (report.id, report.source))
@@ -341,6 +342,8 @@ class Catalog:
 
     def lookup_source(self, source: str) -> tuple[str, str, str] | None:
         """(report id, sha256, ingest key) of the report ingested from this file name, if any."""
+        if "\x00" in source:
+            return None
         row = self._connect().execute(
             "SELECT id, sha256, ingest_key FROM reports WHERE source = ?", (source,)
         ).fetchone()
@@ -367,6 +370,8 @@ class Catalog:
         return [r["id"] for r in sorted(rows, key=_date_order)]
 
     def report(self, report_id: str) -> Report:
+        if "\x00" in report_id:  # no stored id holds one (PostgreSQL text cannot), and it must not reach SQL
+            raise NotFound(f"no report with id {report_id!r}")
         conn = self._connect()
         row = conn.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
         if row is None:
@@ -387,6 +392,8 @@ class Catalog:
         agreement_cols = "*" if texts else self._columns_without_text("agreements")
         rows: list[Any] = []
         by_report: dict[str, list[Any]] = {}
+        if ids is not None:
+            ids = [i for i in ids if "\x00" not in i]
         for where, params in _id_filters(ids):
             rows += conn.execute(f"SELECT {report_cols} FROM reports{where.format(column='id')}", params).fetchall()
             for a in conn.execute(f"SELECT {agreement_cols} FROM agreements{where.format(column='report_id')} "
@@ -473,6 +480,16 @@ _ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)
 def _statements(script: str) -> list[str]:
     """A schema script split into statements (none of ours has a ';' inside a literal)."""
     return [part.strip() for part in script.split(";\n") if part.strip()]
+
+
+def _without_nul(report: Report) -> Report:
+    """The report with any NUL character in its texts replaced by U+FFFD: PostgreSQL text cannot hold
+    NUL, and both engines must store the same thing; one character for one keeps every offset."""
+    if "\x00" not in report.text and not any("\x00" in a.text for a in report.agreements):
+        return report
+    clean = lambda text: text.replace("\x00", "\ufffd")  # noqa: E731
+    return replace(report, text=clean(report.text),
+                   agreements=tuple(replace(a, text=clean(a.text)) for a in report.agreements))
 
 
 def _date_order(row: Any) -> tuple:

@@ -2,6 +2,7 @@
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -201,3 +202,19 @@ def test_an_unreachable_server_is_a_one_line_error_without_the_password(tmp_path
     with pytest.raises(CatalogUnavailable) as caught:
         Catalog(f"postgresql://crm:secret@127.0.0.1:{free_port()}/crm")
     assert "secret" not in str(caught.value) and "cannot connect to the catalog" in str(caught.value)
+
+
+def test_a_nul_character_is_stored_alike_on_both_engines_and_never_found(catalog: Catalog) -> None:
+    """PostgreSQL text cannot hold NUL: both engines store U+FFFD in its place (offsets kept), and an id
+    or file name with a NUL, as a hostile URL may bring, is simply not found."""
+    report = make_report()
+    dirty = replace(report, text=report.text.replace("Uno", "U\x00o"),
+                    agreements=tuple(replace(a, text=a.text.replace("Uno", "U\x00o")) for a in report.agreements))
+    with catalog.transaction() as conn:
+        catalog.save_report(conn, dirty, "k")
+    back = catalog.report("r1")
+    assert "U\ufffdo" in back.text and len(back.text) == len(report.text)
+    assert all(back.text[a.start:a.end] == a.text for a in back.agreements if a.label != "preamble")
+    with pytest.raises(NotFound):
+        catalog.report("r1\x00")
+    assert catalog.lookup_source("r1.txt\x00") is None and catalog.reports(["r1\x00"]) == []
