@@ -62,25 +62,11 @@ class OriginalStore:
         final = self.path_of(sha256)
         if final.is_file():
             return final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=final.parent)
-        tmp = Path(tmp_name)
-        try:
-            digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != sha256:
-                # The file changed between hashing and copying: refuse rather than store a lie.
-                raise OSError(f"{source.name} changed while it was being archived")
-            os.chmod(tmp, 0o444)
-            os.replace(tmp, final)
-            _fsync_dir(final.parent)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with source.open("rb") as src:
+            # Bytes of another hash mean the file changed between hashing and copying: refuse, never store a lie.
+            _write_atomically(final, iter(lambda: src.read(CHUNK), b""), sha256,
+                              mismatch=f"{source.name} changed while it was being archived")
+        _fsync_dir(final.parent)
         return final
 
     def hashes(self) -> set[str]:
@@ -113,7 +99,7 @@ class OriginalStore:
         return target
 
 
-def _write_atomically(final: Path, chunks: Iterable[bytes], sha256: str) -> None:
+def _write_atomically(final: Path, chunks: Iterable[bytes], sha256: str, mismatch: str | None = None) -> None:
     """Write ``chunks`` to ``final`` through a synced temporary file, refusing bytes of another hash."""
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=final.parent)
@@ -127,7 +113,7 @@ def _write_atomically(final: Path, chunks: Iterable[bytes], sha256: str) -> None
             out.flush()
             os.fsync(out.fileno())
         if digest.hexdigest() != sha256:
-            raise OSError(f"the bytes of {sha256[:12]} do not match their hash")
+            raise OSError(mismatch or f"the bytes of {sha256[:12]} do not match their hash")
         os.chmod(tmp, 0o444)
         os.replace(tmp, final)
     finally:
