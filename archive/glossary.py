@@ -42,6 +42,13 @@ class Entity:
     # bodies: how specific (1 the Vice-Ministerial Meeting, 2 the GRCM, 3 a network or working group);
     # a header naming several bodies is the report of the most specific one.
     specificity: int = 0
+    # organisations (and the civil-society network): attends CRM meetings as an observer, so a participation
+    # sentence that names it lists it among the observers (``Meeting.observers`` keeps ``observer_label``).
+    observer: bool = False
+
+    @property
+    def observer_label(self) -> str:
+        return self.acronyms[0] if self.acronyms else self.name_es
 
     def name(self, lang: str = "es") -> str:
         return self.name_en if lang == "en" else self.name_es
@@ -172,6 +179,7 @@ def load_glossary(path: Path = DATA_FILE) -> Glossary:
                 variants=tuple(item.get("variants", ())),
                 member=bool(item.get("member", False)),
                 specificity=int(item.get("specificity", 0)),
+                observer=bool(item.get("observer", False)),
             )
         )
     ambiguous = raw.get("ambiguous_acronyms", [])

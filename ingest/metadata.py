@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from archive.glossary import glossary
 from archive.models import Country, Meeting
 from ingest.bodies import ORDINAL, OTHER, SPECIFICITY, BodyMention, find_bodies, most_specific, ordinal_value
 from ingest.dates import find_dates, parse_meeting_date
@@ -311,74 +312,19 @@ def _read_dates(head: Head, text: str) -> tuple[date, date] | None:
 # ------------------------------------------------------------------------------------------- participation
 
 
-@dataclass(frozen=True)
-class Organisation:
-    acronym: str  # canonical (Spanish) acronym, what ``Meeting.observers`` stores
-    names: tuple[str, ...]  # full names, matched accent- and case-insensitively
-    acronyms: tuple[str, ...]  # acronyms, matched in capitals only ("OIM", "IOM"; not the word "bid")
-
-
-ORGANISATIONS: tuple[Organisation, ...] = (
-    Organisation("OIM", ("Organización Internacional para las Migraciones", "International Organization for Migration"), ("OIM", "IOM")),
-    Organisation(
-        "ACNUR",
-        ("Alto Comisionado de las Naciones Unidas para los Refugiados", "United Nations High Commissioner for Refugees", "Office of the United Nations High Commissioner for Refugees"),
-        ("ACNUR", "UNHCR"),
-    ),
-    Organisation(
-        "OACNUDH",
-        ("Oficina del Alto Comisionado de las Naciones Unidas para los Derechos Humanos", "Office of the United Nations High Commissioner for Human Rights"),
-        ("OACNUDH", "OHCHR", "ACNUDH"),
-    ),
-    Organisation("UNODC", ("Oficina de las Naciones Unidas contra la Droga y el Delito", "United Nations Office on Drugs and Crime"), ("UNODC", "ONUDD")),
-    Organisation("CIDH", ("Comisión Interamericana de Derechos Humanos", "Inter-American Commission on Human Rights"), ("CIDH", "IACHR")),
-    Organisation("UNICEF", ("Fondo de las Naciones Unidas para la Infancia",), ("UNICEF",)),
-    Organisation("UNFPA", ("Fondo de Población de las Naciones Unidas", "United Nations Population Fund"), ("UNFPA",)),
-    Organisation(
-        "RROCM",
-        ("Red Regional de Organizaciones Civiles para las Migraciones", "Regional Network of Civil Organizations for Migration"),
-        ("RROCM", "RNCOM"),
-    ),
-    Organisation("SICA", ("Sistema de la Integración Centroamericana", "Central American Integration System"), ("SICA",)),
-    Organisation("OEA", ("Organización de los Estados Americanos", "Organization of American States"), ("OEA", "OAS")),
-    Organisation("CEPAL", ("Comisión Económica para América Latina y el Caribe", "Economic Commission for Latin America and the Caribbean"), ("CEPAL", "ECLAC")),
-    Organisation("OIT", ("Organización Internacional del Trabajo", "International Labour Organization", "International Labor Organization"), ("OIT", "ILO")),
-    Organisation("CICR", ("Comité Internacional de la Cruz Roja", "International Committee of the Red Cross"), ("CICR", "ICRC")),
-    Organisation("BID", ("Banco Interamericano de Desarrollo", "Inter-American Development Bank"), ("BID", "IDB")),
-    Organisation("PNUD", ("Programa de las Naciones Unidas para el Desarrollo", "United Nations Development Programme"), ("PNUD", "UNDP")),
-    Organisation("ONU Mujeres", ("ONU Mujeres", "UN Women"), ()),
-    Organisation("OCAM", ("Comisión Centroamericana de Directores de Migración",), ("OCAM",)),
-)
-
-def _spaced(name: str) -> str:
-    """A folded name as a regex in which each space matches any whitespace (names wrap across lines)."""
-    return r"\s+".join(re.escape(word) for word in fold_for_matching(name).split())
-
-
-_ORG_NAME_RX = re.compile(
-    "|".join(f"(?P<o{i}n{j}>{_spaced(name)})" for i, org in enumerate(ORGANISATIONS) for j, name in enumerate(org.names))
-)
-_ORG_ACRONYM_RX = re.compile(
-    r"(?<![\w])(?:"
-    + "|".join(f"(?P<o{i}a{j}>{re.escape(a)})" for i, org in enumerate(ORGANISATIONS) for j, a in enumerate(org.acronyms))
-    + r")(?![\w])"
-)
-
-
 def _find_organisations(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, canonical acronym) of every organisation named in ``text``, in order."""
+    """(start, end, canonical label) of every observer organisation named in ``text``, in order.
+
+    The organisations come from the glossary (entities marked ``observer``); names match without accents or
+    case, acronyms only as written ("OIM", "IOM"; not the word "bid"), and an acronym inside a longer name
+    is part of that name, not a second organisation."""
+    entries = glossary()
     found = []
-    for rx, source in ((_ORG_NAME_RX, fold_for_matching(text)), (_ORG_ACRONYM_RX, text)):
-        for m in rx.finditer(source):
-            index = int(re.match(r"o(\d+)", m.lastgroup).group(1))  # type: ignore[arg-type,union-attr]
-            found.append((m.start(), m.end(), ORGANISATIONS[index].acronym))
-    found.sort()
-    result: list[tuple[int, int, str]] = []
-    for item in found:
-        if result and item[0] < result[-1][1]:
-            continue  # "(OIM)" right after the full name is inside nothing, but "OIM" inside a name is skipped
-        result.append(item)
-    return result
+    for mention in entries.find(text):
+        entity = entries.get(mention.key)
+        if entity.observer:
+            found.append((mention.start, mention.end, entity.observer_label))
+    return found
 
 
 _PARTICIPATION_RX = re.compile(
@@ -585,4 +531,4 @@ def read_meeting(text: str) -> Meeting:
     return meeting
 
 
-__all__ = ["ORGANISATIONS", "Head", "Participation", "read_head", "read_intro", "read_meeting", "read_participation", "read_title"]
+__all__ = ["Head", "Participation", "read_head", "read_intro", "read_meeting", "read_participation", "read_title"]

@@ -14,7 +14,7 @@ def test_schema_of_the_data_file():
     keys = [e["key"] for e in raw["entities"]]
     assert len(keys) == len(set(keys)), "entity keys are unique"
     for e in raw["entities"]:
-        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member", "specificity"}, e["key"]
+        assert set(e) <= {"key", "kind", "es", "en", "acronyms", "variants", "member", "specificity", "observer"}, e["key"]
         assert e["kind"] == "body" or "specificity" not in e, e["key"]
         assert e["kind"] in KINDS and e["es"].strip() and e["en"].strip(), e["key"]
         assert set(e.get("acronyms", {})) <= {"es", "en"}, e["key"]
