@@ -21,6 +21,7 @@ import os
 import threading
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index import AgreementIndex, Precedent, SearchQuery, SearchResult, YearCount
+from index.expansion import entity_query
 from ingest.pages import render_page_png
 from ingest.pipeline import ParsedReport, parse_file
 
@@ -39,8 +41,10 @@ from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
                         parse_in_workers, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .glossary import glossary
 from .participation import ParticipationMatrix, participation_matrix
 from .store import CatalogOriginalStore, OriginalStore
+from .versions import VersionLinks, aligned_labels, link_versions
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +99,9 @@ class Archive:
         else:
             self.store = CatalogOriginalStore(self.catalog, self.data_dir / "cache" / "originals")
         self._index: AgreementIndex | None = None
+        self._links: tuple[int, VersionLinks] | None = None  # (catalog state, links) -- see version_links
+        self._links_lock = threading.Lock()
+        self._mentions: tuple[int, dict[str, list[YearCount]]] | None = None
 
     @property
     def index(self) -> AgreementIndex:
@@ -422,14 +429,46 @@ class Archive:
     def search(self, query: SearchQuery) -> SearchResult:
         return self.index.search(query)
 
+    def version_links(self) -> VersionLinks:
+        """Language versions and format copies of every report (archive.versions), computed from the
+        catalog's reports and kept until the catalog changes (a report added, replaced or removed)."""
+        state = hash(frozenset(self.catalog.versions().items()))
+        with self._links_lock:
+            if self._links is None or self._links[0] != state:
+                self._links = (state, link_versions(self.catalog.reports()))
+            return self._links[1]
+
+    def entity_mentions(self) -> dict[str, list[YearCount]]:
+        """Per glossary entity, its matching agreements and reports per year (under every form), kept
+        until the catalog changes: the glossary page shows them for ~100 entities at once."""
+        state = hash(frozenset(self.catalog.versions().items()))
+        with self._links_lock:
+            if self._mentions is not None and self._mentions[0] == state:
+                return self._mentions[1]
+        found = {e.key: self.index.timeline(entity_query(e)) for e in glossary().entities}
+        with self._links_lock:
+            self._mentions = (state, found)
+        return found
+
+    def matching_agreements(self, report_id: str, label: str) -> list[tuple[Report, str]]:
+        """The same agreement in the report's other-language versions, where their structures align."""
+        report = self.report(report_id)
+        found = []
+        for other_id in self.version_links().versions_of(report_id):
+            other = self.report(other_id)
+            match = aligned_labels(report, other).get(label)
+            if match is not None:
+                found.append((other, match))
+        return found
+
     def precedents(self, report_id: str, label: str, limit: int = 10) -> list[Precedent]:
         report = self.report(report_id)
         if report.agreement(label) is None:
             raise NotFound(f"report {report_id!r} has no agreement {label!r}")
         return self.index.precedents(report, label, limit)
 
-    def timeline(self, term: str) -> list[YearCount]:
-        return self.index.timeline(term)
+    def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
+        return self.index.timeline(term, translate=translate)
 
     def commitments(self) -> list[ListedCommitment]:
         """Every commitment (deadline) of every report, read from the units; cached per report version."""
@@ -485,7 +524,7 @@ class Archive:
                 temp.unlink(missing_ok=True)
                 result.repaired.append(f"removed {temp.name}")
         if self.index.needs_rebuild():
-            result.problems.append("index missing or built with an older schema")
+            result.problems.append("index missing or built with an older schema or glossary")
         else:
             want, have = self.catalog.versions(), self.index.indexed_versions()
             for rid in sorted(set(want) | set(have)):

@@ -21,7 +21,7 @@ from index import QuerySyntaxError, SearchQuery
 from . import serialize
 from .archive import Archive, ArchiveBusy
 from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
-from .glossary import glossary
+from .glossary import KINDS, glossary
 from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
 from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
 from .models import ArchiveError, NotFound
@@ -144,9 +144,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 @domain_errors
 def list_reports(ctx: click.Context, as_json: bool) -> None:
     """List the archived reports: year, date, body, place, language, number of agreements."""
-    reports = _open(ctx).reports(texts=False)
+    archive = _open(ctx)
+    reports = archive.reports(texts=False)
     if as_json:
-        _emit_json([serialize.report_to_dict(r, agreements=False) for r in reports])
+        links = archive.version_links()
+        _emit_json([serialize.report_to_dict(r, agreements=False, links=links) for r in reports])
         return
     rows = [("ID", "YEAR", "DATE", "BODY", "PLACE", "LANG", "UNITS")]
     for r in reports:
@@ -175,9 +177,11 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @domain_errors
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
     """Show a report's metadata and its agreement tree."""
-    report = _open(ctx).report(report_id)
+    archive = _open(ctx)
+    report = archive.report(report_id)
+    links = archive.version_links()
     if as_json:
-        _emit_json(serialize.report_to_dict(report))
+        _emit_json(serialize.report_to_dict(report, links=links))
         return
     m = report.meeting
     click.echo(m.title or report.source)
@@ -189,6 +193,8 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
         ("language", report.language),
         ("participants", ", ".join(c.as_written for c in m.participants) or None),
         ("observers", ", ".join(m.observers) or None),
+        ("versions", ", ".join(links.versions_of(report.id)) or None),
+        ("same as", ", ".join(links.same_as_of(report.id)) or None),
     ]:
         click.echo(f"  {name:<13} {value if value is not None else '—'}")
     click.echo("")
@@ -220,7 +226,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @domain_errors
 def export(ctx: click.Context, as_json: bool) -> None:
     """Export every report with its agreements as JSON (a stable contract for other tools)."""
-    _emit_json({"reports": [serialize.report_to_dict(r) for r in _open(ctx).reports()]})
+    archive = _open(ctx)
+    links = archive.version_links()
+    _emit_json({"reports": [serialize.report_to_dict(r, links=links) for r in archive.reports()]})
 
 
 def _year_range(value: str | None) -> tuple[int | None, int | None]:
@@ -244,24 +252,33 @@ def _year_range(value: str | None) -> tuple[int | None, int | None]:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--translate", is_flag=True,
+              help="Also match the thesaurus equivalents in the other language (trata de personas -> trafficking in persons).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_context
 @domain_errors
 def search(ctx: click.Context, query: str, year: str | None, body: str | None, country: str | None,
-           lang: str | None, sort: str, limit: int, page: int, as_json: bool) -> None:
+           lang: str | None, sort: str, limit: int, page: int, translate: bool, as_json: bool) -> None:
     """Search agreements across all meetings and years.
 
     Words are ANDed; "quoted phrases", OR, -exclusion, prefix*, fuzzy~ and filters such as
-    año:2014, cuerpo:red, pais:honduras, idioma:es work; accents and case never matter.
+    año:2014, cuerpo:red, pais:honduras, idioma:es work; accents and case never matter. A name or
+    acronym of the glossary finds every form of it (RROCM also finds RNCOM); quote it ("RROCM") to
+    search that form only.
     """
     year_from, year_to = _year_range(year)
     result = _open(ctx).search(SearchQuery(
         text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
-        sort=sort, page=page, per_page=limit))
+        sort=sort, page=page, per_page=limit, translate=translate))
     if as_json:
         _emit_json(serialize.search_result_to_dict(result))
         return
     click.echo(f"{result.total} agreements" + (f" — did you mean: {result.suggestion}" if result.suggestion else ""))
+    for expansion in result.expansions:
+        forms = ", ".join(a.form for a in expansion.alternatives)
+        hint = (f"only {expansion.typed!r}: {expansion.literal}" if expansion.kind == "entity"
+                else "without --translate for the typed words only")
+        click.echo(f"also: {forms}  ({hint})")
     if result.by_year:
         click.echo("by year: " + ", ".join(f"{y}: {n}" for y, n in sorted(result.by_year.items())))
     current = None
@@ -271,7 +288,8 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
             current = meeting
             click.echo("")
             click.secho(f"{hit.year or '—'} · {hit.city or '—'} · {hit.body_key or '—'} · {hit.report_id}", bold=True)
-        click.echo(f"  [{hit.label}] {_shorten(hit.text, 160)}")
+        language = f"({hit.language}) " if translate and hit.language else ""
+        click.echo(f"  [{hit.label}] {language}{_shorten(hit.text, 160)}")
 
 
 @cli.command()
@@ -297,19 +315,45 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
 
 @cli.command()
 @click.argument("term")
+@click.option("--translate", is_flag=True, help="Also count the thesaurus equivalents in the other language.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 @domain_errors
-def timeline(ctx: click.Context, term: str, as_json: bool) -> None:
+def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> None:
     """A term across the years: matching agreements and reports per year."""
-    counts = _open(ctx).timeline(term)
+    counts = _open(ctx).timeline(term, translate)
     if as_json:
-        _emit_json(serialize.timeline_to_dict(term, counts))
+        _emit_json(serialize.timeline_to_dict(term, counts, translate))
         return
     if not counts:
         click.echo("no matches")
     for c in counts:
         click.echo(f"{c.year}  {c.agreements:5d} agreements in {c.reports} reports  {'█' * min(c.agreements, 60)}")
+
+
+@cli.command("glossary")
+@click.option("--kind", type=click.Choice(KINDS), help="Only entities of this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the shape of GET /api/glossary).")
+@click.pass_context
+@domain_errors
+def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """The CRM glossary: every entity with its Spanish and English names, acronyms and mentions."""
+    data = serialize.glossary_to_dict(glossary(), _open(ctx).entity_mentions())
+    if kind:
+        data["entities"] = [e for e in data["entities"] if e["kind"] == kind]
+        data["total"] = len(data["entities"])
+    if as_json:
+        _emit_json(data)
+        return
+    rows = [("KEY", "KIND", "ES", "EN", "ACRONYMS", "AGREEMENTS", "YEARS")]
+    for e in data["entities"]:
+        acronyms = ", ".join(dict.fromkeys(e["acronyms"]["es"] + e["acronyms"]["en"]))
+        years = sorted(e["mentions"]["by_year"])
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (years[0] if years else "—")
+        rows.append((e["key"], e["kind"], _shorten(e["es"], 40), _shorten(e["en"], 40), acronyms or "—",
+                     str(e["mentions"]["agreements"]), span))
+    _print_table(rows)
+    click.echo(f"{data['total']} entities")
 
 
 @cli.command()

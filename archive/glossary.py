@@ -5,12 +5,18 @@ its Spanish and English names, acronyms and variants. The metadata readers, the 
 the UI all read it from here; no other module keeps a copy of these names.
 
 Matching rules (``Glossary.find``): names and variants match case- and accent-insensitively on whole words,
-with any run of whitespace between words (PDF line breaks); acronyms match only as a standalone token written
-exactly as listed ("ST" but never "st" or "Est"), since short acronyms are also ordinary words.
+with any run of whitespace or hyphens between words (PDF line breaks, "Pro-Tempore"); acronyms match only as a
+standalone token written exactly as listed ("ST" but never "st" or "Est"), since short acronyms are also
+ordinary words.
+
+In a search query (``Glossary.lookup_query``) an acronym may be typed in any case ("rrocm"), except the
+ambiguous ones the data file lists under ``ambiguous_acronyms`` (ST, TS, PPT, UN, ...): those name the entity
+only when typed as written, capitalised.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -63,8 +69,9 @@ class Mention:
 
 
 class Glossary:
-    def __init__(self, entities: tuple[Entity, ...]) -> None:
+    def __init__(self, entities: tuple[Entity, ...], ambiguous_acronyms: frozenset[str] = frozenset()) -> None:
         self.entities = entities
+        self.ambiguous_acronyms = ambiguous_acronyms
         self._by_key = {e.key: e for e in entities}
         by_folded_name: dict[str, str] = {}
         by_acronym: dict[str, str] = {}
@@ -75,9 +82,13 @@ class Glossary:
                 by_acronym.setdefault(a, e.key)
         self._by_folded_name = by_folded_name
         self._by_acronym = by_acronym
+        self._by_folded_acronym: dict[str, str] = {}
+        for a, key in by_acronym.items():
+            if a not in ambiguous_acronyms:
+                self._by_folded_acronym.setdefault(_fold_words(a), key)
         names = sorted(by_folded_name, key=len, reverse=True)  # longest first
         self._name_rx = re.compile(
-            r"(?<![\w])(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w])"
+            r"(?<![\w])(?:" + "|".join(re.escape(n).replace(r"\ ", _BETWEEN_WORDS) for n in names) + r")(?![\w])"
         )
         acronyms = sorted(by_acronym, key=len, reverse=True)
         self._acronym_rx = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w])")
@@ -102,7 +113,7 @@ class Glossary:
         """Every entity mentioned in ``text``, in order; overlapping matches keep the earlier, longer one."""
         folded = fold_in_place(text)
         found = [
-            Mention(self._by_folded_name[" ".join(m.group().split())], text[m.start() : m.end()], m.start(), m.end())
+            Mention(self._by_folded_name[_fold_words(m.group())], text[m.start() : m.end()], m.start(), m.end())
             for m in self._name_rx.finditer(folded)
         ]
         found += [Mention(self._by_acronym[m.group()], m.group(), m.start(), m.end()) for m in self._acronym_rx.finditer(text)]
@@ -116,8 +127,27 @@ class Glossary:
         return result
 
 
+    def lookup_query(self, form: str) -> Entity | None:
+        """The entity a form typed in the search box names: like ``lookup``, but an acronym may be typed in
+        any case ("rrocm", "Oim") unless it is ambiguous ("st" is a word; only "ST" is the Secretariat)."""
+        found = self.lookup(form)
+        if found is None:
+            key = self._by_folded_acronym.get(_fold_words(form))
+            found = self._by_key[key] if key else None
+        return found
+
+    def mentions_of(self, text: str, keys: frozenset[str] | set[str]) -> list[Mention]:
+        """The mentions in ``text`` of the entities ``keys`` (for highlighting what an expansion matched)."""
+        return [m for m in self.find(text) if m.key in keys]
+
+
+# Between the words of a name: any run of spaces, line breaks or hyphens ("Pro-Tempore", "Vice Ministerial").
+_BETWEEN_WORDS = r"[\s\-\u2010\u2011]+"
+_WORD_SEPARATORS = re.compile(r"[\s\-\u2010\u2011]+")
+
+
 def _fold_words(text: str) -> str:
-    return " ".join(fold_in_place(text).split())
+    return " ".join(_WORD_SEPARATORS.split(fold_in_place(text).strip(" -\u2010\u2011")))
 
 
 def load_glossary(path: Path = DATA_FILE) -> Glossary:
@@ -144,10 +174,20 @@ def load_glossary(path: Path = DATA_FILE) -> Glossary:
                 specificity=int(item.get("specificity", 0)),
             )
         )
-    return Glossary(tuple(entities))
+    ambiguous = raw.get("ambiguous_acronyms", [])
+    if not isinstance(ambiguous, list) or not all(isinstance(a, str) for a in ambiguous):
+        raise ValueError(f"{path.name}: ambiguous_acronyms must be a list of acronyms")
+    return Glossary(tuple(entities), frozenset(ambiguous))
 
 
 @cache
 def glossary() -> Glossary:
     """The product's glossary, loaded once per process."""
     return load_glossary()
+
+
+@cache
+def glossary_digest(path: Path = DATA_FILE) -> str:
+    """A short digest of the glossary file: the index records the glossary its entity postings come from,
+    and is rebuilt when the file changes (index.store, ``AgreementIndex.needs_rebuild``)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

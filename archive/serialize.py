@@ -9,11 +9,15 @@ from datetime import date
 from typing import Any
 
 from index import Hit, Precedent, SearchResult, YearCount
+from index.expansion import Expansion
+
+from ingest.titles import display_title_of
 
 from .commitments import ListedCommitment, commitments_of
-from .glossary import glossary
+from .glossary import KINDS, Glossary, glossary
 from .models import Agreement, Commitment, IngestSummary, Report
 from .participation import ParticipationMatrix
+from .versions import VersionLinks
 
 
 def _iso(value: date | None) -> str | None:
@@ -32,7 +36,7 @@ def agreement_to_dict(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
+def report_to_dict(report: Report, agreements: bool = True, links: VersionLinks | None = None) -> dict[str, Any]:
     m = report.meeting
     data: dict[str, Any] = {
         "id": report.id,
@@ -59,6 +63,9 @@ def report_to_dict(report: Report, agreements: bool = True) -> dict[str, Any]:
         "display_title": m.display_title(report.language),
         "country_inferred": m.country_inferred,
     }
+    if links is not None:  # archive.versions: the same document in other languages / other formats
+        data["versions"] = list(links.versions_of(report.id))
+        data["same_as"] = list(links.same_as_of(report.id))
     if agreements:
         data["agreements"] = [agreement_to_dict(a) for a in report.agreements]
         data["commitments"] = [commitment_to_dict(c) for c in commitments_of(report)]
@@ -77,6 +84,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "country": hit.country,
         "body_key": hit.body_key,
         "title": hit.title,
+        "display_title": display_title_of(hit.title, hit.body_key, hit.city, hit.country, hit.date, hit.language),
         "language": hit.language,
         "score": round(hit.score, 4),
         "snippet": hit.snippet,
@@ -100,17 +108,54 @@ def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
         "by_year": {str(year): n for year, n in sorted(result.by_year.items())},
         "facets": result.facets,
         "suggestion": result.suggestion,
+        "translate": q.translate,
+        "expansions": [expansion_to_dict(e) for e in result.expansions],
         "hits": [hit_to_dict(h) for h in result.hits],
     }
+
+
+def expansion_to_dict(expansion: Expansion) -> dict[str, Any]:
+    """What a query also matched (index.expansion): ``also`` lists the forms, ``literal`` the query that
+    searches only what was typed (for a concept: the same query without ``translate``)."""
+    return {
+        "kind": expansion.kind,
+        "key": expansion.key,
+        "typed": expansion.typed,
+        "also": [{"form": a.form, "language": a.language, "analyzer": a.analyzer} for a in expansion.alternatives],
+        "literal": expansion.literal,
+    }
+
+
+def glossary_to_dict(source: Glossary, mentions: dict[str, list[YearCount]] | None = None) -> dict[str, Any]:
+    """Every glossary entity with its forms and, given ``mentions``, its matching agreements per year."""
+    entities = []
+    for e in source.entities:
+        item: dict[str, Any] = {
+            "key": e.key, "kind": e.kind, "es": e.name_es, "en": e.name_en,
+            "acronyms": {"es": list(e.acronyms_es), "en": list(e.acronyms_en)},
+            "variants": list(e.variants), "forms": list(e.forms),
+        }
+        if e.kind == "country":
+            item["member"] = e.member
+        if mentions is not None:
+            counts = mentions.get(e.key, [])
+            item["mentions"] = {
+                "agreements": sum(c.agreements for c in counts),
+                "reports": sum(c.reports for c in counts),
+                "by_year": {str(c.year): c.agreements for c in counts if c.agreements},
+            }
+        entities.append(item)
+    return {"kinds": list(KINDS), "total": len(entities), "entities": entities}
 
 
 def precedent_to_dict(precedent: Precedent) -> dict[str, Any]:
     return {**hit_to_dict(precedent.hit), "score": round(precedent.score, 4)}
 
 
-def timeline_to_dict(term: str, counts: list[YearCount]) -> dict[str, Any]:
+def timeline_to_dict(term: str, counts: list[YearCount], translate: bool = False) -> dict[str, Any]:
     return {
         "term": term,
+        "translate": translate,
         "total": sum(c.agreements for c in counts),
         "years": [{"year": c.year, "agreements": c.agreements, "reports": c.reports} for c in counts],
     }

@@ -76,7 +76,7 @@ def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
         compound = match.group(0)
         base = match.start()
         if compound.isalnum():  # the common case: one plain word
-            glued = glued_parts(compound) if len(compound) >= 7 else ()
+            glued = glued_parts(compound) if len(compound) >= 5 else ()
             if glued:  # "Canadaattended": its words, each at its own offsets, and the glued form too
                 first_pos = pos
                 for offset, part in glued:
@@ -112,6 +112,19 @@ def joined_forms(pieces: list[str]) -> list[str]:
             doubled += "r"
         doubled += piece
     return [plain] if doubled == plain else [plain, doubled]
+
+
+# --- capitalised short tokens ---------------------------------------------------------------------
+
+# A standalone token of 2-5 capital letters as written ("ST", "PPT", "OIM"), not after a dot ("E.ST") nor
+# glued to a word. Indexed unfolded in their own field so that an ambiguous acronym can be matched only
+# where it is written capitalised: "ST" is the Technical Secretariat, "st" (or "St. Kitts") is not.
+_CAPITALISED_RE = re.compile(r"(?<![\w.])[A-Z]{2,5}(?![\w])")
+
+
+def capitalised_tokens(text: str) -> set[str]:
+    """The distinct standalone capitalised short tokens of ``text``, as written."""
+    return set(_CAPITALISED_RE.findall(text)) if any(c.isupper() for c in text) else set()
 
 
 # --- list markers -------------------------------------------------------------------------------

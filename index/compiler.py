@@ -17,7 +17,17 @@ from itertools import islice
 
 from whoosh import query as wq
 
-from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, joined_forms, pair_term, stem_english, stem_spanish
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    SPANISH_STOP_WORDS,
+    fold,
+    iter_word_tokens,
+    joined_forms,
+    pair_term,
+    stem_english,
+    stem_spanish,
+)
+from index.expansion import Cased, EntityRef, Name, Stemmed
 from index.query import (
     AllOf,
     AnyOf,
@@ -66,6 +76,39 @@ class Compiler:
         self.marks.stems_es.add(es)
         self.marks.stems_en.add(en)
         return wq.Or([wq.Term("text", es), wq.Term("text_en", en)])
+
+    def _stemmed(self, node: Stemmed) -> wq.Query | None:
+        # A thesaurus term in one language (index.expansion): its stems in that language's field only.
+        stems = node.stems()
+        if not stems:
+            return None
+        (self.marks.stems_en if node.language == "en" else self.marks.stems_es).update(stems)
+        terms = [wq.Term(node.field, s) for s in stems]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+
+    def _name(self, node: Name) -> wq.Query:
+        # A glossary name (index.expansion): a phrase, but of 3+ words its pairs without the position check.
+        if len(node.words) <= 2:
+            return self.phrase_query(node.words)
+        self.marks.phrases.add(tuple(node.words))
+        return wq.And([wq.Term("pairs", p) for p in dict.fromkeys(
+            pair_term(a, b) for a, b in zip(node.words, node.words[1:]))])
+
+    def _entityref(self, node: EntityRef) -> wq.Query:
+        # A glossary entity (index.expansion) by its key in the ``entities`` field; its forms are marked
+        # for the highlighter as the form-by-form expansion would mark them.
+        for alt in node.forms:
+            words = tuple(w for w, _p, _s, _e, joined in iter_word_tokens(alt.form) if not joined)
+            if len(words) == 1:
+                self.marks.exact.add(words[0])
+            elif words:
+                self.marks.phrases.add(words)
+        return wq.Term("entities", node.key)
+
+    def _cased(self, node: Cased) -> wq.Query:
+        # An ambiguous acronym (index.expansion): the token as written, capitalised ("ST", never "st").
+        self.marks.exact.add(fold(node.form))
+        return wq.Term("capitals", node.form)
 
     def _compound(self, node: Compound) -> wq.Query | None:
         subs = [self.phrase_query(node.parts)]

@@ -5,6 +5,10 @@ folded, unstemmed field, so a rare acronym such as "RROCM" weighs most), run on 
 with BM25 and restricted to units of other reports dated strictly before this report's date.
 Units without a date can never be "earlier", so they are never precedents; a report without a date
 has no precedents. Very weak matches are not precedents (see the MIN_PRECEDENT_* thresholds).
+
+The other language counts too: the thesaurus concepts the agreement names add their terms in the other
+language (each the AND of its stems in that language's field, ``index.expansion.other_language_terms``),
+so a Spanish agreement on "trata de personas" finds the English precedent on "trafficking in persons".
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from whoosh import query as wq
 
 from archive.models import ArchiveError, Report
 from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, iter_word_tokens, stem_english, stem_spanish
+from index.expansion import Stemmed, other_language_terms
 from index.generation import Generation
 from index.hits import make_hit
 from index.postings import term_docnums
@@ -32,6 +37,8 @@ MIN_PRECEDENT_TERMS = 2
 MIN_PRECEDENT_SHARE = 0.1
 # ... and scores at least this fraction of the best precedent.
 MIN_PRECEDENT_RELATIVE_SCORE = 0.2
+# A thesaurus equivalent in the other language weighs like a key term of this weight.
+TRANSLATED_WEIGHT = 0.5
 
 
 def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10) -> list[Precedent]:
@@ -54,13 +61,17 @@ def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10
     allowed = {d for d in gen.live if 0 < gen.dates[d] < cutoff and gen.report_ids[d] != report.id}
     if not allowed:
         return []
-    results = gen.searcher.search(similarity_query(weighted), limit=limit * 3, filter=allowed)
+    translated = other_language_terms(agreement.text, report.language)
+    results = gen.searcher.search(similarity_query(weighted, translated), limit=limit * 3, filter=allowed)
     # Very weak matches are not precedents: a unit that shares one common word (or, before
     # list markers were taken out of the index, just its number) with this one.
     term_docs = [(weight, term_docnums(gen, "text", stem_spanish(word))
                   | term_docnums(gen, "text_en", stem_english(word)))
                  for word, weight in weighted]
     total_weight = sum(weight for weight, _docs in term_docs)
+    for term in translated:  # shared as a key term is shared, but not required of same-language precedents
+        docs = [term_docnums(gen, term.field, s) for s in term.stems()]
+        term_docs.append((TRANSLATED_WEIGHT, frozenset.intersection(*docs)))
     need_terms = min(MIN_PRECEDENT_TERMS, len(term_docs))
     best = None
     found: list[Precedent] = []
@@ -95,10 +106,16 @@ def key_terms(reader, text: str, doc_count: int, number: int = KEY_TERMS) -> lis
     return [(word, score / best) for score, word in top]
 
 
-def similarity_query(weighted: list[tuple[str, float]]) -> wq.Query:
-    """OR of the words' stems in both stemmed fields, each boosted by its weight."""
+def similarity_query(weighted: list[tuple[str, float]], translated: list[Stemmed] = ()) -> wq.Query:
+    """OR of the words' stems in both stemmed fields, each boosted by its weight, and of the other
+    language's thesaurus terms (the AND of their stems, boosted by TRANSLATED_WEIGHT)."""
     subs: list[wq.Query] = []
     for word, weight in weighted:
         subs.append(wq.Term("text", stem_spanish(word), boost=weight))
         subs.append(wq.Term("text_en", stem_english(word), boost=weight))
+    for term in translated:
+        stems = [wq.Term(term.field, s) for s in term.stems()]
+        subs.append(stems[0] if len(stems) == 1 else wq.And(stems, boost=TRANSLATED_WEIGHT))
+        if len(stems) == 1:
+            stems[0].boost = TRANSLATED_WEIGHT
     return wq.Or(subs)

@@ -3,8 +3,9 @@ a ``SearchQuery`` (the first step of the pipeline)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from index.expansion import Expansion
 from index.query import QuerySyntaxError
 
 SORTS = ("relevance", "date", "date_asc")
@@ -23,6 +24,7 @@ class SearchQuery:
     sort: str = "relevance"  # or "date" (newest first) / "date_asc"
     page: int = 1
     per_page: int = 20
+    translate: bool = False  # also match the thesaurus equivalents in the other language (index.expansion)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count
     hits: tuple[Hit, ...]
     suggestion: str | None  # "did you mean": the full corrected query text, or None
+    expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def validated(q: SearchQuery) -> SearchQuery:
     if q.page * q.per_page > MAX_DEPTH:
         raise QuerySyntaxError("Página demasiado lejana / Page too far.")
     if q.year_from is not None and q.year_to is not None and q.year_from > q.year_to:
-        return SearchQuery(q.text, q.year_to, q.year_from, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+        return replace(q, year_from=q.year_to, year_to=q.year_from)
     if q.text is None:
-        return SearchQuery("", q.year_from, q.year_to, q.body, q.country, q.language, q.sort, q.page, q.per_page)
+        return replace(q, text="")
     return q

@@ -14,6 +14,11 @@ Field roles:
   position): a 2-word phrase is one term lookup; a longer one intersects its pairs and checks
   their positions on the survivors -- pair posting lists are short, while checking positions on
   ``exact`` read the whole posting list of every stop word ("de": ~all units).
+* ``capitals`` -- standalone tokens of 2-5 capital letters AS WRITTEN ("ST", "PPT"), one posting per unit
+  and token: an ambiguous acronym of the glossary counts only where it is capitalised (index.expansion).
+* ``entities`` -- the keys of the glossary entities a unit names under any form (index.expansion.
+  entity_keys), one posting per unit and entity: an entity query is one posting list, not one per form.
+  The pointer records the glossary it was built with; another glossary means a rebuild.
 * ``report_id`` -- indexed (deleting a report's units is one term) and a column.
 * ``version`` -- "report_id:sha256", indexed on the FIRST unit of each report only (one posting per
   report instead of one per unit), so ``indexed_versions`` reads the lexicon.
@@ -31,13 +36,16 @@ from __future__ import annotations
 import re
 
 from whoosh import columns
-from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 4  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 7  # 2: list markers not indexed; facets as columns only; version once per report
 # 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
 # 4: ``exact`` without positions (nothing reads them any more)
+# 5: ``capitals``: capitalised short tokens as written (ambiguous acronyms: "ST" but not "st")
+# 6: ``entities``: glossary entity keys per unit
+# 7: ``entities``: non-ambiguous acronyms in any case
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -61,6 +69,8 @@ def build_schema() -> Schema:
         unit_id=STORED(),
         report_id=ID(stored=True, sortable=columns.RefBytesColumn()),
         version=ID(),
+        capitals=KEYWORD(lowercase=False, scorable=False),
+        entities=KEYWORD(scorable=True),
         source=STORED(),
         label=STORED(),
         parent=STORED(),

@@ -1,6 +1,6 @@
 """``AgreementIndex``: the facade over the search pipeline (one module per step).
 
-    SearchQuery ─ results.validated ─▶ query.parse_query ─▶ compiler.compile_query ─▶ filters
+    SearchQuery ─ results.validated ─▶ query.parse_query ─▶ expansion.expand_query ─▶ compiler.compile_query ─▶ filters
         ─▶ matching.docnums (postings, phrases) ─▶ facets.count_facets ─▶ bm25.rank
         ─▶ hits.make_hit (stored fields, snippets) ─▶ spelling.suggestion ─▶ SearchResult
 
@@ -24,6 +24,8 @@ from pathlib import Path
 from archive.models import Report
 from index import bm25, store
 from index.compiler import compile_query, term_text
+from archive.glossary import glossary_digest
+from index.expansion import expand_query
 from index.facets import count_facets
 from index.filters import allowed_docnums, query_filters
 from index.generation import Generation, cache_put
@@ -109,6 +111,7 @@ class AgreementIndex:
     def needs_rebuild(self) -> bool:
         pointer = store.read_pointer(self.index_dir)
         return (pointer is None or pointer.schema_version != SCHEMA_VERSION
+                or pointer.glossary != glossary_digest()  # entity postings of another glossary
                 or not (self.index_dir / pointer.generation).is_dir())
 
     def close(self) -> None:
@@ -174,16 +177,19 @@ class AgreementIndex:
                 self._results.move_to_end(key)
                 return cached
             with _collector_paused():
-                result = _search(gen, q, parsed)
+                result = _search(gen, q, parsed, self._pointer.glossary == glossary_digest())
             cache_put(self._results, key, result, RESULT_CACHE_SIZE)
             return result
 
-    def timeline(self, term: str) -> list[YearCount]:
+    def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
         """Per year from the first to the last year with a match: matching agreements and
         distinct reports (years in between with no match are listed with zeros)."""
         parsed = parse_query(term)
         with self._lock, _collector_paused():
-            return timeline(self._current(), parsed)
+            gen = self._current()
+            parsed = expand_query(parsed, translate=translate,
+                                  entity_field=self._pointer.glossary == glossary_digest()).parsed
+            return timeline(gen, parsed)
 
     def precedents(self, report: Report, label: str, limit: int = 10) -> list[Precedent]:
         """The agreements of EARLIER meetings most similar to ``report``'s unit ``label``."""
@@ -209,9 +215,11 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResult:
+def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool = False) -> SearchResult:
     """The pipeline, step by step (see the module docstring)."""
-    compiled, marks = compile_query(gen.reader, parsed.node)
+    # Glossary entities (by the ``entities`` postings when they are of this glossary); thesaurus with translate.
+    expanded = expand_query(parsed, translate=q.translate, entity_field=entity_field)
+    compiled, marks = compile_query(gen.reader, expanded.parsed.node)
     allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
     matching = gen.live if compiled is None else docnums(gen, compiled)
     if allowed is not None:
@@ -228,7 +236,7 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery) -> SearchResul
         ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page]]
 
     hits = tuple(make_hit(gen, docnum, score, marks) for docnum, score in ranked)
-    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed))
+    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions)
 
 
 def _ranked_page(gen: Generation, compiled, matching: set[int], filtered: bool, offset: int,

@@ -40,11 +40,18 @@ def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[
             spans.append((start, end))
         if not joined:
             sequence.append((token, start, end))
-    for phrase in terms.phrases:
-        n = len(phrase)
-        for i in range(len(sequence) - n + 1):
-            if sequence[i][0] == phrase[0] and all(sequence[i + k][0] == phrase[k] for k in range(1, n)):
-                spans.append((sequence[i][1], sequence[i + n - 1][2]))
+    if terms.phrases:
+        # Where each word starts: a phrase is only tried where its first word is (an entity query
+        # marks every form of the entity, ~5-10 phrases, each tried on every hit of the page).
+        starts: dict[str, list[int]] = {}
+        for i, (token, _start, _end) in enumerate(sequence):
+            starts.setdefault(token, []).append(i)
+        words = [token for token, _start, _end in sequence]
+        for phrase in terms.phrases:
+            n = len(phrase)
+            for i in starts.get(phrase[0], ()):
+                if tuple(words[i:i + n]) == phrase:
+                    spans.append((sequence[i][1], sequence[i + n - 1][2]))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

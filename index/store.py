@@ -40,12 +40,15 @@ from archive.models import ArchiveError, Report
 from index.analysis import (
     ENGLISH_STOP_WORDS,
     SPANISH_STOP_WORDS,
+    capitalised_tokens,
     iter_word_tokens,
     pair_term,
     stem_english,
     stem_spanish,
 )
 from index.documents import UnitDoc, country_facet_key, unit_documents, unit_id  # noqa: F401 (re-exported)
+from archive.glossary import glossary_digest
+from index.expansion import entity_keys
 from index.schema import INT_COLUMNS, SCHEMA_VERSION, STRING_COLUMNS, TEXT_FIELDS, build_schema
 
 log = logging.getLogger(__name__)
@@ -61,12 +64,13 @@ class IndexStoreError(ArchiveError):
 class Pointer:
     generation: str
     schema_version: int
+    glossary: str = ""  # archive.glossary.glossary_digest of the glossary the entity postings come from
 
 
 def read_pointer(index_dir: Path) -> Pointer | None:
     try:
         data = json.loads((index_dir / POINTER_FILE).read_text(encoding="utf-8"))
-        return Pointer(str(data["generation"]), int(data["schema_version"]))
+        return Pointer(str(data["generation"]), int(data["schema_version"]), str(data.get("glossary", "")))
     except FileNotFoundError:
         return None
     except (ValueError, KeyError, TypeError) as e:
@@ -85,8 +89,8 @@ def pointer_stamp(index_dir: Path) -> tuple[int, int, int] | None:
 
 def _write_pointer(index_dir: Path, pointer: Pointer) -> None:
     tmp = index_dir / f".{POINTER_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"generation": pointer.generation,
-                               "schema_version": pointer.schema_version}), encoding="utf-8")
+    tmp.write_text(json.dumps({"generation": pointer.generation, "schema_version": pointer.schema_version,
+                               "glossary": pointer.glossary}), encoding="utf-8")
     os.replace(tmp, index_dir / POINTER_FILE)
 
 
@@ -107,7 +111,7 @@ def open_current(index_dir: Path) -> tuple[Index, Pointer]:
     name = _next_generation_name(index_dir)
     (index_dir / name).mkdir()
     ix = whoosh_index.create_in(str(index_dir / name), build_schema())
-    pointer = Pointer(name, SCHEMA_VERSION)
+    pointer = Pointer(name, SCHEMA_VERSION, glossary_digest())
     _write_pointer(index_dir, pointer)
     return ix, pointer
 
@@ -140,7 +144,9 @@ class _UnitSegmentWriter(SegmentWriter):
         self._terms: dict[str, dict[str, list]] = {name: {} for name in TEXT_FIELDS}
         self._terms["report_id"] = {}
         self._terms["version"] = {}
-        self._lengths: dict[str, array] = {name: array("I") for name in TEXT_FIELDS}
+        self._terms["capitals"] = {}
+        self._terms["entities"] = {}
+        self._lengths: dict[str, array] = {name: array("I") for name in TEXT_FIELDS + ("entities",)}
         self._units = 0
         fields = self.schema
         self._fieldobjs = {name: fields[name] for name in self._terms}
@@ -166,6 +172,16 @@ class _UnitSegmentWriter(SegmentWriter):
         _add_posting(self._terms["report_id"], unit.columns["report_id"], docnum, 1, None)
         if unit.version:
             _add_posting(self._terms["version"], unit.version, docnum, 1, None)
+        for token in capitalised_tokens(unit.text):
+            _add_posting(self._terms["capitals"], token, docnum, 1, None)
+        keys = entity_keys(unit.text)
+        for key in keys:
+            _add_posting(self._terms["entities"], key, docnum, 1, None)
+        # Scored like a text field (BM25 over the number of entities a unit names), so a unit that only
+        # names the entity in another form ranks by how much it is about it, as a typed word would.
+        self._lengths["entities"].append(len(keys))
+        if keys:
+            perdoc.add_field("entities", None, None, len(keys))
         for column_writer, value in self._encoded_columns(unit.columns):
             column_writer.add(docnum, value)
         perdoc.finish_doc()
@@ -508,7 +524,7 @@ def build_generation(index_dir: Path, reports: Iterable[Report], procs: int = 1,
     except BaseException:
         shutil.rmtree(gen_dir, ignore_errors=True)
         raise
-    _write_pointer(index_dir, Pointer(name, SCHEMA_VERSION))
+    _write_pointer(index_dir, Pointer(name, SCHEMA_VERSION, glossary_digest()))
     _remove_old_generations(index_dir, keep={name, previous.generation if previous else name})
     log.info("index rebuilt: %d units in %s", added, gen_dir)
     return added

@@ -172,6 +172,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("viceministerial", r"reunion vice[- ]?ministerial(?: de la conferencia regional sobre (?:la )?migracion(?: \(crm\))?)?"),
         ("viceministerial", r"reunion de vice[- ]?ministros|vice[- ]?ministerial meeting|meeting of vice[- ]?ministers"),
         ("viceministerial", r"\brvm\b|\bvmm\b"),
+        # The Vice-Ministers' declarations and communiqués name their authors, not the meeting.
+        ("viceministerial", r"\bvice[- ]?ministr(?:os|as)\b|\bvice[- ]?ministers\b"),
         # In the early years the annual meeting was simply "the VII Regional Conference on Migration".
         ("viceministerial", ORDINAL + r" (?:reunion de la )?conferencia regional sobre (?:la )?migracion(?: \(crm\))?"),
         ("viceministerial", ORDINAL + r" regional conference on migration(?: \(rcm\))?"),

@@ -24,8 +24,13 @@ __all__ = ["glued_parts", "repair_glued", "split_glued"]
 _MIN_ZIPF = 3.0
 _MIN_GLUED = 7  # shorter tokens are words, acronyms or names, not two words
 _MIN_DICTIONARY = 7  # a part without a case boundary is cut only from this length
-_SHORT_WORDS = frozenset("a y e o u de la el en al of in on to an as at by the and or for".split())
-_CAMEL_RX = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü])")
+# Function words that may be a piece of a glued token although they are short ("de|personas", "los|días").
+_SHORT_WORDS = frozenset(
+    """a y e o u de la el en al lo los las del por con sin una un su sus que se le les nos
+    of in on to an as at by the and or for its with from was are has""".split()
+)
+# A lowercase letter followed by a capitalised word ("in|Tela") or by an acronym that ends the token ("la|OIM").
+_CAMEL_RX = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü]|[A-ZÁÉÍÓÚÑ]{2,6}$)")
 _WORD_RX = re.compile(r"[^\W\d_]+")
 
 
@@ -92,14 +97,22 @@ def _dictionary_split(word: str) -> tuple[int, ...]:
     return best[1]
 
 
+def _is_acronym(piece: str) -> bool:
+    return 2 <= len(piece) <= 6 and piece.isupper()
+
+
 def split_glued(word: str) -> list[tuple[int, str]]:
     """(offset, piece) of the words glued in ``word``; ``[(0, word)]`` when it is one word."""
     if len(word) < _MIN_GLUED - 2 or not word.isalpha():
         return [(0, word)]
     folded = fold(word)
-    if len(folded) != len(word) or _known(folded):
+    if len(folded) != len(word):
         return [(0, word)]
     cuts = [m.start() for m in _CAMEL_RX.finditer(word)]
+    # A known word is left alone, unless a case boundary shows two words: web text puts "estadosunidos"
+    # in the frequency lists, but "EstadosUnidos" is still "Estados Unidos".
+    if _known(folded) and not cuts:
+        return [(0, word)]
     pieces: list[tuple[int, str]] = []
     bounds = [0, *cuts, len(word)]
     for a, b in zip(bounds, bounds[1:]):
@@ -113,8 +126,8 @@ def split_glued(word: str) -> list[tuple[int, str]]:
         pieces.append((a, word[a:b]))
     if len(pieces) == 1:
         return [(0, word)]
-    # Camel cuts alone are believed only between known words ("inTela" yes, "McAllen" no).
-    if not all(_good_piece(fold(p)) or _known(fold(p)) for _, p in pieces):
+    # Case cuts are believed only between known words or an acronym ("inTela", "laOIM"; not "McAllen").
+    if not all(_good_piece(fold(p)) or _is_acronym(p) for _, p in pieces):
         return [(0, word)]
     return pieces
 

@@ -128,10 +128,13 @@ def _strip_place_and_date(line: str) -> str:
 _RUNNING_HEADER_RX = re.compile(r"(?i)^\s*(?:p[aá]gina|page)\s+\d+|^\s*-\s*\d+\s*-\s*$|^\s*\S+\s+[-–|]\s+p[aá]g")
 
 
-def read_title(head: Head) -> str | None:
+def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None:
     """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
     # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title.
-    lines = [(o, line) for o, line in head.lines if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line)]
+    lines = [
+        (o, line) for o, line in head.lines
+        if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
+    ]
     folded = [fold_for_matching(line) for _, line in lines]
     index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
     if index is None:
@@ -271,7 +274,8 @@ def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
 
 _MEETING_SENTENCE_RX = re.compile(
     r"\b(?:se\s+celebr\w*|celebrad[oa]s?|se\s+reuni\w*|reunid[oa]s?|en\s+reunion|llevad[oa]s?\s+a\s+cabo|"
-    r"tuvo\s+lugar|los\s+dias|el\s+dia|met|meeting\s+(?:on|held)|held|gathered|convened|took\s+place)\b"
+    r"tuvo\s+lugar|los\s+dias|el\s+dia|sostuv\w*\s+una\s+reunion|realiz\w*\s+(?:su|una)\s+reunion|reunion\s+virtual|"
+    r"met|meeting\s+(?:on|held)|held|gathered|convened|took\s+place|virtual\s+meeting)\b"
 )
 
 
@@ -382,7 +386,13 @@ _PARTICIPATION_RX = re.compile(
     r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
     r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\s+by\b|\bparticipated\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
-    r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)"
+    r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
+    # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
+    # "Las delegaciones de …", "The Governments of …, represented by …, met", "Delegations from …".
+    # Only as the sentence's subject (after a sentence start), so "Instamos a los Gobiernos de Guatemala"
+    # (an addressee) is not a participation sentence.
+    r"(?:^|(?<=[.;:\n])\s*)(?:los|las)\s+(?:gobiernos|delegaciones|representantes)\s+de\b|"
+    r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
 )
 # Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
 _SPAN_END_RX = re.compile(
@@ -471,6 +481,13 @@ def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> l
     return zones
 
 
+# "… reunidos en San Pedro Sula y Tegucigalpa, " / "… met in Ottawa, ": a country right after is the venue's.
+_VENUE_BEFORE_RX = re.compile(
+    r"\b(?:[Ee]n|[Ii]n)\s+(?:(?:la|el|the)\s+)?(?:(?:[Cc]iudad|[Cc]ity)\s+(?:de|of)\s+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w.'’-]*(?:[ \t]+(?:(?:de|del|la|y|e|and)[ \t]+)?[A-ZÁÉÍÓÚÑ][\w.'’-]*){0,5}[ \t]*,[ \t]*$"
+)
+
+
 def read_participation(text: str) -> Participation:
     """Participating countries and observers from the participation sentence(s) of a preamble.
 
@@ -485,9 +502,12 @@ def read_participation(text: str) -> Participation:
     observers: list[tuple[int, str]] = []
     for start, end, observers_only in _participation_spans(text, folded):
         span = text[start:end]
-        countries = [(c.start + start, c) for c in find_countries(span)]
+        # "la Universidad de Costa Rica", "la Embajada de México": a country inside a name takes no part.
+        countries = [(c.start + start, c) for c in find_countries(mask_non_places(span))]
         zones = _observer_zones(folded, start, end, [p for p, _ in countries])
         for position, country in countries:
+            if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
+                continue  # "reunidos en Managua, Nicaragua": the venue's country, not a participant
             zone = next((z for z in zones if z[0] <= position < z[1]), None)
             if zone is not None and not (zone[2] and country.key in MEMBER_STATES):
                 observers.append((position, country_name(country.key)))
@@ -516,6 +536,17 @@ def _other_body(title: str | None) -> tuple[str, str] | None:
     return normalize_space(title[m.start("body") :]).strip(" .,;:"), OTHER
 
 
+def _repeated_lines(text: str) -> frozenset[str]:
+    """Lines that recur on several pages (running headers such as "CRM - Red de Protección Consular"), which
+    are never a title; a title is written once, or twice when a cover page repeats it, so three counts."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if 8 <= len(line) <= 120:
+            counts[line] = counts.get(line, 0) + 1
+    return frozenset(line for line, n in counts.items() if n >= 3)
+
+
 def read_meeting(text: str) -> Meeting:
     """Everything the text's header and preamble say about its meeting; fields the text does not give are None.
 
@@ -526,7 +557,7 @@ def read_meeting(text: str) -> Meeting:
     start = document_start(text)
     letter, text = text[:start], reading_text(text[start:])
     head = read_head(text)
-    title = read_title(head)
+    title = read_title(head, _repeated_lines(text))
     mention = _read_body(head, title)
     body: tuple[str, str] | None = (mention.as_written, mention.key) if mention else _other_body(title)
     body_key = body[1] if body else None

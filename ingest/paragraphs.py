@@ -89,7 +89,8 @@ _INLINE_HEADING_FORMULA_RX = re.compile(
 # The sentence that says who met where, when there is no formula.
 _WHO_MET_RX = re.compile(
     r"\b(?:reunid[oa]s?|se\s+reunieron|se\s+reunio|celebrad[oa]|celebro|en\s+reunion|llevad[oa]\s+a\s+cabo|"
-    r"tuvo\s+lugar|met|meeting\s+(?:held|in)|held|gathered|convened|took\s+place|assembled)\b"
+    r"tuvo\s+lugar|sostuv\w*\s+una\s+reunion|realiz\w*\s+(?:su|una)\s+reunion|reunion\s+virtual|videoconferencia|"
+    r"met|meeting\s+(?:held|in)|held|gathered|convened|took\s+place|assembled|virtual\s+meeting|videoconference)\b"
 )
 
 
@@ -120,8 +121,13 @@ def agreement_formula_end(text: str) -> int | None:
 
 # Bullets: symbol characters anywhere (flattened text keeps them), dash/asterisk/Word's "o" at a line start.
 _SYMBOL_BULLETS = "•▪●◦■►➢\uf0b7\uf0a7\uf0d8"
-_SYMBOL_BULLET_RX = re.compile(f"[{_SYMBOL_BULLETS}]")
+# pdfminer writes a glyph it cannot map as "(cid:127)": at a line start that is a bullet.
+_SYMBOL_BULLET_RX = re.compile(f"[{_SYMBOL_BULLETS}]|\\(cid:\\d+\\)(?=\\s)")
 _LINE_BULLET_RX = re.compile(r"[ \t\u00a0]*(?:[-–—*]|o(?=[ \t]+[A-ZÁÉÍÓÚÑ]))[ \t\u00a0]+(?=\S)")
+# A line that goes on with a list of names: "Rica, El Salvador, Guatemala …", "Dominican Republic and …".
+_NAME_LIST_RX = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\w.'’-]*(?:[ \t]+(?:(?:de|del|la|of|the)[ \t]+)?[A-ZÁÉÍÓÚÑ][\w.'’-]*){0,3}[ \t]*(?:,|[ \t](?:y|e|and)[ \t])"
+)
 _TERMINAL_RX = re.compile(r"[.:;!?][\"”»'’)\]]*$")
 _CONNECTIVES = frozenset(
     """de del la las los el y e o u a al en con para por sobre entre su sus que como ante
@@ -180,12 +186,19 @@ def _pieces(text: str) -> list[_Piece]:
 
 
 def _wrap_width(pieces: list[_Piece]) -> int:
-    """The width a wrapped text was set to (a high percentile of line lengths); 0 when lines are not wrapped."""
+    """The width a wrapped text was set to; 0 when its lines are not wrapped (one paragraph per line).
+
+    Wrapped text has many lines of nearly the same length, the full ones, and hardly any longer line; a
+    text with a paragraph per line (Word, web) has lengths all over the place."""
     lengths = sorted(p.end - p.start for p in pieces if not p.bullet)
-    if len(lengths) < 4:
+    if len(lengths) < 5:
         return 0
     width = lengths[int(len(lengths) * 0.8)]
-    return width if width <= 200 else 0
+    full = sum(1 for n in lengths if 0.8 * width <= n <= 1.05 * width)
+    longer = sum(1 for n in lengths if n > 1.15 * width)
+    if width > 200 or full < 0.35 * len(lengths) or longer > 0.1 * len(lengths):
+        return 0
+    return width
 
 
 def _first_letter(s: str) -> str:
@@ -204,6 +217,18 @@ def _last_word(s: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+def _inside_a_name(prev: str) -> bool:
+    """A sentence of prose (two or more lowercase words that are not connectives) broken off after a
+    capitalised word, without terminal punctuation: the next line goes on with the name, whatever the
+    blank lines a PDF put between them. A title ("Report of the … Network presented to the RCGM") has
+    hardly any lowercase content words, a list item lacking its period ends in a lowercase word."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", prev[-300:])
+    if len(words) < 6 or not words[-1][:1].isupper() or words[-1].isupper():
+        return False
+    content = [w for w in words if w[:1].islower() and w.lower() not in _CONNECTIVES]
+    return len(content) >= 2
+
+
 def _continues(prev: str, cur: _Piece, source: str, wrap: int) -> bool:
     """Whether piece ``cur`` continues the paragraph whose last line is ``prev``."""
     if cur.bullet:
@@ -217,6 +242,10 @@ def _continues(prev: str, cur: _Piece, source: str, wrap: int) -> bool:
         return stripped[-1:] == "." and lower_next and not cur.blank_before
     if lower_next or stripped.endswith((",", "-", "–", "(", "/")) or _last_word(stripped) in _CONNECTIVES:
         return True
+    if _NAME_LIST_RX.match(text) and re.search(r"[A-ZÁÉÍÓÚÑ][\w.'’-]*$", stripped) and re.search(r",\s+[A-ZÁÉÍÓÚÑ]", stripped):
+        return True  # a list of names broken between lines: "…, Canadá, Costa" + "Rica, El Salvador, …"
+    if _inside_a_name(stripped):
+        return True  # "… to host the Sixth Regional" + "Conference on Migration in 2001."
     if cur.blank_before:
         return False
     # Wrapped text: a line that runs to the wrap width goes on (a longer one is a heading set apart).
@@ -303,6 +332,10 @@ def opening_formula_end(text: str, paragraphs: list[_Paragraph] | None = None) -
     for start, end, is_verb in agreement_formulas(text):
         if not is_verb and (first_prose is None or first_prose.start >= start):
             continue
+        if not is_verb and any(
+            p.bullet or p.is_heading(text) for p in paragraphs if first_prose.end <= p.start and p.end < start
+        ):
+            continue  # a "Conclusiones" section after other sections is one section among others
         after = [p for p in paragraphs if p.end > end and text[max(p.start, end) : p.end].strip()]
         if len(after) >= 2 or len(text) - end >= 0.2 * len(text):
             return end
@@ -341,7 +374,8 @@ def split_paragraphs(text: str) -> list[ParagraphUnit]:
             body[0] = _Paragraph(body_start + lead, body[0].end, False, body[0].lines)
         else:
             body = body[1:]
-    if len(body) == 1 and not body[0].bullet and body[0].end - body[0].start > 300:
+    flattened = "\n" not in text.strip()
+    if len(body) == 1 and not body[0].bullet and (flattened or body[0].end - body[0].start > 300):
         # A flattened body: one unit per sentence.
         p = body[0]
         body = [_Paragraph(s, s, False, 1) for s in _sentences(text, p.start, p.end)]

@@ -172,6 +172,18 @@ def _as_written_city(name: str) -> str:
     return name
 
 
+def _trailing_venue(name: str) -> Venue | None:
+    """A venue that ends a longer run of capitalised words: a heading run into the place line by the
+    extractor ("VIII CONFERENCIA REGIONAL SOBRE MIGRACIÓN Cancún") names the city at its end."""
+    words = name.split()
+    for n in (3, 2, 1):
+        if len(words) > n:
+            venue = _venue(" ".join(words[-n:]))
+            if venue:
+                return venue
+    return None
+
+
 def parse_place(segments: list[str], *, header: bool = True) -> tuple[str | None, str | None] | None:
     """Read (city, country name) from consecutive comma-separated segments, e.g. ["Tegucigalpa", "M.D.C.", "Honduras"].
 
@@ -190,6 +202,11 @@ def parse_place(segments: list[str], *, header: bool = True) -> tuple[str | None
             j += 1
         next_country = country_key(segs[j]) if j < n else None
         venue = (_venue(f"{city} {designator}") if designator else None) or _venue(city)
+        if venue is None and next_country:
+            # Only with its country written after it: "DECLARACIÓN DE SAN JOSÉ" alone is a title.
+            trailing = _trailing_venue(city)
+            if trailing and trailing.country == next_country:
+                venue = trailing
         own_country = country_key(city)
         if venue and own_country is None:
             return venue.city, country_name(next_country or venue.country)
@@ -204,6 +221,8 @@ def parse_place(segments: list[str], *, header: bool = True) -> tuple[str | None
                 return _SAME_NAME_CAPITALS[own_country], country_name(own_country)
             return None, country_name(own_country)
         if next_country:
+            if len(city.split()) > 4:
+                return None, country_name(next_country)  # a heading run into the place, not a city name
             return _as_written_city(city), country_name(next_country)
     return None
 

@@ -30,10 +30,12 @@ def rejoin_paragraph_lines(text: str) -> str:
     out: list[str] = []
     last = 0
     for start, end, heading in paragraph_spans(text):
-        if heading or "\n" not in text[start:end]:
+        if "\n" not in text[start:end]:
             continue
         out.append(text[last:start])
-        out.append(re.sub(r"[ \t]*\n\s*", " ", text[start:end]))
+        # A heading block keeps its lines, made adjacent (a title wrapped over two lines is joined by the
+        # title reader); a prose paragraph becomes one line.
+        out.append(re.sub(r"[ \t]*\n\s*", "\n" if heading else " ", text[start:end]))
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -123,6 +123,7 @@ def apply_sidecar(meeting: Meeting, data: dict[str, Any]) -> Meeting:
         changes["number"] = value
     if "country" in data:
         changes["country"] = country_name(_country("country", data["country"])) if data["country"] is not None else None
+        changes["country_inferred"] = False  # the archivist said it
     if "date" in data:
         changes["date"] = _iso_date("date", data["date"])
         changes["date_end"] = changes["date"]

@@ -1,7 +1,8 @@
 """A title for every report: the document's own title, or one composed from what the metadata knows.
 
 ``display_title(meeting, language)`` is a pure function of a ``Meeting`` and the report's language: the
-title as written when the report has one; else "<meeting> — <city>, <year>" from the body (with the meeting
+title as written when the report has one, followed by the place and year it does not state (many reports
+are titled "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL …" and a list must tell them apart); else "<meeting> — <city>, <year>" from the body (with the meeting
 number, "XIX Reunión Viceministerial"; a numbered Conference as the text names it, "IV Conferencia Regional
 sobre Migración"), the city (or the country) and the year; else "Informe sin título" / "Untitled report" with
 whatever is known. It is derived, never stored, so a better reader or an archivist's sidecar changes it at once.
@@ -24,6 +25,18 @@ _BARE_HEADING_RX = re.compile(
     r"pronunciamiento|resumen|summary|anexo|annex|ayuda\s+memoria)(?:\s+(?:conjunt[oa]|final|joint|oficial))?"
     r"|(?:informe|report)\s+(?:final|de\s+la\s+reunion|of\s+the\s+meeting))"
 )
+
+
+def display_title_of(title: str | None, body_key: str | None, city: str | None, country: str | None,
+                     date_iso: str | None, language: str | None) -> str:
+    """``display_title`` from the fields a search hit carries (no meeting number, body as the table names it)."""
+    import datetime as dt
+
+    try:
+        when = dt.date.fromisoformat(date_iso) if date_iso else None
+    except ValueError:
+        when = None
+    return display_title(Meeting(title=title, body_key=body_key, city=city, country=country, date=when), language)
 
 
 def is_bare_heading(line: str) -> bool:
@@ -58,13 +71,18 @@ def _meeting_name(meeting: Meeting, language: str) -> str | None:
 
 
 def display_title(meeting: Meeting, language: str | None = "es") -> str:
-    """The report's title as written, or one composed in ``language`` ("es" unless "en")."""
-    if meeting.title and meeting.title.strip():
-        return meeting.title
+    """The report's title as written (with the place and year it does not state), or one composed in
+    ``language`` ("es" unless "en")."""
     lang = "en" if language == "en" else "es"
-    name = _meeting_name(meeting, lang)
     place = meeting.city or meeting.country
     year = str(meeting.year) if meeting.year else None
+    if meeting.title and meeting.title.strip():
+        # "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL …" is the title of many reports: the place and the year
+        # it does not state tell them apart in a list.
+        folded = fold(meeting.title)
+        missing = [p for p in (place, year) if p and fold(p.split(",")[0]) not in folded]
+        return f"{meeting.title} — {', '.join(missing)}" if missing else meeting.title
+    name = _meeting_name(meeting, lang)
     where = ", ".join(p for p in (place, year) if p)
     if name:
         return f"{name} — {where}" if where else name

@@ -65,11 +65,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import api, research, views
+    from . import api, glossary, research, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(research.bp)  # commitments, participation, countries, citations
+    app.register_blueprint(glossary.bp)  # /glosario and /api/glossary
 
     app.before_request(_refuse_writes)
     app.before_request(_choose_language)

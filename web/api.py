@@ -18,7 +18,7 @@ from archive.models import NotFound
 from index import QuerySyntaxError
 
 from . import i18n, research
-from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, parse_search
+from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, flag, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -124,14 +124,17 @@ def search_csv() -> Response:
 
 @bp.get("/reports")
 def reports() -> Response:
-    found = get_archive().reports(texts=False)
-    return jsonify({"total": len(found), "reports": [serialize.report_to_dict(r, agreements=False) for r in found]})
+    archive = get_archive()
+    found, links = archive.reports(texts=False), archive.version_links()
+    return jsonify({"total": len(found),
+                    "reports": [serialize.report_to_dict(r, agreements=False, links=links) for r in found]})
 
 
 @bp.get("/reports/<report_id>")
 def report(report_id: str) -> Response:
     # The same shape as `crm-archive show --json`; the report's citation is at /api/reports/{id}/citation.
-    return jsonify(serialize.report_to_dict(get_archive().report(report_id)))
+    archive = get_archive()
+    return jsonify(serialize.report_to_dict(archive.report(report_id), links=archive.version_links()))
 
 
 @bp.get("/reports/<report_id>/agreements/<label>")
@@ -170,7 +173,8 @@ def timeline() -> Response:
     if text_problem:
         return error(400, text_problem)
     term = term.strip()
-    return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term)))
+    translate = flag(request.args, "translate")
+    return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term, translate), translate))
 
 
 @bp.get("/openapi.json")
@@ -184,5 +188,5 @@ def index() -> Response:
         "/api/search", "/api/search.csv", "/api/reports", "/api/reports/{id}",
         "/api/reports/{id}/agreements/{label}", "/api/reports/{id}/agreements/{label}/precedents",
         "/api/timeline", "/api/commitments", "/api/participation", "/api/countries/{key}",
-        "/api/reports/{id}/citation", "/api/reports/{id}/agreements/{label}/citation"]})
+        "/api/reports/{id}/citation", "/api/reports/{id}/agreements/{label}/citation", "/api/glossary"]})
 

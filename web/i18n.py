@@ -62,6 +62,40 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "results_in_meetings": ("en {n} reunión de esta página", "en {n} reuniones de esta página"),
         "no_results": "Ningún acuerdo coincide con la búsqueda.",
         "did_you_mean": "¿Quiso decir",
+        # glossary, expansions, translation, versions (issue 13)
+        "nav_glossary": "Glosario",
+        "glossary_title": "Glosario de la CRM",
+        "glossary_intro": ("Órganos, organizaciones, programas, funciones, países e instrumentos que nombran los informes, "
+                           "con sus nombres en español e inglés y sus siglas. Buscar una entidad encuentra todas sus formas."),
+        "glossary_count": ("{n} entidad", "{n} entidades"),
+        "glossary_contents": "Tipos",
+        "kind_body": "Órganos de la CRM",
+        "kind_organisation": "Organizaciones",
+        "kind_programme": "Programas e iniciativas",
+        "kind_role": "Funciones",
+        "kind_country": "Países",
+        "kind_instrument": "Instrumentos",
+        "glossary_acronyms": "Siglas",
+        "glossary_variants": "Otras formas",
+        "glossary_mentions": ("{n} acuerdo", "{n} acuerdos"),
+        "glossary_in_reports": ("en {n} informe", "en {n} informes"),
+        "glossary_no_mentions": "Sin menciones en el archivo",
+        "glossary_by_year": "Por año",
+        "glossary_year_link": "{year}: {count}",
+        "glossary_member": "país miembro",
+        "glossary_search": "Buscar",
+        "glossary_timeline": "Línea de tiempo",
+        "expansion_also": "También:",
+        "expansion_literal": "buscar solo «{typed}»",
+        "expansion_translated": "También en el otro idioma:",
+        "expansion_untranslated": "sin traducir",
+        "translate_checkbox": "buscar también en inglés",
+        "translate_help": "Busca también los términos equivalentes del tesauro en el otro idioma.",
+        "version_link": "Versión en {language}",
+        "versions_heading": "Otras versiones",
+        "same_as_heading": "El mismo documento en otro formato",
+        "same_agreement": "El mismo acuerdo en {language}: {label}",
+        "also_in": "También en",
         "chart_title": "Acuerdos encontrados por año",
         "chart_bar": ("{year}: {n} acuerdo — ver solo este año", "{year}: {n} acuerdos — ver solo este año"),
         "chart_empty": "Sin datos para el gráfico.",
@@ -241,6 +275,40 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "results_in_meetings": ("in {n} meeting on this page", "in {n} meetings on this page"),
         "no_results": "No agreement matches the search.",
         "did_you_mean": "Did you mean",
+        # glossary, expansions, translation, versions (issue 13)
+        "nav_glossary": "Glossary",
+        "glossary_title": "CRM glossary",
+        "glossary_intro": ("Bodies, organisations, programmes, roles, countries and instruments named in the reports, "
+                           "with their Spanish and English names and acronyms. Searching an entity finds all its forms."),
+        "glossary_count": ("{n} entity", "{n} entities"),
+        "glossary_contents": "Kinds",
+        "kind_body": "RCM bodies",
+        "kind_organisation": "Organisations",
+        "kind_programme": "Programmes and initiatives",
+        "kind_role": "Roles",
+        "kind_country": "Countries",
+        "kind_instrument": "Instruments",
+        "glossary_acronyms": "Acronyms",
+        "glossary_variants": "Other forms",
+        "glossary_mentions": ("{n} agreement", "{n} agreements"),
+        "glossary_in_reports": ("in {n} report", "in {n} reports"),
+        "glossary_no_mentions": "Not mentioned in the archive",
+        "glossary_by_year": "By year",
+        "glossary_year_link": "{year}: {count}",
+        "glossary_member": "member state",
+        "glossary_search": "Search",
+        "glossary_timeline": "Timeline",
+        "expansion_also": "Also:",
+        "expansion_literal": "search only “{typed}”",
+        "expansion_translated": "Also in the other language:",
+        "expansion_untranslated": "without translation",
+        "translate_checkbox": "also search in Spanish",
+        "translate_help": "Also searches the thesaurus's equivalent terms in the other language.",
+        "version_link": "{language} version",
+        "versions_heading": "Other versions",
+        "same_as_heading": "The same document in another format",
+        "same_agreement": "The same agreement in {language}: {label}",
+        "also_in": "Also in",
         "chart_title": "Matching agreements per year",
         "chart_bar": ("{year}: {n} agreement — show only this year", "{year}: {n} agreements — show only this year"),
         "chart_empty": "No data for the chart.",
@@ -441,10 +509,12 @@ def format_date_range(start: date | str | None, end: date | str | None, lang: st
         if start.year == end.year:
             return f"{months[start.month - 1]} {start.day} – {months[end.month - 1]} {end.day}, {start.year}"
         return f"{format_date(start, lang)} – {format_date(end, lang)}"
+    # Two consecutive days are "12 y 13 de junio", a longer range "24 al 26 de noviembre".
+    joiner = "y" if (end - start).days == 1 else "al"
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day} al {end.day} de {months[start.month - 1]} de {start.year}"
+        return f"{start.day} {joiner} {end.day} de {months[start.month - 1]} de {start.year}"
     if start.year == end.year:
-        return f"{start.day} de {months[start.month - 1]} al {end.day} de {months[end.month - 1]} de {start.year}"
+        return f"{start.day} de {months[start.month - 1]} {joiner} {end.day} de {months[end.month - 1]} de {start.year}"
     return f"{format_date(start, lang)} al {format_date(end, lang)}"
 
 

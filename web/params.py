@@ -32,10 +32,18 @@ class ParamNames:
     sort: str
     page: str
     per_page: str | None = None
+    translate: str | None = None  # a flag: "1" also searches the other language's equivalents
 
 
-PAGE_PARAMS = ParamNames("q", "desde", "hasta", "organo", "pais", "idioma", "orden", "pagina")
-API_PARAMS = ParamNames("q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page")
+PAGE_PARAMS = ParamNames("q", "desde", "hasta", "organo", "pais", "idioma", "orden", "pagina", translate="traducir")
+API_PARAMS = ParamNames("q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page",
+                        translate="translate")
+TRUE_FLAGS = ("1", "true", "on", "yes", "si", "sí")
+
+
+def flag(args: Mapping[str, str], name: str | None) -> bool:
+    """A checkbox or ``=1`` parameter: anything but a true-ish value (or its absence) is false."""
+    return bool(name) and (args.get(name) or "").strip().lower() in TRUE_FLAGS
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,8 @@ def parse_search(args: Mapping[str, str], names: ParamNames, per_page: int = 20,
     if not text and not any((year_from, year_to, body, country, language)):
         return ParsedSearch(None, tuple(problems))
     query = SearchQuery(text=text, year_from=year_from, year_to=year_to, body=body, country=country,
-                        language=language, sort=sort, page=page, per_page=size)
+                        language=language, sort=sort, page=page, per_page=size,
+                        translate=flag(args, names.translate))
     return ParsedSearch(query, tuple(problems))
 
 

@@ -5,12 +5,10 @@ Hits grouped by meeting, the nested agreement tree of a report, and a meeting's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from datetime import date
-
-from archive.models import Agreement, Meeting
+from archive.models import Agreement
 from index import Hit
 
 
@@ -22,14 +20,28 @@ class MeetingGroup:
     first: Hit  # carries the meeting fields (title, city, date, body) shared by the group
     hits: list[Hit] = field(default_factory=list)
 
+    @property
+    def others(self) -> list[Hit]:
+        """The first hit of each other version or copy in the group (another language or format)."""
+        seen = {self.report_id}
+        found = []
+        for hit in self.hits:
+            if hit.report_id not in seen:
+                seen.add(hit.report_id)
+                found.append(hit)
+        return found
 
-def group_hits_by_meeting(hits: Iterable[Hit]) -> list[MeetingGroup]:
-    """Group hits by report; meetings come in the order of their best-ranked hit."""
+
+def group_hits_by_meeting(hits: Iterable[Hit], group_of: Callable[[str], str] | None = None) -> list[MeetingGroup]:
+    """Group hits by report -- or, with ``group_of`` (report id -> one id per document, archive.versions),
+    by document, so a meeting's language versions and format copies show once; groups come in the order
+    of their best-ranked hit."""
     groups: dict[str, MeetingGroup] = {}
     for hit in hits:
-        group = groups.get(hit.report_id)
+        key = group_of(hit.report_id) if group_of else hit.report_id
+        group = groups.get(key)
         if group is None:
-            group = groups[hit.report_id] = MeetingGroup(hit.report_id, hit)
+            group = groups[key] = MeetingGroup(hit.report_id, hit)
         group.hits.append(hit)
     return list(groups.values())
 
@@ -91,14 +103,22 @@ def meeting_heading(title: str | None, body_name: str | None, number: int | None
     return title or fallback
 
 
+def agreement_count(agreements: Sequence[Agreement]) -> int:
+    """How many agreements a report has, for "N acuerdos": the preamble is not one, nor is a paragraph
+    that only heads a list (a heading "Capacitación" or an intro "La Red recomienda:" over its bullets,
+    ``p3`` over ``p3-1``); its bullets are. Numbered points count as the report numbers them."""
+    parents = {a.parent for a in agreements if a.parent}
+    return sum(
+        1 for a in agreements
+        if a.label != "preamble" and not (a.label.startswith("p") and a.label[1:2].isdigit() and a.label in parents)
+    )
+
+
 def hit_display_title(hit: Hit) -> str:
     """The display title of a hit's report (``Meeting.display_title``) from the fields a hit carries."""
-    try:
-        when = date.fromisoformat(hit.date) if hit.date else None
-    except ValueError:
-        when = None
-    meeting = Meeting(title=hit.title, body_key=hit.body_key, city=hit.city, country=hit.country, date=when)
-    return meeting.display_title(hit.language)
+    from ingest.titles import display_title_of
+
+    return display_title_of(hit.title, hit.body_key, hit.city, hit.country, hit.date, hit.language)
 
 
 def anchor(label: str) -> str:

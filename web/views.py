@@ -30,7 +30,7 @@ from archive.models import NotFound, Report
 from index import QuerySyntaxError, SearchQuery, SearchResult
 
 from . import charts, i18n, presenters
-from .params import MAX_QUERY_CHARS, PAGE_PARAMS, ParsedSearch, Problem, last_page, parse_search
+from .params import MAX_QUERY_CHARS, PAGE_PARAMS, ParsedSearch, Problem, flag, last_page, parse_search
 
 bp = Blueprint("ui", __name__)
 
@@ -39,7 +39,7 @@ CSV_COLUMNS = ("report_id", "source", "label", "parent", "year", "date", "city",
                "language", "score", "text")
 CSV_BATCH = 200  # the core caps per_page at 200
 # Parameters a page link carries over; anything else in the URL (tracking junk, typos) is dropped.
-SEARCH_KEYS = ("q", "desde", "hasta", "organo", "pais", "idioma", "orden", "pagina")
+SEARCH_KEYS = ("q", "desde", "hasta", "organo", "pais", "idioma", "orden", "pagina", "traducir")
 
 
 # -- the archive on g ----------------------------------------------------------------------------------
@@ -141,6 +141,7 @@ def template_helpers() -> dict[str, Any]:
         "language_name": lambda code: i18n.language_name(code, lang),
         "agreement_name": lambda label: i18n.agreement_name(label, lang),
         "hit_title": presenters.hit_display_title,
+        "agreement_count": presenters.agreement_count,
         "place": presenters.place,
         "anchor": presenters.anchor,
         "example_queries": i18n.EXAMPLE_QUERIES,
@@ -190,11 +191,17 @@ def search() -> str:
         q=request.args.get("q", "")[:MAX_QUERY_CHARS],
         query=query,
         result=result,
-        groups=presenters.group_hits_by_meeting(result.hits) if result else [],
+        groups=presenters.group_hits_by_meeting(result.hits, _document_of()) if result else [],
         pages=last_page(result.total, result.query.per_page) if result else 1,
         messages=messages,
         chart=chart,
     )
+
+
+def _document_of() -> Callable[[str], str]:
+    """report id -> the id that stands for its document (its versions and copies share it)."""
+    links = get_archive().version_links()
+    return lambda report_id: links.group_of(report_id)[0]
 
 
 @bp.get("/buscar.csv")
@@ -260,10 +267,23 @@ def meetings() -> str:
     years = Counter(r.year for r in reports if r.year)
     bodies = Counter(r.meeting.body_key for r in reports if r.meeting.body_key)
     shown = [r for r in reports if (year is None or r.year == year) and (body is None or r.meeting.body_key == body)]
+    # A document's language versions and format copies are listed once, under its first report.
+    links = get_archive().version_links()
+    by_id = {r.id: r for r in reports}
+    listed: set[str] = set()
+    alternates: dict[str, list[Report]] = {}
     by_year: dict[int | None, list[Report]] = {}
     for report in shown:
-        by_year.setdefault(report.year, []).append(report)
+        if report.id in listed:
+            continue
+        group = [by_id[i] for i in links.group_of(report.id) if i in by_id]
+        # Spanish first: the conference's working language heads the entry, the others follow it.
+        first = next((r for r in group if r.language == "es" and r in shown), report)
+        listed.update(r.id for r in group)
+        alternates[first.id] = [r for r in group if r.id != first.id]
+        by_year.setdefault(first.year, []).append(first)
     return render_template("meetings.html", by_year=by_year, total=len(shown), year=year, body=body,
+                           alternates=alternates,
                            years=sorted(years.items(), reverse=True),
                            bodies=sorted(bodies.items(), key=lambda kv: i18n.body_name(kv[0], g.lang) or ""),
                            messages=messages)
@@ -279,8 +299,12 @@ def _report_or_404(report_id: str) -> Report:
 @bp.get("/r/<report_id>")
 def report(report_id: str) -> str:
     found = _report_or_404(report_id)
+    archive = get_archive()
+    links = archive.version_links()
     return render_template("report.html", report=found, meeting=found.meeting,
-                           tree=presenters.agreement_tree(found.agreements))
+                           tree=presenters.agreement_tree(found.agreements),
+                           versions=[archive.report(i) for i in links.versions_of(report_id)],
+                           copies=[archive.report(i) for i in links.same_as_of(report_id)])
 
 
 @bp.get("/r/<report_id>/original")
@@ -329,7 +353,8 @@ def agreement(report_id: str, label: str) -> str:
     # The citation (title with the meeting's number, full dates, permalink, access date) is composed by
     # web.research for the page, the downloads and the API alike.
     return render_template("agreement.html", report=found, meeting=m, unit=unit, parent=parent,
-                           children=children, precedents=precedents)
+                           children=children, precedents=precedents,
+                           same_agreements=get_archive().matching_agreements(report_id, label))
 
 
 # -- a term across the years -----------------------------------------------------------------------------
@@ -343,16 +368,17 @@ def timeline() -> str:
     if len(term) > MAX_QUERY_CHARS:
         messages.append(t("error_query_too_long", max=MAX_QUERY_CHARS))
         term = ""
-    elif term:
+    translate = flag(request.args, "traducir")
+    if term:
         try:
-            counts = get_archive().timeline(term)
+            counts = get_archive().timeline(term, translate)
         except QuerySyntaxError as e:
             messages.append(t("error_syntax", detail=i18n.core_message(str(e), g.lang)))
     chart = year_chart({c.year: c.agreements for c in counts},
-                       lambda year: link("ui.search", q=term, desde=year, hasta=year),
+                       lambda year: link("ui.search", q=term, desde=year, hasta=year, traducir=1 if translate else None),
                        t("timeline_chart", term=term), "timeline")
     return render_template("timeline.html", term=term, counts=counts, chart=chart, messages=messages,
-                           searched=bool(term) and not messages)
+                           searched=bool(term) and not messages, translate=translate)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------

@@ -50,6 +50,39 @@ def test_a_malformed_file_is_refused_with_the_entity_named(tmp_path):
         load_glossary(bad)
 
 
+def test_the_glossary_names_what_the_issue_asks_for():
+    g = glossary()
+    assert len(g.entities) >= 60
+    for form in ("CRM", "RCM", "Proceso Puebla", "Puebla Process", "Reunión Viceministerial", "GRCM", "RCGM", "RROCM",
+                 "RNCOM", "Secretaría Técnica", "Technical Secretariat", "ST", "TS", "PPT", "OIM", "IOM", "ACNUR", "UNHCR",
+                 "UNODC", "ONUDD", "OEA", "OAS", "CIDH", "IACHR", "UNICEF", "OACNUDH", "OHCHR", "OIT", "ILO", "CEPAL",
+                 "ECLAC", "SICA", "Protocolos de Palermo", "Palermo Protocols", "Belize", "Canadá"):
+        assert g.lookup(form) is not None, form
+    assert {e.kind for e in g.entities} == set(KINDS)
+    # the liaison officer network, trafficking and smuggling in either order
+    both = ["Red de Funcionarios de Enlace para el Combate a la Trata de Personas y al Tráfico Ilícito de Migrantes",
+            "RED DE FUNCIONARIOS DE ENLACE PARA EL COMBATE AL TRÁFICO ILÍCITO DE MIGRANTES Y LA TRATA DE PERSONAS",
+            "Liaison Officer Network to Combat Trafficking in Persons and Smuggling of Migrants"]
+    assert {g.lookup(name).key for name in both} == {"red_trafico_trata"}
+
+
+def test_ambiguous_acronyms_are_listed_acronyms_and_only_name_an_entity_as_written():
+    g = glossary()
+    every_acronym = {a for e in g.entities for a in e.acronyms}
+    assert g.ambiguous_acronyms and g.ambiguous_acronyms <= every_acronym
+    assert g.lookup_query("ST").key == "secretaria_tecnica"
+    assert g.lookup_query("st") is None and g.lookup_query("ppt") is None
+    assert g.lookup_query("rrocm").key == g.lookup_query("Rncom").key == "rrocm"
+    assert g.lookup_query("oim").key == "oim"
+
+
+def test_names_match_across_hyphens_and_line_breaks():
+    g = glossary()
+    text = "la Presidencia Pro-Tempore y la\nSecretaría\n  Técnica; the Vice Ministerial Meeting"
+    assert [m.key for m in g.find(text)] == ["presidencia_pro_tempore", "secretaria_tecnica", "viceministerial"]
+    assert g.lookup("Pro-Tempore Presidency").key == "presidencia_pro_tempore"
+
+
 def test_every_body_has_a_specificity():
     bodies = glossary().by_kind("body")
     assert bodies and all(b.specificity in (1, 2, 3) for b in bodies)

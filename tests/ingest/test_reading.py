@@ -99,6 +99,11 @@ def test_bare_headings(line: str, bare: bool) -> None:
 
 @pytest.mark.parametrize(("meeting", "language", "title"), [
     (Meeting(title="DECLARACIÓN DE MANAGUA"), "es", "DECLARACIÓN DE MANAGUA"),
+    # A title that does not state the place or the year gets them, so reports of the same body tell apart.
+    (Meeting(title="DECLARACIÓN DE MANAGUA", city="Managua", date=date(2014, 6, 26)), "es", "DECLARACIÓN DE MANAGUA — 2014"),
+    (Meeting(title="INFORME DE LA REUNIÓN DEL GRCM", city="Santo Domingo", date=date(2011, 5, 3)), "es",
+     "INFORME DE LA REUNIÓN DEL GRCM — Santo Domingo, 2011"),
+    (Meeting(title="Declaración de San José, 2001", city="San José", date=date(2001, 3, 10)), "es", "Declaración de San José, 2001"),
     (Meeting(body="IV Conferencia Regional sobre Migración", body_key="viceministerial", number=4, city="San Salvador", date=date(1999, 1, 26)), "es",
      "IV Conferencia Regional sobre Migración — San Salvador, 1999"),
     (Meeting(body_key="viceministerial", number=19, city="Managua", date=date(2014, 6, 26)), "es", "XIX Reunión Viceministerial — Managua, 2014"),
@@ -148,3 +153,31 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
     assert tokens["tela"] == "Tela" and tokens["canada"] == "Canada" and tokens["attended"] == "attended"
     joined = [tok for tok, *_, is_joined in iter_word_tokens(text) if is_joined]
     assert joined == ["intelaand", "canadaattended"]  # the glued form stays findable too
+
+
+@pytest.mark.parametrize(("text", "body_key", "number"), [
+    ("COMUNICADO\n\nLos Viceministros, reunidos en Managua, acordaron:\n\nAprobar.\n\nInstar.\n", "viceministerial", None),
+    ("JOINT COMMUNIQUÉ\n\nThe Vice-Ministers met in Ottawa and agreed:\n\nTo approve.\n\nTo urge.\n", "viceministerial", None),
+    ("Fifth Regional Conference on Migration\n\nThe delegations met in Washington.\n", "viceministerial", 5),
+    ("VII Conferencia Regional sobre Migración\n\nDeclaración\n", "viceministerial", 7),
+    ("VIII CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nCONCLUSIONES\nReunión del Grupo Regional de Consulta sobre Migración\n", "grcm", None),
+    ("Report of the Liaison Officers Network on Consular Protection\npresented to the RCGM\n", "red_proteccion_consular", None),
+    ("Informe del Grupo ad hoc sobre Retorno presentado al GRCM\n", "grupo_ad_hoc", None),
+    ("PRONUNCIAMIENTO DE LA RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES\nAnte la XIII Reunión Viceministerial\n", "rrocm", None),
+])
+def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
+    meeting = read_meeting(text)
+    assert (meeting.body_key, meeting.number) == (body_key, number)
+
+
+def test_a_running_header_is_not_the_title() -> None:
+    header = "Conferencia Regional sobre Migración - GRCM"
+    page = f"{header}\nTexto de la página con un acuerdo.\n\f"
+    text = f"{header}\nReunión del Grupo Regional de Consulta sobre Migración\n\nEl Grupo se reunió en Managua.\n\f" + page * 3
+    assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
+    assert read_meeting(text.replace(page * 3, "")).title == header  # written once, it is a heading like any other
+
+
+def test_a_country_inside_an_institution_name_is_not_a_participant() -> None:
+    text = "La Red se reunió en Managua con la participación de Belice, México y la Universidad de Costa Rica."
+    assert [c.key for c in read_meeting(text).participants] == ["belice", "mexico"]

@@ -122,3 +122,12 @@ def test_unreadable_sidecar_file(tmp_path: Path, content: str, message: str) -> 
     sidecar_path(report).write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         read_sidecar(report)
+
+
+def test_a_country_from_the_sidecar_is_not_inferred() -> None:
+    from archive.models import Meeting
+    from ingest.sidecar import apply_sidecar
+
+    meeting = Meeting(city="Tela", country="Honduras", country_inferred=True)
+    assert apply_sidecar(meeting, {"country": "Honduras"}).country_inferred is False
+    assert apply_sidecar(meeting, {"city": "Tela"}).country_inferred is True

@@ -205,7 +205,7 @@ def test_openapi_search_parameters_are_the_ones_the_api_reads(client: FlaskClien
     (search,) = spec["paths"]["/api/search"]["get"]["parameters"]
     assert search["in"] == "query" and search["style"] == "form" and search["explode"] is True
     names = set(search["schema"]["properties"])
-    assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page"}
+    assert names == {"q", "year_from", "year_to", "body", "country", "lang", "sort", "page", "per_page", "translate"}
     required_one_of = {n for branch in search["schema"]["anyOf"] for n in branch["required"]}
     assert required_one_of == {"q", "year_from", "year_to", "body", "country", "lang"}
 

@@ -22,7 +22,7 @@ UNKNOWN = Meeting(city="Tegucigalpa")
 
 @pytest.mark.parametrize(("meeting", "label", "lang", "title", "text"), [
     (ANTIGUA, "p3", "es", "Declaración de Antigua Guatemala, VII Reunión Viceministerial, párrafo 3",
-     "Declaración de Antigua Guatemala, VII Reunión Viceministerial, 29 al 30 de mayo de 2002, párrafo 3"),
+     "Declaración de Antigua Guatemala, VII Reunión Viceministerial, 29 y 30 de mayo de 2002, párrafo 3"),  # two consecutive days: "y" (issue 11)
     (ANTIGUA, None, "en", "Declaración de Antigua Guatemala, VII Vice-Ministerial Meeting",
      "Declaración de Antigua Guatemala, VII Vice-Ministerial Meeting, May 29–30, 2002"),
     (MANAGUA, "2.a", "es",
@@ -30,7 +30,7 @@ UNKNOWN = Meeting(city="Tegucigalpa")
      "Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito de Migrantes y la Trata de Personas, Managua, "
      "24 de noviembre de 2014, acuerdo 2.a"),
     (NUMBERED, "3", "es", "XIX Reunión Viceministerial, acuerdo 3",
-     "XIX Reunión Viceministerial, Managua, 26 al 27 de junio de 2014, acuerdo 3"),
+     "XIX Reunión Viceministerial, Managua, 26 y 27 de junio de 2014, acuerdo 3"),
     (UNKNOWN, None, "es", "Informe sin título — Tegucigalpa", "Informe sin título — Tegucigalpa"),
 ])
 def test_citation_wording(meeting: Meeting, label: str | None, lang: str, title: str, text: str) -> None:

@@ -55,7 +55,8 @@ def test_normalize_language(value: str | None, expected: str | None) -> None:
     (date(2014, 11, 24), None, "en", "November 24, 2014"),
     ("2008-05-06", None, "es", "6 de mayo de 2008"),
     ("2008-05-06", None, "en", "May 6, 2008"),
-    (date(1996, 3, 13), date(1996, 3, 14), "es", "13 al 14 de marzo de 1996"),
+    (date(1996, 3, 13), date(1996, 3, 14), "es", "13 y 14 de marzo de 1996"),  # two consecutive days
+    (date(1996, 3, 13), date(1996, 3, 15), "es", "13 al 15 de marzo de 1996"),
     (date(1996, 3, 13), date(1996, 3, 14), "en", "March 13–14, 1996"),
     (date(2001, 5, 30), date(2001, 6, 1), "es", "30 de mayo al 1 de junio de 2001"),
     (date(2001, 5, 30), date(2001, 6, 1), "en", "May 30 – June 1, 2001"),
