@@ -46,8 +46,10 @@ def domain_errors(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except QuerySyntaxError as e:
-            raise click.UsageError(str(e))
+        except QuerySyntaxError as e:  # the input was understood as a command: no usage block
+            error = click.ClickException(str(e))
+            error.exit_code = 2
+            raise error from None
         except NotFound as e:
             raise click.ClickException(str(e))
         except ArchiveError as e:
@@ -477,6 +479,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
     stop = threading.Event()
     threading.Thread(target=follower.follow, args=(stop, poll), name="index-follower", daemon=True).start()
     app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
+    from web.views import get_archive
+
+    with app.app_context():  # the first visitor must not wait for the searcher and its columns
+        get_archive().index.warm()
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")

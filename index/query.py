@@ -224,7 +224,10 @@ def _classify_chunk(chunk: str, start: int) -> _Tok:
     if chunk in _NOT_WORDS:
         return _Tok("NOT", chunk, start)
     name, sep, value = chunk.partition(":")
-    if sep and fold(name) in FIELD_ALIASES and value:
+    if sep and fold(name) in FIELD_ALIASES:
+        if not value:  # "año:" says a filter is meant: say what is missing, as "año:abc" says what is wrong
+            raise QuerySyntaxError(f"Falta el valor de «{name}:», p. ej. {name}:2014 "
+                                   f"/ Missing value for «{name}:», e.g. {name}:2014.")
         return _Tok("FILTER", name, start, value)
     return _Tok("TEXT", chunk, start)
 

@@ -97,7 +97,7 @@ def not_found(e: NotFound) -> Response:
 
 @bp.errorhandler(QuerySyntaxError)
 def bad_query(e: QuerySyntaxError) -> Response:
-    return error(400, f"query syntax: {e}")
+    return error(400, f"query syntax: {i18n.core_message(str(e), 'en')}")  # the API speaks English
 
 
 @bp.get("/search")

@@ -203,3 +203,10 @@ def test_search_limit_goes_up_to_1000(tmp_path: Path) -> None:
     assert len(json.loads(out)["hits"]) == 50
     code, _out, err = run_cli(data, "search", "trata", "--limit", "1001")
     assert code == 2 and "1001" in err
+
+
+@pytest.mark.parametrize("query", ["año:abc", "año:", "AND"])
+def test_a_query_error_is_one_line_not_a_usage_block(ingested_data: Path, query: str) -> None:
+    code, _out, err = run_cli(ingested_data, "search", query)
+    assert code == 2 and "Error:" in err
+    assert "Usage:" not in err and "--help" not in err

@@ -15,3 +15,19 @@ def test_posting_cache_is_bounded_by_postings_and_results_do_not_depend_on_it(se
     gen.term_cache.clear()
     assert [search(seed_index, t) for t in texts] == uncached
     assert sum(len(p.ids) for p in gen.term_cache.values()) <= 5 or len(gen.term_cache) == 1
+
+
+def test_warm_opens_the_generation_before_the_first_search(tmp_path):
+    from index.search import AgreementIndex
+    from tests.index.conftest import seed_reports
+
+    with AgreementIndex(tmp_path / "ix") as ix:
+        ix.update(seed_reports())
+        ix.close()
+    with AgreementIndex(tmp_path / "ix") as ix:
+        assert ix._generation is None
+        ix.warm()
+        gen = ix._generation
+        assert gen is not None and gen._lengths  # searcher, columns and length statistics loaded
+        search(ix, "trata")
+        assert ix._generation is gen  # the first search used it

@@ -146,3 +146,9 @@ def test_any_text_parses_or_raises_query_syntax_error(text):
         parse_query(text)
     except QuerySyntaxError:
         pass
+
+
+@pytest.mark.parametrize("text", ["año:", "trata pais:", "idioma: trata", "-cuerpo:"])
+def test_a_filter_without_a_value_says_what_is_missing(text):
+    with pytest.raises(QuerySyntaxError, match="Missing value"):
+        parse_query(text)

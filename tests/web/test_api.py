@@ -229,3 +229,9 @@ def test_what_the_document_accepts_in_q_the_parser_understands(text: str) -> Non
     requests are answered 200."""
     if query_rules().problem(text, required=True) is None:
         parse_query(text)  # raises QuerySyntaxError if the document is too lenient
+
+
+def test_query_syntax_errors_are_english_like_the_other_api_errors(client: FlaskClient) -> None:
+    message = get_json(client, "/api/search?" + urlencode({"q": "año:abc"}), 400)["error"]
+    assert message.startswith("query syntax: ") and "Invalid year" in message
+    assert " / " not in message and "Año no válido" not in message

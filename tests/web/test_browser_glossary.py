@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_browser import browser_context, page, shot  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser_context, page, shot  # noqa: F401  (fixtures; server is in conftest)
 from tests.web.test_glossary_and_versions import bilingual_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]

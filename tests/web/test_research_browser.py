@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import MANAGUA_ID, TELA_ID
-from .test_browser import browser_context, page, shot  # noqa: F401  (fixtures shared with the UI tests)
+from .test_browser import browser_context, page, shot  # noqa: F401  (fixtures shared with the UI tests; server is in conftest)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
