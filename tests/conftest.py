@@ -34,6 +34,13 @@ def run_cli(data: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def ingested_into(data: Path, folder: Path) -> Path:
+    """``data`` with ``folder`` ingested through the real CLI (every file must be archived)."""
+    code, out, err = run_cli(data, "ingest", str(folder))
+    assert code == 0, out + err
+    return data
+
+
 def export(data: Path) -> dict:
     code, out, _ = run_cli(data, "export", "--json")
     assert code == 0
@@ -92,6 +99,4 @@ def seeds_dir(tmp_path: Path) -> Path:
 def ingested_data(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Path:
     """A data directory with corpus/ ingested through the real CLI (read-only for tests), per backend."""
     data = backend.new_archive(tmp_path_factory.mktemp(f"corpus-archive-{backend.name}") / "data")
-    code, out, err = run_cli(data, "ingest", str(CORPUS))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, CORPUS)

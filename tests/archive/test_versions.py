@@ -11,7 +11,7 @@ import pytest
 from archive.archive import Archive
 from archive.models import Meeting, Report
 from archive.versions import KINDS_FILE, document_kind, link_versions, load_document_kinds
-from tests.conftest import export, run_cli
+from tests.conftest import export, ingested_into, run_cli
 from tests.fixtures_docs import text_to_docx, text_to_pdf
 
 SPANISH = """CONFERENCIA REGIONAL SOBRE MIGRACIÓN (CRM)
@@ -72,9 +72,7 @@ def ingest(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     data = tmp_path / "data"
-    code, out, err = run_cli(data, "ingest", str(folder))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, folder)
 
 
 def links_by_source(data: Path) -> dict[str, tuple[list[str], list[str]]]:

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import MANAGUA, open_app, run_cli
+from tests.conftest import MANAGUA, ingested_into, open_app
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'
@@ -47,9 +47,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
     shutil.copy(MANAGUA, folder / MANAGUA.name)
     data = tmp_path_factory.mktemp("hostile") / "data"
-    code, out, err = run_cli(data, "ingest", str(folder))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, folder)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.backends import catalog_of, data_args
-from tests.conftest import ROOT, open_app, run_cli
+from tests.conftest import ROOT, ingested_into, open_app
 from web import create_app
 from web.views import close_shared_archive
 
@@ -103,9 +103,7 @@ def hostile_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     data = tmp_path_factory.mktemp("hostile") / "data"
-    code, out, err = run_cli(data, "ingest", str(folder))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, folder)
 
 
 @pytest.fixture

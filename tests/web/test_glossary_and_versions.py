@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.archive.test_versions import ENGLISH, NETWORK_SAME_WEEK, SPANISH
-from tests.conftest import CORPUS, open_app, run_cli
+from tests.conftest import CORPUS, ingested_into, open_app, run_cli
 
 from .conftest import parse_page
 
@@ -27,9 +27,7 @@ def bilingual_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "gr-en.txt").write_text(ENGLISH, encoding="utf-8")
     (folder / "red-en.txt").write_text(NETWORK_SAME_WEEK, encoding="utf-8")
     data = tmp_path_factory.mktemp("bilingual") / "data"
-    code, out, err = run_cli(data, "ingest", str(folder))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, folder)
 
 
 @pytest.fixture(scope="module")

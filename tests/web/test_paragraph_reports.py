@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.backends import Backend
-from tests.conftest import open_app, run_cli
+from tests.conftest import ingested_into, open_app, run_cli
 
 from .conftest import parse_page
 
@@ -32,9 +32,7 @@ def paragraph_data(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -
         shutil.copy(MESSY / f"{name}.txt", folder / f"{name}.txt")
     (folder / "sin-titulo.txt").write_text(UNTITLED, encoding="utf-8")
     data = backend.new_archive(tmp_path_factory.mktemp(f"paragraph-{backend.name}") / "data")
-    code, out, err = run_cli(data, "ingest", str(folder))
-    assert code == 0, out + err
-    return data
+    return ingested_into(data, folder)
 
 
 @pytest.fixture(scope="module")
