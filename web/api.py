@@ -14,11 +14,12 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from archive import serialize
+from archive.glossary import glossary
 from archive.models import NotFound
 from index import QuerySyntaxError
 
 from . import i18n, research
-from .params import API_PARAMS, MAX_QUERY_CHARS, ParsedSearch, flag, parse_search
+from .params import API_PARAMS, MAX_QUERY_CHARS, NORMALISED, REJECTED_WORDING, ParsedSearch, flag, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -27,11 +28,6 @@ OPENAPI = Path(__file__).with_name("openapi.json")
 PRECEDENTS_MAX = 100
 PRECEDENTS_DEFAULT = 10
 API_PAGE_MAX = 1000  # x per_page (<= 100) stays within the core's 100,000-hit depth
-# Problems that only normalise a value the caller's intent is clear about (a year range written
-# backwards): the answer's "filters" shows the range used, so they are not a reason to refuse.
-NORMALISED = frozenset({"error_year_order"})
-# The pages ignore a bad value and say so; the API refuses the request, and says that instead.
-REJECTED_WORDING = {"error_bad_number": "error_rejected_value"}
 
 
 def error(status: int, message: str) -> Response:
@@ -78,15 +74,56 @@ def problems_text(parsed: ParsedSearch) -> str:
                      for p in parsed.problems if p.key not in NORMALISED)
 
 
+def flag_refusal(name: str) -> Response | None:
+    """The API's flags are 0 or 1 (or empty): ``translate=true`` is refused, not silently read as false."""
+    if (request.args.get(name) or "").strip() not in ("", "0", "1"):
+        return error(400, f"{name} must be 0 or 1")
+    return None
+
+
 def refusal(parsed: ParsedSearch) -> Response | None:
     """The 400 for a search the API will not run -- one wording for /api/search and /api/search.csv."""
     if any(p.key not in NORMALISED for p in parsed.problems):  # a machine gets a 400, not a corrected answer
         return error(400, problems_text(parsed))
+    flag_refused = flag_refusal(API_PARAMS.translate or "translate")
+    if flag_refused is not None:
+        return flag_refused
     text_problem = query_rules().problem(request.args.get("q") or "", required=False)
     if text_problem:
         return error(400, text_problem)
     if parsed.query is None:
         return error(400, "give a query (q) or at least one filter")
+    return None
+
+
+@cache
+def documented_query_names() -> dict[str, frozenset[str]]:
+    """The query parameters of each API route, read from the document (a parameter of style form that
+    is an object -- the search -- contributes its properties), keyed by the Flask rule."""
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    names: dict[str, frozenset[str]] = {}
+    for path, item in spec["paths"].items():
+        found: set[str] = set()
+        for p in item.get("get", {}).get("parameters", []):
+            if p["in"] != "query":
+                continue
+            found.update(p["schema"].get("properties", {}) if p["schema"].get("type") == "object" else (p["name"],))
+        names[re.sub(r"\{([^}]+)\}", r"<\1>", path)] = frozenset(found)
+    return names
+
+
+@bp.before_app_request
+def refuse_repeated_parameters() -> Response | None:
+    """A documented parameter given twice (``year=2008&year=2014``) or as ``year[]=`` is refused: read
+    silently as its first value or ignored, the answer would not be what the client asked for."""
+    rule = request.url_rule.rule if request.url_rule else None
+    if request.method not in ("GET", "HEAD") or rule not in documented_query_names():
+        return None
+    for name in sorted(documented_query_names()[rule]):
+        given = [k for k in request.args if k == name or k.startswith(name + "[")]
+        count = sum(len(request.args.getlist(k)) for k in given)
+        if count > 1 or any(k != name for k in given):
+            return error(400, f"give {name} once, as one plain value")
     return None
 
 
@@ -172,14 +209,27 @@ def timeline() -> Response:
     text_problem = query_rules().problem(term, required=True)
     if text_problem:
         return error(400, text_problem)
+    flag_refused = flag_refusal("translate")
+    if flag_refused is not None:
+        return flag_refused
     term = term.strip()
     translate = flag(request.args, "translate")
     return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term, translate), translate))
 
 
+@cache
+def served_openapi() -> str:
+    """web/openapi.json with what only the data knows filled in: the glossary keys ``actor`` of
+    /api/commitments accepts (archive/data holds them once; the document must not keep a second copy)."""
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    actor = next(p for p in spec["paths"]["/api/commitments"]["get"]["parameters"] if p["name"] == "actor")
+    actor["schema"]["enum"] = [*(e.key for e in glossary().entities), ""]
+    return json.dumps(spec, ensure_ascii=False, indent=2)
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return current_app.response_class(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+    return current_app.response_class(served_openapi(), mimetype="application/json")
 
 
 @bp.get("/")

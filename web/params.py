@@ -19,6 +19,11 @@ MAX_PAGE = 100_000
 YEAR_MIN, YEAR_MAX = 1900, 2100
 SORTS = ("relevance", "date")
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
+# Problems that only normalise a value the caller's intent is clear about (a year range written
+# backwards): the answer's "filters" shows the range used, so the API and the downloads do not refuse them.
+NORMALISED = frozenset({"error_year_order"})
+# The pages ignore a bad value and say so; the API and the downloads refuse the request, and say that instead.
+REJECTED_WORDING = {"error_bad_number": "error_rejected_value"}
 
 
 @dataclass(frozen=True)

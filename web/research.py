@@ -31,10 +31,11 @@ from archive.models import Meeting, NotFound, Report
 from archive.participation import ABSENT, HOST, OBSERVER, PARTICIPANT, ParticipationMatrix
 
 from . import i18n, presenters
-from .params import MAX_FILTER_CHARS, YEAR_MAX, YEAR_MIN, Problem
+from .params import MAX_FILTER_CHARS, NORMALISED, REJECTED_WORDING, YEAR_MAX, YEAR_MIN, Problem
 from .views import content_disposition, get_archive, t
 
 bp = Blueprint("research", __name__)
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits: str.isdigit() also takes "٢٠٠٨"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def parse_commitment_filter(args: Mapping[str, str], names: FilterNames) -> tupl
     year = None
     raw_year = text(names.year)
     if raw_year:
-        if raw_year.isdigit() and YEAR_MIN <= int(raw_year) <= YEAR_MAX:
+        if _YEAR.fullmatch(raw_year) and YEAR_MIN <= int(raw_year) <= YEAR_MAX:
             year = int(raw_year)
         else:
             bad(names.year, raw_year)
@@ -109,7 +110,7 @@ def parse_commitment_filter(args: Mapping[str, str], names: FilterNames) -> tupl
         raw = text(name)
         if not raw:
             return None
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):  # ISO, as <input type="date"> sends it
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):  # ISO, as <input type="date"> sends it (\d takes "٢")
             try:
                 return date.fromisoformat(raw)
             except ValueError:
@@ -141,14 +142,22 @@ def _year_param(args: Mapping[str, str], name: str, problems: list[Problem]) -> 
     raw = (args.get(name) or "").strip()[:MAX_FILTER_CHARS]
     if not raw:
         return None
-    if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+    if _YEAR.fullmatch(raw) and YEAR_MIN <= int(raw) <= YEAR_MAX:
         return int(raw)
     problems.append(Problem("error_bad_number", {"value": raw[:40], "field": name}))
     return None
 
 
+def _refused(problems: list[Problem]) -> list[Problem]:
+    """The problems a download or the API refuses the request for (a backwards year range is only read
+    the right way round, as /api/search does: the answer's "filters" shows the range used)."""
+    return [p for p in problems if p.key not in NORMALISED]
+
+
 def _bad_request(problems: list[Problem]) -> Response:
-    response = jsonify(error="; ".join(i18n.translate("en", p.key, **p.values) for p in problems))
+    # Worded as rejected, as the API's other 400s are (the pages word the same problems as "ignored").
+    response = jsonify(error="; ".join(i18n.translate("en", REJECTED_WORDING.get(p.key, p.key), **p.values)
+                                       for p in problems))
     response.status_code = 400
     return response
 
@@ -284,7 +293,10 @@ def _matrix(year_names: tuple[str, str], body_name: str) -> tuple[ParticipationM
     if year_from and year_to and year_from > year_to:
         year_from, year_to = year_to, year_from
         problems.append(Problem("error_year_order"))
-    body = (request.args.get(body_name) or "").strip()[:MAX_FILTER_CHARS] or None
+    body = (request.args.get(body_name) or "").strip() or None
+    if body and len(body) > MAX_FILTER_CHARS:
+        problems.append(Problem("error_bad_number", {"value": body[:40] + "…", "field": body_name}))
+        body = None
     matrix = get_archive().participation(body, year_from, year_to)
     return matrix, {"body": body, "year_from": year_from, "year_to": year_to}, problems
 
@@ -323,8 +335,8 @@ STATUS_SYMBOLS = {HOST: "◆", PARTICIPANT: "●", OBSERVER: "○", ABSENT: "–
 @bp.get("/participacion.csv")
 def participation_csv() -> Response:
     matrix, _, problems = _matrix(("desde", "hasta"), "organo")
-    if problems:
-        return _bad_request(problems)
+    if _refused(problems):
+        return _bad_request(_refused(problems))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["report_id", "date", "year", "body_key", "city", "country", "attended", "observers",
@@ -340,8 +352,8 @@ def participation_csv() -> Response:
 @bp.get("/api/participation")
 def api_participation() -> Response:
     matrix, chosen, problems = _matrix(("year_from", "year_to"), "body")
-    if problems:
-        return _bad_request(problems)
+    if _refused(problems):
+        return _bad_request(_refused(problems))
     return jsonify({"filters": chosen, **serialize.participation_to_dict(matrix)})
 
 
@@ -483,7 +495,13 @@ def _citation_json(report_id: str, label: str | None) -> Response:
         response = jsonify(error=f"report {report_id!r} has no agreement {label!r}")
         response.status_code = 404
         return response
-    lang = i18n.normalize_language(request.args.get("lang")) or i18n.DEFAULT_LANGUAGE
+    raw_lang = (request.args.get("lang") or "").strip()
+    if raw_lang and raw_lang not in i18n.LANGUAGES:  # the document's enum: es, en (empty: es)
+        response = jsonify(error=f"lang must be one of {', '.join(i18n.LANGUAGES)} (or empty for "
+                                 f"{i18n.DEFAULT_LANGUAGE})")
+        response.status_code = 400
+        return response
+    lang = raw_lang or i18n.DEFAULT_LANGUAGE
     item = citation_item(report, label, lang)
     return jsonify({
         "report_id": report_id, "label": label, "text": FORMATS["text"].render(item).strip(),

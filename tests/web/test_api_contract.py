@@ -1,0 +1,91 @@
+"""What the API refuses and what it reads the right way round, as web/openapi.json says (the fuzz run in
+test_openapi_fuzz.py checks the same both ways; these name each rule so a regression reads plainly)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+
+from archive.glossary import glossary
+from tests.conftest import ROOT
+
+from .conftest import MANAGUA_ID
+
+
+def refused(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code, response.get_data(as_text=True))
+    message = response.get_json()["error"]
+    assert message and "ignored" not in message  # a refusal is not worded as a value "ignored"
+    return message
+
+
+@pytest.mark.parametrize("url, name", [
+    ("/api/search?q=trata&year_from=2008&year_from=2014", "year_from"),
+    ("/api/search?q=trata&year_from[]=2008", "year_from"),
+    ("/api/search.csv?q=trata&q=rrocm", "q"),
+    ("/api/commitments?year=2014&year=2008", "year"),
+    ("/api/participation?body[x]=red", "body"),
+    (f"/api/reports/{MANAGUA_ID}/citation?lang=es&lang=en", "lang"),
+])
+def test_a_documented_parameter_given_twice_or_as_name_brackets_is_refused(client: FlaskClient, url: str,
+                                                                          name: str) -> None:
+    assert refused(client, url) == f"give {name} once, as one plain value"
+
+
+def test_unknown_parameters_are_still_ignored(client: FlaskClient) -> None:
+    assert client.get("/api/search?q=trata&_=1&_=2").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=trata&translate=true", "/api/search.csv?q=trata&translate=2",
+                                 "/api/timeline?q=trata&translate=yes"])
+def test_translate_is_0_or_1(client: FlaskClient, url: str) -> None:
+    assert refused(client, url) == "translate must be 0 or 1"
+    assert client.get(url.rsplit("=", 1)[0] + "=1").status_code == 200
+    assert client.get(url.rsplit("=", 1)[0] + "=").status_code == 200  # empty: the default
+
+
+@pytest.mark.parametrize("path", [f"/api/reports/{MANAGUA_ID}/citation", f"/api/reports/{MANAGUA_ID}/agreements/1/citation"])
+def test_citation_lang_is_es_or_en(client: FlaskClient, path: str) -> None:
+    assert "lang must be one of es, en" in refused(client, path + "?lang=fr")
+    assert "lang must be one of es, en" in refused(client, path + "?lang=ES-mx")
+    spanish, english, default = (client.get(path + q).get_json()["text"] for q in ("?lang=es", "?lang=en", "?lang="))
+    assert spanish == default and spanish != english
+
+
+def test_participation_reads_a_backwards_range_the_right_way_round(client: FlaskClient) -> None:
+    backwards = client.get("/api/participation?year_from=2014&year_to=2008")
+    assert backwards.status_code == 200
+    assert backwards.get_json()["filters"] == {"body": None, "year_from": 2008, "year_to": 2014}
+    forwards = client.get("/api/participation?year_from=2008&year_to=2014").get_json()
+    assert backwards.get_json() == forwards and len(forwards["meetings"]) == 2
+
+
+def test_participation_refuses_a_body_longer_than_documented(client: FlaskClient) -> None:
+    assert "“body”" in refused(client, "/api/participation?body=" + "x" * 101)
+    assert client.get("/api/participation?body=" + "x" * 100).status_code == 200
+
+
+def test_participation_years_are_ascii_digits(client: FlaskClient) -> None:
+    assert "“year_from”" in refused(client, "/api/participation?year_from=٢٠٠٨")
+
+
+def test_commitments_actor_is_a_glossary_key_and_the_served_document_lists_them(client: FlaskClient) -> None:
+    assert "“actor”" in refused(client, "/api/commitments?actor=nadie")
+    spec = client.get("/api/openapi.json").get_json()
+    actor = next(p for p in spec["paths"]["/api/commitments"]["get"]["parameters"] if p["name"] == "actor")
+    assert actor["schema"]["enum"] == [e.key for e in glossary().entities] + [""]
+    for key in actor["schema"]["enum"][:5]:
+        assert client.get(f"/api/commitments?actor={key}").status_code == 200
+    # The file in the repository keeps no copy of the keys: the glossary data file is their one home.
+    stored = json.loads((ROOT / "web" / "openapi.json").read_text(encoding="utf-8"))
+    assert "enum" not in next(p for p in stored["paths"]["/api/commitments"]["get"]["parameters"]
+                              if p["name"] == "actor")["schema"]
+
+
+def test_commitments_status_accepts_the_documented_words(client: FlaskClient) -> None:
+    for word in ("overdue", "pending", "vencidos", "pendientes", ""):
+        assert client.get(f"/api/commitments?status={word}").status_code == 200
+    assert "“status”" in refused(client, "/api/commitments?status=late")
