@@ -18,7 +18,6 @@ import fcntl
 import json
 import logging
 import os
-import threading
 import shutil
 import tempfile
 import threading
@@ -392,6 +391,19 @@ class Archive:
                 log.warning("could not catch up with the catalog: %s", e)
             self.catalog.dialect.wait_for_change(poll_seconds, stop)
 
+    def keep_derived_warm(self, stop: threading.Event, poll_seconds: float = FOLLOW_POLL_SECONDS) -> None:
+        """Recompute what is derived from the whole catalog (version links, commitments, glossary mentions)
+        as soon as the catalog changes, until ``stop`` is set (``serve`` runs this in a thread), so that no
+        visitor waits for it: at 2,093 reports the version links alone take ~6 s after each ingest."""
+        while not stop.is_set():
+            try:
+                self.version_links()
+                self.commitments()
+                self.entity_mentions()
+            except Exception as e:  # a lost connection, an index being swapped: the next round tries again
+                log.warning("could not refresh the derived views: %s", e)
+            stop.wait(poll_seconds)
+
     # -- reads -------------------------------------------------------------------------------------
 
     def reports(self, texts: bool = True) -> list[Report]:
@@ -440,8 +452,9 @@ class Archive:
 
     def entity_mentions(self) -> dict[str, list[YearCount]]:
         """Per glossary entity, its matching agreements and reports per year (under every form), kept
-        until the catalog changes: the glossary page shows them for ~100 entities at once."""
-        state = hash(frozenset(self.catalog.versions().items()))
+        until the index changes (counted from the index, so keyed on what it holds, not on a catalog it may
+        still be catching up with): the glossary page shows them for ~100 entities at once."""
+        state = hash(frozenset(self.index.indexed_versions().items()))
         with self._links_lock:
             if self._mentions is not None and self._mentions[0] == state:
                 return self._mentions[1]

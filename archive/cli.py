@@ -482,7 +482,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
     from web.views import get_archive
 
     with app.app_context():  # the first visitor must not wait for the searcher and its columns
-        get_archive().index.warm()
+        shared = get_archive()
+        shared.index.warm()
+    threading.Thread(target=shared.keep_derived_warm, args=(stop, poll), name="derived-views", daemon=True).start()
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")

@@ -15,7 +15,7 @@ from archive.archive import FOLLOWS_FILE, Archive
 from bench.stress_kill import variant_text
 from index import SearchQuery
 from tests.backends import Backend
-from tests.conftest import MANAGUA, TELA
+from tests.conftest import MANAGUA, TELA, open_archive
 
 
 @pytest.fixture
@@ -94,3 +94,32 @@ def test_a_following_node_sees_an_ingest_of_another_node_without_a_restart(tmp_p
             stop.set()
             follower.join(10)
         assert not follower.is_alive()
+
+
+def test_a_serving_node_recomputes_the_derived_views_before_anyone_asks(ingested_data: Path, monkeypatch) -> None:
+    """``keep_derived_warm`` (the thread ``serve`` starts) fills the version links, commitments and glossary
+    mentions, so a visitor's request only reads them: afterwards none is computed again."""
+    import archive.archive as facade
+
+    with open_archive(ingested_data) as archive:
+        stop = threading.Event()
+        rounds = []
+
+        def one_round(seconds: float) -> bool:
+            rounds.append(seconds)
+            stop.set()
+            return True
+
+        monkeypatch.setattr(stop, "wait", one_round)
+        archive.keep_derived_warm(stop, poll_seconds=0.5)
+        assert rounds == [0.5]
+
+        def must_not_run(*args, **kwargs):
+            raise AssertionError("computed again on a request")
+
+        monkeypatch.setattr(facade, "link_versions", must_not_run)
+        monkeypatch.setattr(facade, "entity_query", must_not_run)
+        monkeypatch.setattr("archive.commitments.commitments_of", must_not_run)
+        assert archive.version_links() is not None
+        assert [c.commitment.label for c in archive.commitments() if c.report.id == "000_cf50010547db6d03"][:1] == ["2.a"]
+        assert archive.entity_mentions()["rrocm"]
