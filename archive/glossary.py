@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from .folding import fold_in_place
+from .spans import without_overlaps
 
 DATA_FILE = Path(__file__).with_name("data") / "glossary.json"
 KINDS = ("body", "organisation", "programme", "role", "country", "instrument")
@@ -124,14 +125,7 @@ class Glossary:
             for m in self._name_rx.finditer(folded)
         ]
         found += [Mention(self._by_acronym[m.group()], m.group(), m.start(), m.end()) for m in self._acronym_rx.finditer(text)]
-        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-        result: list[Mention] = []
-        for mention in found:
-            if result and mention.start < result[-1].end:
-                continue
-            if kinds is None or self._by_key[mention.key].kind in kinds:
-                result.append(mention)
-        return result
+        return [m for m in without_overlaps(found) if kinds is None or self._by_key[m.key].kind in kinds]
 
 
     def lookup_query(self, form: str) -> Entity | None:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from archive.glossary import glossary
+from archive.spans import without_overlaps
 from ingest.places import fold_for_matching, normalize_space
 
 OTHER = "other"
@@ -226,13 +227,7 @@ def find_bodies(text: str) -> list[BodyMention]:
             if key == "rrocm" and not _is_statement(folded, text, m.start(), m.end()):
                 continue
             found.append(BodyMention(normalize_space(text[m.start() : m.end()]), key, m.start(), m.end()))
-    found.sort(key=lambda b: (b.start, -(b.end - b.start)))
-    result: list[BodyMention] = []
-    for mention in found:
-        if result and mention.start < result[-1].end:
-            continue
-        result.append(mention)
-    return result
+    return without_overlaps(found)
 
 
 def most_specific(mentions: list[BodyMention]) -> BodyMention | None:

@@ -36,6 +36,7 @@ from datetime import date, timedelta
 
 from archive.folding import fold_in_place
 from archive.models import Agreement, Commitment
+from archive.spans import without_overlaps
 from ingest.actors import SENTENCE_END_RX, actors_in, split_sentences, unit_actors
 from ingest.dates import MONTHS, find_dates
 
@@ -306,13 +307,7 @@ def _times(text: str, folded: str) -> list[_Time]:
     for m in _YEAR_RX.finditer(folded):
         found.append(_Time(m.start(), m.end(), "year", year=int(m.group("year")) if m.group("year") else None,
                            this_year=bool(m.group("this_year"))))
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    kept: list[_Time] = []
-    for t in found:
-        if kept and t.start < kept[-1].end:
-            continue
-        kept.append(t)
-    return kept
+    return without_overlaps(found)
 
 
 def _resolve(t: _Time, end_of: bool, before: bool, strong: bool,
@@ -425,13 +420,7 @@ def find_deadlines(text: str, meeting_first: date | None = None, meeting_last: d
             continue  # the meeting's own date, or a date before it: not a deadline it sets
         found.append(Deadline(start, end, due, window))
 
-    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
-    result: list[Deadline] = []
-    for d in found:
-        if result and d.start < result[-1].end:
-            continue
-        result.append(d)
-    return result
+    return without_overlaps(found)
 
 
 def _time_follows(starts: list[int], position: int) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.folding import fold_in_place
+from archive.spans import without_overlaps
 
 # The offset-keeping form of the archive's one folding rule (archive/folding.py).
 fold_for_matching = fold_in_place
@@ -108,14 +109,8 @@ def find_countries(text: str) -> list[CountryMention]:
         for m in _COUNTRY_RX.finditer(folded)
     ]
     found += [CountryMention(m.group(), _COUNTRY_BY_UPPER[m.group()], m.start(), m.end()) for m in _UPPER_RX.finditer(text)]
-    found.sort(key=lambda c: c.start)
     # Overlaps (an abbreviation inside a longer match) keep the earlier, longer mention.
-    result: list[CountryMention] = []
-    for mention in found:
-        if result and mention.start < result[-1].end:
-            continue
-        result.append(mention)
-    return result
+    return without_overlaps(found)
 
 
 @dataclass(frozen=True)
