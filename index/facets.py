@@ -4,16 +4,21 @@ counted against the generation's columns -- never Whoosh's ``groupedby`` (5-15x 
 from __future__ import annotations
 
 from collections import Counter
-from operator import itemgetter
+
+import numpy as np
 
 from index.generation import Generation
 
 
-def count_facets(gen: Generation, matching: set[int]) -> tuple[dict[int, int], dict[str, dict[str, int]]]:
+def count_facets(gen: Generation, matching: np.ndarray) -> tuple[dict[int, int], dict[str, dict[str, int]]]:
     """(matches per year, facets): "year", "body", "country" (display names), "language" ->
     value -> count, largest first (years in order)."""
     by_year, by_body, by_country, by_language = Counter(), Counter(), Counter(), Counter()
-    for combo, n in _counter(gen.facet_combo, matching).items():
+    # A unit's four facet values come in few combinations (one per report at most): the matches
+    # are counted per combination in C, and each combination's count spread over its facets.
+    per_combo = np.bincount(gen.combo_array[matching], minlength=len(gen.facet_combos)) if len(matching) else ()
+    for combo in np.flatnonzero(per_combo).tolist():
+        n = int(per_combo[combo])
         year, body, country, language = gen.facet_combos[combo]
         by_year[year] += n
         by_body[body] += n
@@ -27,16 +32,6 @@ def count_facets(gen: Generation, matching: set[int]) -> tuple[dict[int, int], d
         "language": _most_common(by_language),
     }
     return dict(sorted(by_year.items())), facets
-
-
-def _counter(column: list, docnums: set[int]) -> Counter:
-    """Values of ``column`` counted over ``docnums``. ``itemgetter`` + ``Counter`` run in C: 100k
-    documents in ~5 ms, against ~15 ms for a generator expression."""
-    if not docnums:
-        return Counter()
-    if len(docnums) == 1:
-        return Counter([column[next(iter(docnums))]])
-    return Counter(itemgetter(*docnums)(column))
 
 
 def _most_common(counts: Counter) -> dict[str, int]:

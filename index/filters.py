@@ -3,8 +3,9 @@ per-docnum columns of the generation (filters are columns, not indexed terms; se
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import numpy as np
 
+from index import docsets
 from index.analysis import SPANISH_STOP_WORDS, fold, iter_word_tokens
 from index.documents import country_facet_key
 from index.generation import Generation, cache_put
@@ -29,52 +30,48 @@ def query_filters(q: SearchQuery) -> list[FieldFilter]:
     return filters
 
 
-def allowed_docnums(gen: Generation, filters: list[FieldFilter]) -> set[int] | None:
-    """Docnums allowed by the filters, or None when there is no filter."""
+def allowed_docnums(gen: Generation, filters: list[FieldFilter]) -> np.ndarray | None:
+    """Docnums allowed by the filters (a docset), or None when there is no filter."""
     if not filters:
         return None
-    allowed = set(gen.live)
+    allowed = gen.live
     for f in filters:
         key = (f.field, f.value)
         docs = gen.filter_cache.get(key)
         if docs is None:
-            docs = frozenset(_filter_match(gen, f))
+            docs = _filter_match(gen, f)
             cache_put(gen.filter_cache, key, docs, FILTER_CACHE_SIZE)
-        if f.exclude:
-            allowed -= docs
-        else:
-            allowed &= docs
+        allowed = docsets.difference(allowed, docs) if f.exclude else docsets.intersect(allowed, docs)
     return allowed
 
 
-def _filter_match(gen: Generation, f: FieldFilter) -> Iterable[int]:
+def _filter_match(gen: Generation, f: FieldFilter) -> np.ndarray:
+    """The docnums (live or not) a filter selects."""
     if f.field == "year":
         low, high = f.value
-        low = 1 if low is None else low
-        high = 9999 if high is None else high
-        return (d for d, y in enumerate(gen.years) if low <= y <= high)
+        years = gen.year_array
+        return np.flatnonzero((years >= (1 if low is None else low)) & (years <= (9999 if high is None else high)))
     value = str(f.value)
     if f.field == "language":
-        return (d for d, lang in enumerate(gen.languages) if lang == value)
+        return _where(gen, ("languages",), lambda lang: lang == value)
     if f.field == "country":
         # Units carry the canonical key of ingest.places (documents.country_facet_key), so any
         # spelling of the filter ("Canada", "Canadá", "united states", "costa_rica") meets it.
         key = country_facet_key(value)
-        return (d for d, c in enumerate(gen.countries) if c == key)
+        return _where(gen, ("countries",), lambda country: country == key)
     if f.field == "city":
         key = facet_key(value)
-        return (d for d, c in enumerate(gen.cities) if c == key)
+        return _where(gen, ("cities",), lambda city: city == key)
     if f.field == "body":
         keys = {value.strip(), facet_key(value)}
         words = set(t for t, *_ in iter_word_tokens(value) if t not in SPANISH_STOP_WORDS)
-        # Few distinct bodies: decide once per distinct (body_key, body_terms) pair.
-        verdict: dict[tuple[str, str], bool] = {}
-        docs = []
-        for d, (body, terms) in enumerate(zip(gen.bodies, gen.body_terms)):
-            ok = verdict.get((body, terms))
-            if ok is None:
-                ok = verdict[(body, terms)] = (body in keys or (bool(words) and words <= set(terms.split())))
-            if ok:
-                docs.append(d)
-        return docs
+        return _where(gen, ("bodies", "body_terms"),
+                      lambda body, terms: body in keys or (bool(words) and words <= set(terms.split())))
     raise QuerySyntaxError(f"Filtro desconocido: {f.field} / Unknown filter: {f.field}")
+
+
+def _where(gen: Generation, columns: tuple[str, ...], accepts) -> np.ndarray:
+    """The docnums whose values of ``columns`` ``accepts`` -- decided once per distinct value."""
+    codes, distinct = gen.codes(*columns)
+    verdict = np.array([bool(accepts(*values)) for values in distinct], dtype=bool)
+    return np.flatnonzero(verdict[codes]) if len(verdict) else docsets.EMPTY

@@ -9,19 +9,52 @@ Opening a searcher and loading columns costs (~1.4 s at 100k units); ``Agreement
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import length_to_byte
 
-from index import store
+from index import mapped, store  # noqa: F401 (mapped: segment files read in place)
+from index.segments import SegmentHits, open_hits
 
 if TYPE_CHECKING:
     from index.postings import Postings
 
 TERM_CACHE_SIZE = 512  # posting lists kept per generation...
-TERM_CACHE_POSTINGS = 1_000_000  # ... holding at most this many postings in all (~100 MB)
+TERM_CACHE_POSTINGS = 2_000_000  # ... holding at most this many postings in all (16 bytes each)
+
+
+@dataclass
+class Leaf:
+    """One segment as the searches read it: its Whoosh reader, where its docnums start, its
+    postings file and ``.hits`` file when our writer wrote it (``index.segments``), and a mask of
+    its deleted docnums (None when it has none)."""
+
+    reader: object
+    base: int
+    postfile: object
+    hits: SegmentHits | None
+    deleted: np.ndarray | None
+
+    @property
+    def raw_postings(self) -> bool:
+        return self.hits is not None  # both are written by index.store's segment writer
+
+
+def _leaves(reader) -> list[Leaf]:
+    leaves = []
+    for leaf, base in reader.leaf_readers():
+        deleted = None
+        if leaf.has_deletions():
+            deleted = np.zeros(leaf.doc_count_all(), dtype=bool)
+            deleted[np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)] = True
+        terms = getattr(leaf, "_terms", None)
+        leaves.append(Leaf(leaf, base, getattr(terms, "_postfile", None), open_hits(leaf), deleted))
+    return leaves
 
 
 class Generation:
@@ -34,6 +67,8 @@ class Generation:
         self.token = (pointer.generation, self.reader.generation())
         self._folder = getattr(ix.storage, "folder", None)
         self._fresh_stamp: tuple[int, int] | None = None  # the folder when last found up to date
+        self.leaves = _leaves(self.reader)
+        self._bases = [leaf.base for leaf in self.leaves]
         self._load_columns()
         # (field, term) -> Postings; the only cache of query work besides filter_cache (the
         # benchmark drops both to time a search doing its work).
@@ -42,9 +77,10 @@ class Generation:
         self._cached_postings = 0  # postings held by term_cache
         # Index statistics for BM25 (not query results): per field, the length byte of every
         # docnum, and (filled by index.bm25) the 256 possible length normalisations.
-        self._lengths: dict[str, bytes] = {}
-        self.norms: dict[str, list[float]] = {}
-        self.idf: dict[tuple[str, str], float] = {}  # (field, term) -> Whoosh's idf, as the searcher computes it
+        self._lengths: dict[str, np.ndarray] = {}
+        self.norms: dict[str, np.ndarray] = {}
+        self.idf: dict[tuple[str, str], float] = {}
+        self._codes: dict[tuple[str, ...], tuple[np.ndarray, list[tuple]]] = {}  # (field, term) -> Whoosh's idf, as the searcher computes it
 
     def _load_columns(self) -> None:
         reader = self.reader
@@ -82,10 +118,13 @@ class Generation:
         # combination of each match once and spreading the counts over the four facets costs one
         # pass over the matches instead of four (measured: 18% -> 6% of a common-word search).
         combos: dict[tuple[int, str, str, str], int] = {}
-        self.facet_combo: list[int] = [
-            combos.setdefault(key, len(combos))
-            for key in zip(self.years, self.bodies, self.countries, self.languages)]
+        self.combo_array = np.fromiter(
+            (combos.setdefault(key, len(combos)) for key in zip(self.years, self.bodies, self.countries, self.languages)),
+            dtype=np.int32, count=size)
         self.facet_combos: list[tuple[int, str, str, str]] = list(combos)
+        # The same columns as arrays, for the vectorised steps (filters, sorting).
+        self.year_array = np.array(self.years, dtype=np.int32)
+        self.date_array = np.array(self.dates, dtype=np.int64)
         # Display names of country keys (the facet shows "México", the filter takes either).
         self.country_names: dict[str, str] = {}
         if size:
@@ -93,20 +132,44 @@ class Generation:
             for docnum, key in enumerate(self.countries):
                 if key and key not in seen and not reader.is_deleted(docnum):
                     seen.add(key)
-                    self.country_names[key] = reader.stored_fields(docnum).get("country") or key
-        self.live: frozenset[int] = frozenset(reader.all_doc_ids())
+                    self.country_names[key] = self.stored(docnum).get("country") or key
+        live = np.ones(size, dtype=bool)
+        for leaf in self.leaves:
+            if leaf.deleted is not None:
+                live[leaf.base:leaf.base + len(leaf.deleted)] &= ~leaf.deleted
+        self.live: np.ndarray = np.flatnonzero(live)  # a docset (index.docsets)
 
-    def lengths(self, fieldname: str) -> bytes:
+    def codes(self, *columns: str) -> tuple[np.ndarray, list[tuple]]:
+        """The distinct value tuples of these columns (e.g. "bodies", "body_terms") and, per
+        docnum, the index of its tuple: a filter decides once per distinct value, then selects
+        the docnums in C. Computed once per generation."""
+        found = self._codes.get(columns)
+        if found is None:
+            index: dict[tuple, int] = {}
+            values = zip(*(getattr(self, name) for name in columns))
+            codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32,
+                                count=self.doc_count_all)
+            found = self._codes[columns] = (codes, list(index))
+        return found
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of a document: from its segment's ``.hits`` file, or Whoosh's."""
+        leaf = self.leaves[bisect_right(self._bases, docnum) - 1]
+        if leaf.hits is not None:
+            return leaf.hits.stored(docnum - leaf.base)
+        return self.searcher.stored_fields(docnum)
+
+    def lengths(self, fieldname: str) -> np.ndarray:
         """The field-length byte (Whoosh's lossy length encoding) of every docnum, 0 for none."""
         lengths = self._lengths.get(fieldname)
         if lengths is None:
             parts = [_leaf_length_bytes(leaf, fieldname) for leaf, _base in self.reader.leaf_readers()]
-            lengths = self._lengths[fieldname] = b"".join(parts)
+            lengths = self._lengths[fieldname] = np.frombuffer(b"".join(parts), dtype=np.uint8)
         return lengths
 
     def cache_postings(self, key: tuple[str, str], postings: Postings) -> None:
         """Keep recent posting lists, bounded by their total length (a very common word holds a
-        posting per unit: ~100 bytes each with its docnum set), not by their number."""
+        posting per unit), not by their number."""
         cache = self.term_cache
         if not cache:
             self._cached_postings = 0  # also after someone cleared the cache
@@ -137,6 +200,9 @@ class Generation:
         return fresh
 
     def close(self) -> None:
+        for leaf in self.leaves:
+            if leaf.hits is not None:
+                leaf.hits.close()
         self.searcher.close()
 
 

@@ -9,7 +9,7 @@ from index.snippets import HighlightTerms, make_snippet
 
 
 def make_hit(gen: Generation, docnum: int, score: float, marks: HighlightTerms) -> Hit:
-    doc = gen.searcher.stored_fields(docnum)
+    doc = gen.stored(docnum)
     text = doc.get("exact", "")
     language = gen.languages[docnum] or None
     return Hit(

@@ -2,82 +2,72 @@
 posting lists (never Whoosh's matchers: the match set feeds the totals and the per-year and facet
 counts, so it is computed exactly, once).
 
-An AND is computed from its smallest operand (estimated from posting-list lengths), and each
-further operand only RESTRICTS that set -- ``restrict`` intersects with each term's documents in
-C, iterating the smaller side -- so the union of a common word's two stems ("países": 78k units
-at 100k) is never built just to be intersected with a few thousand candidates.
+Sets are docsets (``index.docsets``: sorted numpy arrays). An AND is computed from its smallest
+operand (estimated from posting-list lengths), and each further operand only RESTRICTS that set,
+so the union of a common word's two stems ("países": 78k units at 100k) is never built just to be
+intersected with a few thousand candidates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Set
-
+import numpy as np
 from whoosh import query as wq
 
+from index import docsets
 from index.generation import Generation
 from index.phrases import verify_phrase
 from index.postings import postings, term_docnums
 
 
-def docnums(gen: Generation, q: wq.Query) -> Set[int]:
-    """All live docnums matching a compiled query (a set the caller must not change)."""
+def docnums(gen: Generation, q: wq.Query) -> np.ndarray:
+    """All live docnums matching a compiled query (a docset the caller must not change)."""
     if isinstance(q, wq.Term):
         return term_docnums(gen, q.fieldname, q.text)
     if isinstance(q, wq.And):
         phrases = [s for s in q.subqueries if isinstance(s, wq.Phrase)]
         others = sorted((s for s in q.subqueries if not isinstance(s, wq.Phrase)),
                         key=lambda s: _estimate(gen, s))
-        result: Set[int] = docnums(gen, others[0]) if others else gen.live
+        result = docnums(gen, others[0]) if others else gen.live
         for other in others[1:]:
-            if not result:
+            if not len(result):
                 break
             result = restrict(gen, other, result)
         for phrase in phrases:
-            result = verify_phrase(gen, phrase.words, set(result))
+            result = verify_phrase(gen, phrase.words, result)
         return result
     if isinstance(q, wq.Or):
-        parts = [docnums(gen, sub) for sub in q.subqueries]
-        parts = [p for p in parts if p]
-        if len(parts) == 1:
-            return parts[0]
-        result = set()
-        for part in parts:
-            result |= part
-        return result
+        return docsets.union([docnums(gen, sub) for sub in q.subqueries])
     if isinstance(q, wq.AndNot):
-        return docnums(gen, q.a) - docnums(gen, q.b)
+        return docsets.difference(docnums(gen, q.a), docnums(gen, q.b))
     if isinstance(q, wq.Every):
         return gen.live
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return frozenset()
+        return docsets.EMPTY
     if isinstance(q, wq.Phrase):
         return verify_phrase(gen, q.words, None)
-    return set(gen.searcher.docs_for_query(q))
+    return docsets.of(gen.searcher.docs_for_query(q))
 
 
-def restrict(gen: Generation, q: wq.Query, candidates: Set[int]) -> Set[int]:
+def restrict(gen: Generation, q: wq.Query, candidates: np.ndarray) -> np.ndarray:
     """The documents of ``candidates`` that ``q`` matches (== ``docnums(gen, q) & candidates``)."""
     if isinstance(q, wq.Term):
-        return candidates & term_docnums(gen, q.fieldname, q.text)
+        return docsets.intersect(candidates, term_docnums(gen, q.fieldname, q.text))
     if isinstance(q, wq.Or):
-        result: set[int] = set()
-        for sub in q.subqueries:
-            result |= restrict(gen, sub, candidates)
-        return result
+        return docsets.union([restrict(gen, sub, candidates) for sub in q.subqueries])
     if isinstance(q, wq.And):
         for sub in sorted(q.subqueries, key=lambda s: _estimate(gen, s)):
-            if not candidates:
+            if not len(candidates):
                 break
             if isinstance(sub, wq.Phrase):
-                candidates = verify_phrase(gen, sub.words, set(candidates))
+                candidates = verify_phrase(gen, sub.words, candidates)
             else:
                 candidates = restrict(gen, sub, candidates)
         return candidates
     if isinstance(q, wq.AndNot):
-        return restrict(gen, q.a, candidates) - docnums(gen, q.b)
+        return docsets.difference(restrict(gen, q.a, candidates), docnums(gen, q.b))
     if isinstance(q, wq.Every):
-        return candidates & gen.live
-    return candidates & docnums(gen, q)
+        return docsets.intersect(candidates, gen.live)
+    return docsets.intersect(candidates, docnums(gen, q))
 
 
 def _estimate(gen: Generation, q: wq.Query) -> int:

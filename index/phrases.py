@@ -6,13 +6,16 @@ intersects its pairs' posting lists and checks the pairs' positions on the survi
 
 from __future__ import annotations
 
+import numpy as np
+
+from index import docsets
 from index.analysis import pair_term
 from index.generation import Generation
-from index.postings import postings, term_docnums
+from index.postings import positions_of, term_docnums
 
 
-def verify_phrase(gen: Generation, words, candidates: set[int] | None) -> set[int]:
-    """Docs among ``candidates`` (None: all) where ``words`` occur at consecutive positions.
+def verify_phrase(gen: Generation, words, candidates: np.ndarray | None) -> np.ndarray:
+    """Docs among ``candidates`` (a docset; None: all) where ``words`` occur at consecutive positions.
 
     Checked on the positions of the word PAIRS (pair i of a phrase at position p + i), which
     come with the pair postings already read to intersect them: each pair posting list is
@@ -20,20 +23,20 @@ def verify_phrase(gen: Generation, words, candidates: set[int] | None) -> set[in
     ~every unit (at 100k units, with our ranking: phrase class p50 280 -> 51 ms)."""
     words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in words]
     if len(words) < 2:
-        return set(term_docnums(gen, "exact", words[0])) & (gen.live if candidates is None else candidates)
+        found = term_docnums(gen, "exact", words[0])
+        return found if candidates is None else docsets.intersect(found, candidates)
     pairs = [pair_term(a, b) for a, b in zip(words, words[1:])]
-    if candidates is None:
-        candidates = set(gen.live)
-    for p in sorted(set(pairs), key=lambda p: len(term_docnums(gen, "pairs", p))):
-        candidates &= term_docnums(gen, "pairs", p)
-        if not candidates:
-            return set()
+    by_length = sorted(set(pairs), key=lambda p: len(term_docnums(gen, "pairs", p)))
+    result = term_docnums(gen, "pairs", by_length[0]) if candidates is None else candidates
+    for p in by_length[int(candidates is None):]:
+        result = docsets.intersect(result, term_docnums(gen, "pairs", p))
+        if not len(result):
+            return docsets.EMPTY
     if len(pairs) == 1:
-        return candidates
+        return result
     # Rarest pair first: its positions give the possible phrase starts; each further pair
-    # keeps the starts it continues, and a document without any start left is dropped. The
-    # positions come with the pair postings already read; most encoded values repeat ("once,
-    # at position 3"), so each distinct one is decoded once.
+    # keeps the starts it continues, and a document without any start left is dropped. Most
+    # encoded values repeat ("once, at position 3"), so each distinct one is decoded once.
     decode_positions = gen.schema["pairs"].format.decode_positions
     starts_of_value: dict[tuple[bytes, int], frozenset[int]] = {}
 
@@ -47,12 +50,11 @@ def verify_phrase(gen: Generation, words, candidates: set[int] | None) -> set[in
     order = sorted(range(len(pairs)), key=lambda i: len(term_docnums(gen, "pairs", pairs[i])))
     starts: dict[int, frozenset[int]] | None = None
     for i in order:
-        pair_postings = postings(gen, "pairs", pairs[i])
-        value_of = dict(zip(pair_postings.ids, pair_postings.values))
+        value_of = positions_of(gen, "pairs", pairs[i])
         if starts is None:
-            starts = {d: starts_of(value_of[d], i) for d in candidates}
+            starts = {d: starts_of(value_of[d], i) for d in result.tolist()}
         else:
             starts = {d: left for d, s in starts.items() if (left := s & starts_of(value_of[d], i))}
         if not starts:
             break
-    return set(starts)
+    return docsets.of(starts) if starts else docsets.EMPTY

@@ -1,37 +1,40 @@
-"""Posting lists: one term's documents over the whole index, read from Whoosh's raw blocks.
+"""Posting lists: one term's documents over the whole index, as numpy arrays.
 
-A term's postings are read once per generation (``Generation.term_cache``) and shared by matching
-(its docnum set), scoring (its term frequencies) and phrase checks (its positions).
+A segment written by ``index.store`` keeps each posting list's docnums and weights as raw arrays
+beside Whoosh's blocks (``index.segments``): reading one is a term-table lookup and a
+``numpy.frombuffer`` per segment. Segments Whoosh wrote itself (merges) are read block by block
+from Whoosh's structures. A term's postings are read once per generation (``Generation.term_cache``)
+and shared by matching (its docset), scoring (its term frequencies) and phrase checks (positions,
+read from Whoosh's blocks only when a phrase of three or more words needs them).
 """
 
 from __future__ import annotations
 
 from itertools import accumulate
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from index.generation import Generation
+from index import docsets
+from index.generation import Generation, Leaf
+from index.segments import read_raw_postings
 
 
 class Postings:
-    """One term's postings over the whole index: global docnums (ascending), term frequencies and,
-    for a field with positions, the encoded positions (read with the block anyway)."""
+    """One term's postings over the whole index: live global docnums (a docset: int64, ascending)
+    and their weights (term frequencies, float64)."""
 
-    __slots__ = ("ids", "weights", "values", "_docs")
+    __slots__ = ("ids", "weights", "_values")
 
-    def __init__(self, ids: list[int], weights: list[float], values: list[bytes] | None):
+    def __init__(self, ids: np.ndarray, weights: np.ndarray):
         self.ids = ids
         self.weights = weights
-        self.values = values
-        self._docs: frozenset[int] | None = None
+        self._values: dict[int, bytes] | None = None
 
-    @property
-    def docs(self) -> frozenset[int]:
-        if self._docs is None:
-            self._docs = frozenset(self.ids)
-        return self._docs
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def postings(gen: Generation, fieldname: str, text: str) -> Postings:
@@ -41,35 +44,76 @@ def postings(gen: Generation, fieldname: str, text: str) -> Postings:
     if cached is not None:
         gen.term_cache.move_to_end(key)
         return cached
-    ids: list[int] = []
-    weights: list[float] = []
-    with_values = fieldname in gen.schema and gen.schema[fieldname].format.supports("positions")
-    values: list[bytes] | None = [] if with_values else None
-    for leaf, base in gen.reader.leaf_readers():
-        try:
-            matcher = leaf.postings(fieldname, text)
-        except TermNotFound:
-            continue
-        leaf_ids, leaf_weights, leaf_values = _leaf_postings(matcher, with_values)
-        ids.extend(map(base.__add__, leaf_ids) if base else leaf_ids)
-        weights.extend(leaf_weights)
-        if with_values:
-            values.extend(leaf_values)
-    result = Postings(ids, weights, values)
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for leaf in gen.leaves:
+        found = _leaf_postings(leaf, fieldname, text)
+        if found is not None:
+            ids.append(found[0])
+            weights.append(found[1])
+    if not ids:
+        result = Postings(docsets.EMPTY, np.empty(0))
+    elif len(ids) == 1:
+        result = Postings(ids[0], weights[0])
+    else:
+        result = Postings(np.concatenate(ids), np.concatenate(weights))
     gen.cache_postings(key, result)
     return result
 
 
-def term_docnums(gen: Generation, fieldname: str, text: str) -> frozenset[int]:
-    return postings(gen, fieldname, text).docs
+def term_docnums(gen: Generation, fieldname: str, text: str) -> np.ndarray:
+    return postings(gen, fieldname, text).ids
 
 
-def _leaf_postings(matcher, with_values: bool) -> tuple[list[int], list[float], list[bytes] | None]:
-    """Docnums, weights (term frequencies) and, if asked, raw values of a posting matcher, read
-    block by block from the raw arrays -- ~20x faster than stepping the matcher (``all_ids()``)."""
-    keep, exclude = None, True
+def positions_of(gen: Generation, fieldname: str, text: str) -> dict[int, bytes]:
+    """docnum -> the encoded positions of ``text`` there (fields with positions: ``pairs``)."""
+    found = postings(gen, fieldname, text)
+    if found._values is None:
+        values: dict[int, bytes] = {}
+        for leaf in gen.leaves:
+            try:
+                matcher = leaf.reader.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            leaf_ids, _weights, leaf_values = _read_matcher(matcher, True)
+            values.update(zip((d + leaf.base for d in leaf_ids), leaf_values))
+        found._values = values
+    return found._values
+
+
+def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(global live docnums, weights) of one segment, None if it does not hold the term."""
+    reader = leaf.reader
+    try:
+        info = reader.term_info(fieldname, text)
+    except TermNotFound:
+        return None
+    count = info.doc_frequency()
+    if count == 1:  # the term info holds the one posting
+        ids = np.array([info.min_id()], dtype=docsets.DOCNUM)
+        weights = np.array([info.weight()], dtype=np.float64)
+    elif leaf.raw_postings:
+        offset, length = info.extent()
+        length = length[0] if isinstance(length, tuple) else length  # Whoosh 2.7.4 reads it as a 1-tuple
+        raw_ids, raw_weights = read_raw_postings(leaf.postfile, offset + length, count)
+        ids, weights = raw_ids.astype(docsets.DOCNUM), raw_weights.astype(np.float64)
+    else:
+        leaf_ids, leaf_weights, _values = _read_matcher(reader.postings(fieldname, text), False)
+        ids = np.array(leaf_ids, dtype=docsets.DOCNUM)
+        weights = np.array(leaf_weights, dtype=np.float64)
+    if leaf.deleted is not None and len(ids):
+        keep = ~leaf.deleted[ids]
+        ids, weights = ids[keep], weights[keep]
+    if leaf.base:
+        ids += leaf.base
+    return ids, weights
+
+
+def _read_matcher(matcher, with_values: bool) -> tuple[list[int], list[float], list[bytes] | None]:
+    """Segment docnums, weights and, if asked, raw values of a posting matcher (deleted documents
+    included), read block by block from the raw arrays -- ~20x faster than stepping the matcher."""
     if isinstance(matcher, FilterMatcher):
-        keep, exclude, matcher = matcher._ids, matcher._exclude, matcher.child
+        matcher = matcher.child  # deletions are the caller's (Leaf.deleted)
     ids: list[int] = []
     weights: list[float] = []
     values: list[bytes] | None = [] if with_values else None
@@ -98,8 +142,4 @@ def _leaf_postings(matcher, with_values: bool) -> tuple[list[int], list[float], 
             if with_values:
                 values.append(matcher.value())
             matcher.next()
-    if keep is not None:
-        kept = [i for i, d in enumerate(ids) if (d in keep) != exclude]
-        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
-        values = None if values is None else [values[i] for i in kept]
     return ids, weights, values

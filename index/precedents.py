@@ -13,6 +13,7 @@ so a Spanish agreement on "trata de personas" finds the English precedent on "tr
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import Counter
@@ -20,6 +21,7 @@ from collections import Counter
 from whoosh import query as wq
 
 from archive.models import ArchiveError, Report
+from index import docsets
 from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, iter_word_tokens, stem_english, stem_spanish
 from index.expansion import Stemmed, other_language_terms
 from index.generation import Generation
@@ -58,20 +60,25 @@ def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10
         marks.stems_es.add(stem_spanish(word))
         marks.stems_en.add(stem_english(word))
     cutoff = report.meeting.date.toordinal()
-    allowed = {d for d in gen.live if 0 < gen.dates[d] < cutoff and gen.report_ids[d] != report.id}
+    dates = gen.date_array[gen.live]
+    earlier = gen.live[(dates > 0) & (dates < cutoff)]
+    report_codes, distinct = gen.codes("report_ids")
+    if (report.id,) in distinct:
+        earlier = earlier[report_codes[earlier] != distinct.index((report.id,))]
+    allowed = set(earlier.tolist())  # Whoosh's collector filters by a set
     if not allowed:
         return []
     translated = other_language_terms(agreement.text, report.language)
     results = gen.searcher.search(similarity_query(weighted, translated), limit=limit * 3, filter=allowed)
     # Very weak matches are not precedents: a unit that shares one common word (or, before
     # list markers were taken out of the index, just its number) with this one.
-    term_docs = [(weight, term_docnums(gen, "text", stem_spanish(word))
-                  | term_docnums(gen, "text_en", stem_english(word)))
+    term_docs = [(weight, set(docsets.union([term_docnums(gen, "text", stem_spanish(word)),
+                                             term_docnums(gen, "text_en", stem_english(word))]).tolist()))
                  for word, weight in weighted]
     total_weight = sum(weight for weight, _docs in term_docs)
     for term in translated:  # shared as a key term is shared, but not required of same-language precedents
-        docs = [term_docnums(gen, term.field, s) for s in term.stems()]
-        term_docs.append((TRANSLATED_WEIGHT, frozenset.intersection(*docs)))
+        docs = functools.reduce(docsets.intersect, [term_docnums(gen, term.field, s) for s in term.stems()])
+        term_docs.append((TRANSLATED_WEIGHT, set(docs.tolist())))
     need_terms = min(MIN_PRECEDENT_TERMS, len(term_docs))
     best = None
     found: list[Precedent] = []

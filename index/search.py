@@ -21,8 +21,10 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from archive.models import Report
-from index import bm25, store
+from index import bm25, docsets, store
 from index.compiler import compile_query, term_text
 from archive.glossary import glossary_digest
 from index.expansion import expand_query
@@ -94,7 +96,7 @@ class AgreementIndex:
             versions: dict[str, str] = {}
             for term in gen.reader.lexicon("version"):
                 term = term_text(term)
-                if term_docnums(gen, "version", term):
+                if len(term_docnums(gen, "version", term)):
                     report_id, _, sha = term.rpartition(":")
                     versions[report_id] = sha
             return versions
@@ -223,23 +225,27 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
     allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
     matching = gen.live if compiled is None else docnums(gen, compiled)
     if allowed is not None:
-        matching = matching & allowed
+        matching = docsets.intersect(matching, allowed)
     by_year, facets = count_facets(gen, matching)
 
     offset = (q.page - 1) * q.per_page
-    if q.sort == "relevance" and compiled is not None and matching:
+    if q.sort == "relevance" and compiled is not None and len(matching):
         ranked = _ranked_page(gen, compiled, matching, allowed is not None, offset, q.per_page)
     else:
-        newest_first = q.sort != "date_asc"
-        dates = gen.dates
-        ordered = sorted(matching, key=lambda d: (dates[d], -d), reverse=newest_first)
-        ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page]]
+        ordered = _by_date(gen, matching, newest_first=q.sort != "date_asc")
+        ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page].tolist()]
 
     hits = tuple(make_hit(gen, docnum, score, marks) for docnum, score in ranked)
     return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions)
 
 
-def _ranked_page(gen: Generation, compiled, matching: set[int], filtered: bool, offset: int,
+def _by_date(gen: Generation, docs: np.ndarray, newest_first: bool) -> np.ndarray:
+    """``docs`` by (date, -docnum), ascending or (newest_first) descending."""
+    order = np.lexsort((-docs, gen.date_array[docs]))
+    return docs[order[::-1]] if newest_first else docs[order]
+
+
+def _ranked_page(gen: Generation, compiled, matching: np.ndarray, filtered: bool, offset: int,
                  per_page: int) -> list[tuple[int, float]]:
     """One page of ``matching`` by BM25. Phrases were verified already, so the ranking query drops
     their (slow) position checks and keeps their word pairs."""
@@ -252,7 +258,7 @@ def _ranked_page(gen: Generation, compiled, matching: set[int], filtered: bool, 
         except bm25.Unscorable as e:  # a query shape our ranker does not know: Whoosh's own
             log.debug("ranking %s with Whoosh's collector", e)
             results = gen.searcher.search(ranking_query, limit=offset + per_page,
-                                          filter=matching if restrict else None)
+                                          filter=set(matching.tolist()) if restrict else None)
             ranked = [(hit.docnum, hit.score) for hit in islice(results, offset, None)]
     if len(ranked) < per_page and offset + len(ranked) < len(matching):
         # Matches the ranking query cannot score (e.g. only through an excluded-from-ranking
@@ -261,12 +267,12 @@ def _ranked_page(gen: Generation, compiled, matching: set[int], filtered: bool, 
     return ranked
 
 
-def _fill_unscored(gen: Generation, ranking_query, matching: set[int], offset: int,
+def _fill_unscored(gen: Generation, ranking_query, matching: np.ndarray, offset: int,
                    per_page: int, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    scored: set[int] = set()
+    scored = docsets.EMPTY
     if ranking_query is not None:
-        scored = docnums(gen, ranking_query) & matching
-    rest = sorted(matching - scored, key=lambda d: (gen.dates[d], -d), reverse=True)
+        scored = docsets.intersect(docnums(gen, ranking_query), matching)
+    rest = _by_date(gen, docsets.difference(matching, scored), newest_first=True)
     start = max(0, offset - len(scored))
     need = per_page - len(ranked)
-    return ranked + [(d, 0.0) for d in rest[start:start + need]]
+    return ranked + [(d, 0.0) for d in rest[start:start + need].tolist()]

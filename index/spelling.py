@@ -35,7 +35,7 @@ def suggestion(gen: Generation, parsed: ParsedQuery) -> str | None:
 
 def _is_unknown(gen: Generation, word: str) -> bool:
     # The stems' postings were read to match the word: a word they hold is known, no lookup needed.
-    if postings(gen, "text", stem_spanish(word)).ids or postings(gen, "text_en", stem_english(word)).ids:
+    if len(postings(gen, "text", stem_spanish(word)).ids) or len(postings(gen, "text_en", stem_english(word)).ids):
         return False
     reader = gen.reader
     return (reader.doc_frequency("exact", word) == 0

@@ -46,6 +46,8 @@ from index.analysis import (
     stem_english,
     stem_spanish,
 )
+from index import mapped  # noqa: F401 (segment files read in place)
+from index.segments import hit_blob, raw_postings, write_hits
 from index.documents import UnitDoc, country_facet_key, unit_documents, unit_id  # noqa: F401 (re-exported)
 from archive.glossary import glossary_digest
 from index.expansion import entity_keys
@@ -153,6 +155,7 @@ class _UnitSegmentWriter(SegmentWriter):
         self._column_types = {name: fields[name].column_type for name in STRING_COLUMNS + INT_COLUMNS}
         self._last_columns: dict | None = None
         self._last_encoded: list = []
+        self._hit_blobs: list[bytes] = []  # the segment's .hits file (index.segments), by docnum
 
     def add_unit(self, unit: UnitDoc) -> None:
         docnum = self.docnum
@@ -169,6 +172,7 @@ class _UnitSegmentWriter(SegmentWriter):
         if "exact" in unit.stored:
             stored["exact"] = unit.stored["exact"]
         stored.update(unit.stored)
+        self._hit_blobs.append(hit_blob(unit.stored))
         _add_posting(self._terms["report_id"], unit.columns["report_id"], docnum, 1, None)
         if unit.version:
             _add_posting(self._terms["version"], unit.version, docnum, 1, None)
@@ -205,6 +209,8 @@ class _UnitSegmentWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
+        write_hits(self.newsegment, self.storage, self._hit_blobs)
+        self._hit_blobs = []
         fw = self.fieldwriter
         base = self.docbase
         postfile, tindex = fw._postfile, fw._tindex
@@ -308,9 +314,11 @@ def _write_postings(postfile, pairs: array, values: list | None, fixedsize: int 
         out.append(info)
         out.append(data)
     postfile.write(b"".join(out))
+    length = postfile.tell() - start  # Whoosh's bytes; the raw arrays follow (index.segments)
+    postfile.write(raw_postings(docs, weights))
     return (_TERMINFO.pack(False, float(sum(weights)), count, length_to_byte(total_min_length),
                            length_to_byte(total_max_length), max_weight, docs[0], docs[-1])
-            + pack_long(start) + pack_int(postfile.tell() - start))
+            + pack_long(start) + pack_int(length))
 
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import numpy as np
 
+from index import docsets
 from index.compiler import compile_query
 from index.filters import allowed_docnums
 from index.generation import Generation
@@ -21,16 +22,17 @@ def timeline(gen: Generation, parsed: ParsedQuery) -> list[YearCount]:
     matching = gen.live if compiled is None else docnums(gen, compiled)
     allowed = allowed_docnums(gen, list(parsed.filters))
     if allowed is not None:
-        matching = matching & allowed
-    units: Counter[int] = Counter()
-    reports: dict[int, set[str]] = {}
-    for d in matching:
-        year = gen.years[d]
-        if year:
-            units[year] += 1
-            reports.setdefault(year, set()).add(gen.report_ids[d])
-    if not units:
+        matching = docsets.intersect(matching, allowed)
+    report_codes, distinct = gen.codes("report_ids")
+    years = gen.year_array[matching].astype(np.int64)
+    dated = years > 0
+    years, report_codes = years[dated], report_codes[matching][dated]
+    if not len(years):
         return []
+    units = dict(zip(*(a.tolist() for a in np.unique(years, return_counts=True))))
+    # Distinct (year, report) pairs, counted per year.
+    pairs = np.unique(years * (len(distinct) + 1) + report_codes)
+    reports = dict(zip(*(a.tolist() for a in np.unique(pairs // (len(distinct) + 1), return_counts=True))))
     low, high = min(units), max(units)
-    years = range(low, high + 1) if high - low <= MAX_CONTIGUOUS_YEARS else sorted(units)
-    return [YearCount(y, units.get(y, 0), len(reports.get(y, ()))) for y in years]
+    span = range(low, high + 1) if high - low <= MAX_CONTIGUOUS_YEARS else sorted(units)
+    return [YearCount(y, units.get(y, 0), reports.get(y, 0)) for y in span]
