@@ -11,7 +11,7 @@ import numpy as np
 from index import docsets
 from index.analysis import pair_term
 from index.generation import Generation
-from index.postings import positions_of, term_docnums
+from index.postings import positions_of, postings, term_docnums
 
 
 def verify_phrase(gen: Generation, words, candidates: np.ndarray | None) -> np.ndarray:
@@ -34,27 +34,29 @@ def verify_phrase(gen: Generation, words, candidates: np.ndarray | None) -> np.n
             return docsets.EMPTY
     if len(pairs) == 1:
         return result
-    # Rarest pair first: its positions give the possible phrase starts; each further pair
-    # keeps the starts it continues, and a document without any start left is dropped. Most
-    # encoded values repeat ("once, at position 3"), so each distinct one is decoded once.
-    decode_positions = gen.schema["pairs"].format.decode_positions
-    starts_of_value: dict[tuple[bytes, int], frozenset[int]] = {}
+    # A phrase starting at position p has its pair i at position p + i: each pair's (document,
+    # p) keys are computed for the candidates, and the documents whose keys all pairs share match.
+    keys = None
+    for i in sorted(range(len(pairs)), key=lambda i: len(term_docnums(gen, "pairs", pairs[i]))):
+        pair_keys = _start_keys(gen, pairs[i], i, result)
+        keys = pair_keys if keys is None else np.intersect1d(keys, pair_keys, assume_unique=True)
+        if not len(keys):
+            return docsets.EMPTY
+    return np.unique(keys >> _POSITION_BITS)
 
-    def starts_of(value: bytes, offset: int) -> frozenset[int]:
-        key = (value, offset)
-        found = starts_of_value.get(key)
-        if found is None:
-            found = starts_of_value[key] = frozenset(p - offset for p in decode_positions(value))
-        return found
 
-    order = sorted(range(len(pairs)), key=lambda i: len(term_docnums(gen, "pairs", pairs[i])))
-    starts: dict[int, frozenset[int]] | None = None
-    for i in order:
-        value_of = positions_of(gen, "pairs", pairs[i])
-        if starts is None:
-            starts = {d: starts_of(value_of[d], i) for d in result.tolist()}
-        else:
-            starts = {d: left for d, s in starts.items() if (left := s & starts_of(value_of[d], i))}
-        if not starts:
-            break
-    return docsets.of(starts) if starts else docsets.EMPTY
+_POSITION_BITS = 32  # a key is docnum << 32 | (phrase start + PHRASE_SLACK)
+_PHRASE_SLACK = 1 << 16  # keeps "position - i" positive
+
+
+def _start_keys(gen: Generation, pair: str, i: int, docs: np.ndarray) -> np.ndarray:
+    """The distinct (document, phrase start) keys of ``pair`` as the phrase's pair ``i``, for the
+    documents ``docs`` (which all hold the pair)."""
+    found = postings(gen, "pairs", pair)
+    flat, starts = positions_of(gen, "pairs", pair)
+    at = np.searchsorted(found.ids, docs)
+    first, counts = starts[at], starts[at + 1] - starts[at]
+    # Every position of each document: the runs flat[first[j]:first[j] + counts[j]], gathered in C.
+    offsets = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    keys = (np.repeat(docs, counts) << _POSITION_BITS) | (flat[offsets] - i + _PHRASE_SLACK)
+    return np.unique(keys)

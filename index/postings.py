@@ -19,19 +19,19 @@ from whoosh.reading import TermNotFound
 
 from index import docsets
 from index.generation import Generation, Leaf
-from index.segments import read_raw_postings
+from index.segments import read_raw_positions, read_raw_postings
 
 
 class Postings:
     """One term's postings over the whole index: live global docnums (a docset: int64, ascending)
     and their weights (term frequencies, float64)."""
 
-    __slots__ = ("ids", "weights", "_values")
+    __slots__ = ("ids", "weights", "_positions")
 
     def __init__(self, ids: np.ndarray, weights: np.ndarray):
         self.ids = ids
         self.weights = weights
-        self._values: dict[int, bytes] | None = None
+        self._positions: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -65,20 +65,42 @@ def term_docnums(gen: Generation, fieldname: str, text: str) -> np.ndarray:
     return postings(gen, fieldname, text).ids
 
 
-def positions_of(gen: Generation, fieldname: str, text: str) -> dict[int, bytes]:
-    """docnum -> the encoded positions of ``text`` there (fields with positions: ``pairs``)."""
+def positions_of(gen: Generation, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of ``text`` in a field with positions (``pairs``), aligned with its
+    ``postings``: (every posting's positions in posting order, int64; where each posting's
+    positions start, int64, one more than there are postings)."""
     found = postings(gen, fieldname, text)
-    if found._values is None:
-        values: dict[int, bytes] = {}
-        for leaf in gen.leaves:
-            try:
-                matcher = leaf.reader.postings(fieldname, text)
-            except TermNotFound:
-                continue
-            leaf_ids, _weights, leaf_values = _read_matcher(matcher, True)
-            values.update(zip((d + leaf.base for d in leaf_ids), leaf_values))
-        found._values = values
-    return found._values
+    if found._positions is None:
+        parts = [p for leaf in gen.leaves if (p := _leaf_positions(gen, leaf, fieldname, text)) is not None]
+        flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        starts = np.zeros(len(found.ids) + 1, dtype=np.int64)
+        np.cumsum(found.weights.astype(np.int64), out=starts[1:])
+        found._positions = (flat, starts)
+    return found._positions
+
+
+def _leaf_positions(gen: Generation, leaf: Leaf, fieldname: str, text: str) -> np.ndarray | None:
+    """One segment's positions of ``text``, live postings only, in posting order."""
+    try:
+        info = leaf.reader.term_info(fieldname, text)
+    except TermNotFound:
+        return None
+    count = info.doc_frequency()
+    if count > 1 and leaf.raw_postings:
+        offset, length = info.extent()
+        length = length[0] if isinstance(length, tuple) else length  # Whoosh 2.7.4 reads it as a 1-tuple
+        ids, weights = read_raw_postings(leaf.postfile, offset + length, count)
+        positions = read_raw_positions(leaf.postfile, offset + length, count, int(weights.sum(dtype=np.int64)))
+    else:  # Whoosh's blocks (a one-posting list costs one small block)
+        decode = gen.schema[fieldname].format.decode_positions
+        leaf_ids, _w, values = _read_matcher(leaf.reader.postings(fieldname, text), True)
+        decoded = [decode(v) for v in values]
+        ids = np.array(leaf_ids, dtype=np.int64)
+        weights = np.array([len(p) for p in decoded], dtype=np.int64)
+        positions = np.fromiter((p for ps in decoded for p in ps), dtype=np.int64)
+    if leaf.deleted is not None:
+        positions = positions[np.repeat(~leaf.deleted[ids], weights)]
+    return positions.astype(np.int64)
 
 
 def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:

@@ -10,8 +10,9 @@ segment -- a segment written by ``index.store`` carries:
   ``marshal`` blob, followed by the (n + 1) blob offsets, n and a magic word. A hit is one slice
   of the memory map and one ``marshal.loads`` (~2 us).
 * **raw posting arrays**: right after each posting list of more than one posting, its segment
-  docnums as little-endian uint32 and its weights (term frequencies) as uint16 -- read with one
-  ``numpy.frombuffer``. Whoosh's term info says where its own bytes end (offset + length) and how
+  docnums and its weights (term frequencies) as little-endian uint32 and, for a field with
+  positions (word pairs), every posting's positions in order (as many as its frequency) --
+  each read with one ``numpy.frombuffer``. Whoosh's term info says where its own bytes end (offset + length) and how
   many postings there are, so the arrays need no table of their own. A one-posting list needs none:
   its docnum and weight are in the term info.
 
@@ -31,7 +32,6 @@ import numpy as np
 HITS_EXT = ".hits"
 _HITS_MAGIC = b"CRMH"
 _TRAILER = struct.Struct("<Q4s")  # document count, magic
-MAX_WEIGHT = 0xFFFF  # weights are stored as uint16 (a term frequency within one unit)
 
 
 def hit_blob(stored: dict) -> bytes:
@@ -57,29 +57,33 @@ def write_hits(segment, storage, blobs: list[bytes]) -> None:
         f.close()
 
 
-def raw_postings(docs: array, weights: array) -> bytes:
-    """The raw arrays written after a posting list (``docs``, ``weights``: arrays of typecode "I")."""
-    tfs = array("H", weights if max(weights) <= MAX_WEIGHT else (min(w, MAX_WEIGHT) for w in weights))
-    ids = array("I", docs) if docs.itemsize != 4 else docs
+def raw_postings(docs: array, weights: array, positions: array | None = None) -> bytes:
+    """The raw arrays written after a posting list (arrays of typecode "I")."""
+    parts = [a if a.itemsize == 4 else array("I", a) for a in (docs, weights, positions) if a is not None]
     if sys.byteorder != "little":
-        ids, tfs = array("I", ids), array("H", tfs)
-        ids.byteswap()
-        tfs.byteswap()
-    return ids.tobytes() + tfs.tobytes()
+        parts = [array("I", a) for a in parts]
+        for a in parts:
+            a.byteswap()
+    return b"".join(a.tobytes() for a in parts)
 
 
 def read_raw_postings(postfile, offset: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(segment docnums uint32, weights uint16) of a posting list of ``count`` > 1 postings whose
-    raw arrays start at ``offset`` of the segment's postings file."""
+    """(segment docnums, weights), uint32, of a posting list of ``count`` > 1 postings whose raw
+    arrays start at ``offset`` of the segment's postings file."""
+    both = _uint32s(postfile, offset, 2 * count)
+    return both[:count], both[count:]
+
+
+def read_raw_positions(postfile, offset: int, count: int, total: int) -> np.ndarray:
+    """The ``total`` positions (uint32) written after the posting list of ``read_raw_postings``."""
+    return _uint32s(postfile, offset + 8 * count, total)
+
+
+def _uint32s(postfile, offset: int, count: int) -> np.ndarray:
     view = getattr(postfile, "_buf", None)  # a memory-mapped segment: read in place
     if view is not None:
-        ids = np.frombuffer(view, dtype="<u4", count=count, offset=offset)
-        tfs = np.frombuffer(view, dtype="<u2", count=count, offset=offset + 4 * count)
-    else:
-        raw = postfile.get(offset, 6 * count)
-        ids = np.frombuffer(raw, dtype="<u4", count=count)
-        tfs = np.frombuffer(raw, dtype="<u2", count=count, offset=4 * count)
-    return ids, tfs
+        return np.frombuffer(view, dtype="<u4", count=count, offset=offset)
+    return np.frombuffer(postfile.get(offset, 4 * count), dtype="<u4", count=count)
 
 
 class SegmentHits:

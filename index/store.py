@@ -227,7 +227,8 @@ class _UnitSegmentWriter(SegmentWriter):
             prefix = pack_ushort(fw._fieldid)
             for term in sorted(terms):
                 entry = terms[term]
-                info = _write_postings(postfile, entry[0], entry[1], fixedsize, doc_lengths)
+                info = _write_postings(postfile, entry[0], entry[1], fixedsize, doc_lengths,
+                                       entry[2] if len(entry) > 2 else None)
                 tindex.add(prefix + term.encode("utf-8"), info)
             fw.finish_field()
         fw.close()
@@ -265,9 +266,10 @@ _TERMINFO = W3TermInfo._struct
 
 
 def _write_postings(postfile, pairs: array, values: list | None, fixedsize: int | None,
-                    doc_lengths: array | None) -> bytes:
-    """Write one term's posting list (``pairs``: docnum, weight, docnum, weight, ...) to
-    ``postfile``; returns the W3TermInfo bytes for the term table."""
+                    doc_lengths: array | None, positions: array | None = None) -> bytes:
+    """Write one term's posting list (``pairs``: docnum, weight, docnum, weight, ...; for a field
+    with positions, ``positions`` of every posting in order) to ``postfile``; returns the
+    W3TermInfo bytes for the term table."""
     if len(pairs) == 2:  # one posting: most word pairs and rare words (~2/3 of all terms)
         return _write_one_posting(postfile, pairs[0], pairs[1], values, fixedsize, doc_lengths)
     docs = pairs[0::2]
@@ -315,7 +317,7 @@ def _write_postings(postfile, pairs: array, values: list | None, fixedsize: int 
         out.append(data)
     postfile.write(b"".join(out))
     length = postfile.tell() - start  # Whoosh's bytes; the raw arrays follow (index.segments)
-    postfile.write(raw_postings(docs, weights))
+    postfile.write(raw_postings(docs, weights, positions))
     return (_TERMINFO.pack(False, float(sum(weights)), count, length_to_byte(total_min_length),
                            length_to_byte(total_max_length), max_weight, docs[0], docs[-1])
             + pack_long(start) + pack_int(length))
@@ -394,9 +396,10 @@ def _index_text(fields: dict[str, dict], docnum: int, text: str, english: bool) 
     for p, plist in pairs.items():
         entry = pair_field.get(p)
         if entry is None:
-            pair_field[p] = entry = [array("I"), []]
+            pair_field[p] = entry = [array("I"), [], array("I")]  # postings, encoded positions, raw positions
         entry[0].extend((docnum, len(plist)))
         entry[1].append(_one_position(plist[0]) if len(plist) == 1 else _POSITIONS.encode(plist))
+        entry[2].extend(plist)
     return {"exact": n_exact, "pairs": n_pairs, ("text_en" if english else "text"): n_stem}
 
 
