@@ -40,12 +40,13 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 7  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 8  # 2: list markers not indexed; facets as columns only; version once per report
 # 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
 # 4: ``exact`` without positions (nothing reads them any more)
 # 5: ``capitals``: capitalised short tokens as written (ambiguous acronyms: "ST" but not "st")
 # 6: ``entities``: glossary entity keys per unit
 # 7: ``entities``: non-ambiguous acronyms in any case
+# 8: hit fields and raw posting arrays beside Whoosh's in every segment (index.segments)
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 

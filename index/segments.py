@@ -16,8 +16,8 @@ segment -- a segment written by ``index.store`` carries:
   many postings there are, so the arrays need no table of their own. A one-posting list needs none:
   its docnum and weight are in the term info.
 
-A segment without a ``.hits`` file (written by Whoosh itself: a merge of small segments) has
-neither; readers fall back to Whoosh's structures for it.
+A segment without a ``.hits`` file of this ``FORMAT`` (written by Whoosh itself -- a merge of
+small segments -- or by another version of ours) is read from Whoosh's structures alone.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ import numpy as np
 
 HITS_EXT = ".hits"
 _HITS_MAGIC = b"CRMH"
-_TRAILER = struct.Struct("<Q4s")  # document count, magic
+FORMAT = 1  # of the hit fields and raw posting arrays; a segment of another format is read as Whoosh's
+_TRAILER = struct.Struct("<QI4s")  # document count, format, magic
 
 
 def hit_blob(stored: dict) -> bytes:
@@ -52,7 +53,7 @@ def write_hits(segment, storage, blobs: list[bytes]) -> None:
         for blob in blobs:
             f.write(blob)
         f.write(offsets.tobytes())
-        f.write(_TRAILER.pack(len(blobs), _HITS_MAGIC))
+        f.write(_TRAILER.pack(len(blobs), FORMAT, _HITS_MAGIC))
     finally:
         f.close()
 
@@ -97,9 +98,7 @@ class SegmentHits:
         if view is None:  # not memory-mapped: read the whole file once
             view = memoryview(f.get(0, length))
         self._view = view
-        count, magic = _TRAILER.unpack(bytes(view[len(view) - _TRAILER.size:]))
-        if magic != _HITS_MAGIC:
-            raise ValueError("not a hits file")
+        count, _format, _magic = _TRAILER.unpack(bytes(view[len(view) - _TRAILER.size:]))
         start = len(view) - _TRAILER.size - 8 * (count + 1)
         self._offsets = np.frombuffer(view, dtype="<u8", count=count + 1, offset=start).tolist()
 
@@ -121,4 +120,9 @@ def open_hits(leaf) -> SegmentHits | None:
     name = segment.make_filename(HITS_EXT)
     if not storage.file_exists(name):
         return None
-    return SegmentHits(storage.open_file(name), storage.file_length(name))
+    length = storage.file_length(name)
+    f = storage.open_file(name)
+    if length < _TRAILER.size or _TRAILER.unpack(f.get(length - _TRAILER.size, _TRAILER.size))[1:] != (FORMAT, _HITS_MAGIC):
+        f.close()  # another format of ours: Whoosh's structures are complete, read those
+        return None
+    return SegmentHits(f, length)
