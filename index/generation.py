@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from index import mapped, store  # noqa: F401 (mapped: segment files read in place)
@@ -36,6 +37,8 @@ class Leaf:
 
     reader: object
     base: int
+    terms: object  # Whoosh's term table (an OrderedHashReader: key bytes -> term info bytes)
+    field_prefixes: dict[str, bytes]  # field name -> the bytes (its number) that start its keys in ``terms``
     postfile: object
     hits: SegmentHits | None
     deleted: np.ndarray | None
@@ -48,12 +51,15 @@ class Leaf:
 def _leaves(reader) -> list[Leaf]:
     leaves = []
     for leaf, base in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)  # W3TermsReader; an empty index has none
+        if terms is None:
+            continue
         deleted = None
         if leaf.has_deletions():
             deleted = np.zeros(leaf.doc_count_all(), dtype=bool)
             deleted[np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)] = True
-        terms = getattr(leaf, "_terms", None)
-        leaves.append(Leaf(leaf, base, getattr(terms, "_postfile", None), open_hits(leaf), deleted))
+        leaves.append(Leaf(leaf, base, terms._tindex,
+                           {name: pack_ushort(number) for name, number in terms._fieldmap.items()}, terms._postfile, open_hits(leaf), deleted))
     return leaves
 
 
