@@ -128,6 +128,13 @@ class Generation:
             (combos.setdefault(key, len(combos)) for key in zip(self.years, self.bodies, self.countries, self.languages)),
             dtype=np.int32, count=size)
         self.facet_combos: list[tuple[int, str, str, str]] = list(combos)
+        # Per facet (year, body, country, language): each combination's value, as an index into
+        # the facet's distinct values.
+        self.combo_values: list[tuple[np.ndarray, list]] = []
+        for values in zip(*self.facet_combos) if self.facet_combos else ((), (), (), ()):
+            distinct: dict = {}
+            codes = np.array([distinct.setdefault(v, len(distinct)) for v in values], dtype=np.int64)
+            self.combo_values.append((codes, list(distinct)))
         # The same columns as arrays, for the vectorised steps (filters, sorting).
         self.year_array = np.array(self.years, dtype=np.int32)
         self.date_array = np.array(self.dates, dtype=np.int64)
