@@ -33,6 +33,8 @@ def fold(text: str) -> str:
 
 def fold_in_place(text: str) -> str:
     """Lower-case, accent-free copy of ``text`` with exactly the same length (see the module doc)."""
+    if text.isascii():
+        return text.lower()
     out = []
     for ch in text:
         if ch.isascii():

@@ -148,7 +148,8 @@ def clean_query(text: str) -> str:
                                f"/ Query too long (max {MAX_QUERY_CHARS} characters).")
     # Invisible format characters (bidi marks, zero-width spaces) vanish -- they hide inside words;
     # control characters and odd spaces separate words.
-    cleaned = "".join(_clean_char(ch) for ch in text)
+    # (Printable ASCII has none of them: the common case skips the per-character look-ups.)
+    cleaned = text if text.isascii() and text.isprintable() else "".join(_clean_char(ch) for ch in text)
     cleaned = cleaned.strip()
     if len(cleaned) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"La consulta es demasiado larga (máx. {MAX_QUERY_CHARS} caracteres) "
