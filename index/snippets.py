@@ -72,25 +72,6 @@ def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[
     return merged
 
 
-def _plain_run(text: str, base: int, stop: int, index: int, n: int) -> list[tuple[str, int, int]]:
-    """Up to ``n`` plain tokens ``(token, start, end)`` from the ``index``-th token of the compound
-    ``text[base:stop]`` on, as :func:`index.analysis.iter_word_tokens` yields them, in this and the
-    next compounds."""
-    run: list[tuple[str, int, int]] = []
-    following = WORD_RE.finditer(text, stop)  # the same compounds a scan from 0 meets
-    tokens = compound_tokens(text[base:stop])[index:]
-    while True:
-        for token, start, end, joined in tokens:
-            if not joined:
-                run.append((token, base + start, base + end))
-                if len(run) == n:
-                    return run
-        nxt = next(following, None)
-        if nxt is None:
-            return run
-        base, tokens = nxt.start(), compound_tokens(nxt.group(0))
-
-
 # --- the pre-filter -------------------------------------------------------------------------------
 #
 # A token that matches starts with one of the query's literals: an exact term, the first word of a
@@ -191,17 +172,36 @@ class _Matcher:
             self._verdicts[compound] = verdict
         return verdict
 
-    def phrase_spans(self, text: str, base: int, stop: int, index: int) -> Iterator[tuple[int, int]]:
+    def phrase_spans(self, text: str, base: int, stop: int, index: int) -> list[tuple[int, int]]:
         """The spans of the query's phrases that begin at the ``index``-th token of the compound
         ``text[base:stop]``: a phrase is a run of plain (not joined) tokens, maybe over the next
-        compounds."""
-        first = compound_tokens(text[base:stop])[index][0]
-        phrases = self.phrases_by_first[first]
-        run = _plain_run(text, base, stop, index, max(len(p) for p in phrases))
-        words = tuple(word for word, _start, _end in run)
-        for phrase in phrases:
-            if words[:len(phrase)] == phrase:
-                yield run[0][1], run[len(phrase) - 1][2]
+        compounds, read only as far as a phrase may still match."""
+        tokens = compound_tokens(text[base:stop])
+        first = base + tokens[index][1]
+        pending = self.phrases_by_first[tokens[index][0]]
+        words: list[str] = []
+        ends: list[int] = []
+        spans: list[tuple[int, int]] = []
+        while True:
+            for token, _start, end, joined in tokens[index:]:
+                if not joined:
+                    words.append(token)
+                    ends.append(base + end)
+            still = []
+            for phrase in pending:
+                n = len(phrase)
+                if n <= len(words):
+                    if tuple(words[:n]) == phrase:
+                        spans.append((first, ends[n - 1]))
+                elif tuple(words) == phrase[:len(words)]:
+                    still.append(phrase)
+            if not still:
+                return spans
+            following = WORD_RE.search(text, stop)  # the compound a scan from 0 meets next
+            if following is None:
+                return spans
+            pending, base, stop, index = still, following.start(), following.end(), 0
+            tokens = compound_tokens(following.group(0))
 
     def compounds(self, text: str) -> list[tuple[int, int]]:
         """``(start, end)`` of the compounds of ``text`` (matches of ``WORD_RE``, exactly as a
