@@ -32,7 +32,6 @@ from index.analysis import (
 )
 
 SNIPPET_CHARS = 280  # texts up to this length are shown whole
-_HTML_SPECIAL_RE = re.compile(r"[&<>\"']")  # what html.escape changes
 
 
 @dataclass
@@ -53,14 +52,22 @@ def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[
     english = language == "en"
     matcher = _matcher(english, frozenset(terms.stems_en if english else terms.stems_es),
                        frozenset(terms.exact), frozenset(terms.phrases))
+    if matcher.literals == ():
+        return []
+    folded = None if matcher.literals is None else _folded(text)
     spans: list[tuple[int, int]] = []
-    for base, stop in matcher.compounds(text):
-        marked, phrase_starts = matcher.verdict(text[base:stop])
+    verdicts = matcher.verdicts
+    for base, stop in matcher.compounds(text, folded):
+        compound = text[base:stop]
+        marked, phrase_starts = verdicts.get(compound) or matcher.verdict(compound)
         for start, end in marked:
             spans.append((base + start, base + end))
-        for index in phrase_starts:
-            spans.extend(matcher.phrase_spans(text, base, stop, index))
-    if not spans:
+        for index, word, offset in phrase_starts:
+            # A phrase is its words in a row in the folded copy, with no letter between them: one
+            # C call rules out most places its first word is.
+            if folded is None or matcher.phrase_heads[word].match(folded, base + offset):
+                spans.extend(matcher.phrase_spans(text, base, stop, index))
+    if len(spans) <= 1:
         return spans
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -140,6 +147,9 @@ def _folded(text: str) -> bytes | None:
     return None if _ODD in folded else folded
 
 
+_Verdict = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, str, int], ...]]
+
+
 @dataclass(frozen=True)
 class _Matcher:
     """One query's highlighting rules for one language, and its pre-filter (``literals`` None: every
@@ -150,26 +160,26 @@ class _Matcher:
     stem: Callable[[str], str]
     exact: frozenset[str]
     phrases_by_first: dict[str, list[tuple[str, ...]]]
+    phrase_heads: dict[str, re.Pattern[bytes]]  # first word -> its phrases in a folded copy
     literals: tuple[bytes, ...] | None
     # compound -> its verdict: reports repeat their words, and a page of hits its query's words
-    _verdicts: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...]]] = field(
-        default_factory=dict, compare=False)
+    verdicts: dict[str, _Verdict] = field(default_factory=dict, compare=False)
 
-    def verdict(self, compound: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-        """The spans (relative) of ``compound``'s tokens the query matched, and the indexes in
-        ``compound_tokens`` of its plain tokens that begin one of the query's phrases."""
-        verdict = self._verdicts.get(compound)
+    def verdict(self, compound: str) -> _Verdict:
+        """The spans (relative) of ``compound``'s tokens the query matched, and its plain tokens
+        that begin one of the query's phrases: (index in ``compound_tokens``, token, offset)."""
+        verdict = self.verdicts.get(compound)
         if verdict is None:
             tokens = compound_tokens(compound)
             stems, stops, stem, exact = self.stems, self.stops, self.stem, self.exact
             marked = tuple((start, end) for token, start, end, _joined in tokens
                            if token in exact or (stems and token not in stops and stem(token) in stems))
-            phrase_starts = tuple(i for i, (token, _start, _end, joined) in enumerate(tokens)
+            phrase_starts = tuple((i, token, start) for i, (token, start, _end, joined) in enumerate(tokens)
                                   if not joined and token in self.phrases_by_first)
             verdict = (marked, phrase_starts)
-            if len(self._verdicts) >= _MAX_VERDICTS:
-                self._verdicts.clear()
-            self._verdicts[compound] = verdict
+            if len(self.verdicts) >= _MAX_VERDICTS:
+                self.verdicts.clear()
+            self.verdicts[compound] = verdict
         return verdict
 
     def phrase_spans(self, text: str, base: int, stop: int, index: int) -> list[tuple[int, int]]:
@@ -203,15 +213,13 @@ class _Matcher:
             pending, base, stop, index = still, following.start(), following.end(), 0
             tokens = compound_tokens(following.group(0))
 
-    def compounds(self, text: str) -> list[tuple[int, int]]:
+    def compounds(self, text: str, folded: bytes | None) -> list[tuple[int, int]]:
         """``(start, end)`` of the compounds of ``text`` (matches of ``WORD_RE``, exactly as a
-        whole scan finds them) that may hold a matched token, in order."""
-        literals = self.literals
-        if literals == ():
-            return []
-        folded = _folded(text) if literals is not None else None
+        whole scan finds them) that may hold a matched token, in order: found in ``folded``
+        (``_folded(text)``), or all of them if that is None."""
         if folded is None:
             return [compound.span() for compound in WORD_RE.finditer(text)]
+        literals = self.literals
         # bytes.find per literal beats one regex of alternatives ~2x: the regex tries every
         # alternative wherever a letter of the text starts one.
         found: list[int] = []
@@ -258,8 +266,12 @@ def _matcher(english: bool, stems: frozenset[str], exact: frozenset[str],
     while len(kept) > _MAX_LITERALS and len(longest := max(kept, key=len)) > 1:
         kept = _shortest({lit[:len(longest) - 1] for lit in kept})
     rules = ((ENGLISH_STOP_WORDS, stem_english) if english else (SPANISH_STOP_WORDS, stem_spanish))
+    heads = {first: re.compile(b"|".join(b"[^a-z0-9]*".join(w.encode() for w in phrase) for phrase in group
+                                         if all(_LITERAL_RE.fullmatch(w) for w in phrase)) or b"(?!)")
+             for first, group in by_first.items()}
     # kept == [""]: a one-letter stem ("c" may come from "z"), every token is a candidate
-    return _Matcher(stems, *rules, exact, by_first, None if kept == [""] else tuple(lit.encode() for lit in kept))
+    literals = None if kept == [""] else tuple(lit.encode() for lit in kept)
+    return _Matcher(stems, *rules, exact, by_first, heads, literals)
 
 
 def _shortest(literals: set[str]) -> list[str]:
@@ -290,13 +302,14 @@ def make_snippet(text: str, terms: HighlightTerms, language: str | None,
             space = text.rfind(" ", end - 40, end)
             end = space if space > start else end
         spans = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
-    # Most windows hold nothing to escape: one search instead of an escape per piece.
-    escape = html.escape if _HTML_SPECIAL_RE.search(text, start, end) else str
-    out = ["\u2026 " if start > 0 else ""]
+    # Most windows hold nothing that html.escape changes: five C scans, not an escape per piece.
+    window = text if end - start == len(text) else text[start:end]
+    special = "&" in window or "<" in window or ">" in window or '"' in window or "'" in window
+    escape = html.escape if special else str
+    out = ["\u2026 "] if start > 0 else []
     cursor = start
     for s, e in spans:
-        out.append(escape(text[cursor:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        out += (escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>")
         cursor = e
     out.append(escape(text[cursor:end]))
     if end < len(text):
