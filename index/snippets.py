@@ -52,7 +52,7 @@ def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[
     english = language == "en"
     matcher = _matcher(english, frozenset(terms.stems_en if english else terms.stems_es),
                        frozenset(terms.exact), frozenset(terms.phrases))
-    if matcher.literals == ():
+    if matcher.literals == () and not matcher.phrase_heads:
         return []
     folded = None if matcher.literals is None else _folded(text)
     spans: list[tuple[int, int]] = []
@@ -100,6 +100,7 @@ _ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 _FOLDED_COMPOUND_BACK_RE = re.compile(rb"(?:[a-z0-9]|-(?=[a-z0-9]))*")
 _FOLDED_TAIL_RE = re.compile(rb"[a-z0-9]*(?:-[a-z0-9]+)*")
 _LITERAL_RE = re.compile(r"[a-z0-9]*")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
 _MAX_VERDICTS = 50_000  # compounds remembered per query
 _MAX_LITERALS = 16  # more (a prefix query's 256 terms) are cut to shared prefixes
 
@@ -219,15 +220,21 @@ class _Matcher:
         (``_folded(text)``), or all of them if that is None."""
         if folded is None:
             return [compound.span() for compound in WORD_RE.finditer(text)]
-        literals = self.literals
         # bytes.find per literal beats one regex of alternatives ~2x: the regex tries every
         # alternative wherever a letter of the text starts one.
         found: list[int] = []
-        for literal in literals:
+        for literal in self.literals:
             i = folded.find(literal)
             while i != -1:
                 found.append(i)
                 i = folded.find(literal, i + len(literal))
+        for head in self.phrase_heads.values():
+            # Where a phrase may be; searched on from the end of the compound of its first word,
+            # as the next phrase may begin with the word after it.
+            place = head.search(folded)
+            while place is not None:
+                found.append(place.start())
+                place = head.search(folded, _FOLDED_TAIL_RE.match(folded, place.start()).end())
         i = folded.find(b"-")
         while i != -1:
             if 0 < i < len(folded) - 1 and folded[i - 1] in _ALNUM and folded[i + 1] in _ALNUM:
@@ -257,18 +264,19 @@ class _Matcher:
 @functools.lru_cache(maxsize=256)
 def _matcher(english: bool, stems: frozenset[str], exact: frozenset[str],
              phrases: frozenset[tuple[str, ...]]) -> _Matcher:
+    # A token is letters and digits: a term or phrase with anything else matches nothing.
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append(phrase)
-    literals = {s[:-1] if s.endswith(("c", "y")) else s for s in stems} | exact | set(by_first)
-    # A token is letters and digits: a literal with anything else is no token's beginning.
-    kept = _shortest({lit for lit in literals if _LITERAL_RE.fullmatch(lit)})
+        if all(_TOKEN_RE.fullmatch(word) for word in phrase):
+            by_first.setdefault(phrase[0], []).append(phrase)
+    # In the folded copy, a phrase is its words with no letter between them (glued words: nothing).
+    heads = {first: re.compile(b"|".join(b"[^a-z0-9]*".join(w.encode() for w in phrase) for phrase in group))
+             for first, group in by_first.items()}
+    literals = {s[:-1] if s.endswith(("c", "y")) else s for s in stems if _LITERAL_RE.fullmatch(s)}
+    kept = _shortest(literals | {e for e in exact if _TOKEN_RE.fullmatch(e)})
     while len(kept) > _MAX_LITERALS and len(longest := max(kept, key=len)) > 1:
         kept = _shortest({lit[:len(longest) - 1] for lit in kept})
     rules = ((ENGLISH_STOP_WORDS, stem_english) if english else (SPANISH_STOP_WORDS, stem_spanish))
-    heads = {first: re.compile(b"|".join(b"[^a-z0-9]*".join(w.encode() for w in phrase) for phrase in group
-                                         if all(_LITERAL_RE.fullmatch(w) for w in phrase)) or b"(?!)")
-             for first, group in by_first.items()}
     # kept == [""]: a one-letter stem ("c" may come from "z"), every token is a candidate
     literals = None if kept == [""] else tuple(lit.encode() for lit in kept)
     return _Matcher(stems, *rules, exact, by_first, heads, literals)
@@ -293,7 +301,8 @@ def make_snippet(text: str, terms: HighlightTerms, language: str | None,
     spans = match_spans(text, terms, language) if terms else []
     start, end = 0, len(text)
     if len(text) > max_chars:
-        start = _best_window(spans, max_chars)
+        ends = [e for _s, e in spans]
+        start = _best_window(spans, ends, max_chars)
         end = min(len(text), start + max_chars)
         if start > 0:  # move to the next word boundary
             space = text.find(" ", start, start + 40)
@@ -301,29 +310,41 @@ def make_snippet(text: str, terms: HighlightTerms, language: str | None,
         if end < len(text):
             space = text.rfind(" ", end - 40, end)
             end = space if space > start else end
-        spans = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
-    # Most windows hold nothing that html.escape changes: five C scans, not an escape per piece.
-    window = text if end - start == len(text) else text[start:end]
-    special = "&" in window or "<" in window or ">" in window or '"' in window or "'" in window
-    escape = html.escape if special else str
-    out = ["\u2026 "] if start > 0 else []
+        # Merged spans are sorted and disjoint: those in the window are a run from the first that
+        # ends after its start, and only the first and the last may stick out of it.
+        shown = []
+        for s, e in spans[bisect_right(ends, start):]:
+            if s >= end:
+                break
+            shown.append((s, e))
+        if shown:
+            shown[0] = (max(shown[0][0], start), shown[0][1])
+            shown[-1] = (shown[-1][0], min(shown[-1][1], end))
+        spans = shown
+    out: list[str] = []
     cursor = start
     for s, e in spans:
-        out += (escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>")
+        out += (text[cursor:s], "<mark>", text[s:e], "</mark>")
         cursor = e
-    out.append(escape(text[cursor:end]))
+    out.append(text[cursor:end])
+    # Most windows hold nothing that html.escape changes: five C scans, not an escape per piece.
+    window = text if end - start == len(text) else text[start:end]
+    if "&" in window or "<" in window or ">" in window or '"' in window or "'" in window:
+        out[::2] = [html.escape(piece) for piece in out[::2]]  # the text's pieces, not the tags
+    snippet = "".join(out)
+    if start > 0:
+        snippet = "\u2026 " + snippet
     if end < len(text):
-        out.append(" \u2026")
-    return "".join(out).strip()
+        snippet += " \u2026"
+    return snippet.strip()
 
 
-def _best_window(spans: list[tuple[int, int]], width: int) -> int:
+def _best_window(spans: list[tuple[int, int]], ends: list[int], width: int) -> int:
     """Start offset of a window of ``width`` chars holding the most matches (a little context before)."""
     if not spans:
         return 0
-    # Merged spans do not overlap, so their ends grow with their starts: the spans from the i-th on
-    # that end inside a window opened at its start are a run, counted by bisection.
-    ends = [e for _s, e in spans]
+    # Merged spans do not overlap, so their ``ends`` grow with their starts: the spans from the i-th
+    # on that end inside a window opened at its start are a run, counted by bisection.
     best_start, best_count = spans[0][0], 0
     for i, (s, _e) in enumerate(spans):
         count = bisect_right(ends, s + width - 40) - i
