@@ -2,8 +2,9 @@
 (every word of the unit tokenised), ours (``index.snippets``: candidate words found in C), and SQLite
 FTS5's ``snippet()`` on the same units in the same run.
 
-Units: a bench work dir's ``units.jsonl`` (``--units``, e.g. /work/bench/10k/units.jsonl), else the
-synthetic corpus (``bench/synthetic.py``) split by the real splitter. Queries: the benchmark's word,
+Units: a bench work dir's ``units.jsonl`` (``--units``, e.g. /work/bench/10k/units.jsonl), the reports
+of a folder (``--reports corpus/``: real text), else the synthetic corpus (``bench/synthetic.py``); the
+reports are split by the real splitter. Queries: the benchmark's word,
 AND, phrase and prefix queries, compiled by the real parser and compiler (a prefix expands over the
 units' own words, as the ``exact`` field's lexicon would expand it). Hits: the first units each query
 highlights, in pages of 20; a sample is one page, per hit. FTS5: the same page's query with
@@ -26,6 +27,7 @@ from index.analysis import iter_word_tokens
 from index.compiler import compile_query
 from index.query import parse_query
 from index.snippets import HighlightTerms, make_snippet, match_spans
+from ingest.language import detect_language
 from ingest.split import split_agreements
 # The oracle lives beside the test that proves the two give the same HTML.
 from tests.index.test_snippets_equivalence import reference_snippet
@@ -47,6 +49,16 @@ def synthetic_units(target: int, seed: int) -> list[Text]:
 
 def file_units(path: Path) -> list[Text]:
     return [Text(u.text, u.language) for u in engines.read_units(path)]
+
+
+def report_units(folder: Path) -> list[Text]:
+    """The units of the .txt reports in ``folder`` (the real splitter and language detection)."""
+    units = []
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        language = detect_language(text)
+        units += [Text(a.text, language) for a in split_agreements(text)]
+    return units
 
 
 def bench_queries() -> list[BenchQuery]:
@@ -150,13 +162,19 @@ def table(samples: dict[str, dict[str, list[float]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.snippets", description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=Path, help="A units.jsonl of a bench work dir (default: synthetic).")
+    parser.add_argument("--reports", type=Path, help="A folder of .txt reports (e.g. corpus/).")
     parser.add_argument("--synthetic", type=int, default=10_000, help="Synthetic units to generate.")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pages", type=int, default=10, help="Pages of 20 hits per query.")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    units = file_units(args.units) if args.units else synthetic_units(args.synthetic, args.seed)
-    print(f"{len(units)} units from {args.units or 'the synthetic corpus'}; load {measure.load_average()}\n")
+    if args.units:
+        units, source = file_units(args.units), str(args.units)
+    elif args.reports:
+        units, source = report_units(args.reports), str(args.reports)
+    else:
+        units, source = synthetic_units(args.synthetic, args.seed), "the synthetic corpus"
+    print(f"{len(units)} units from {source}; load {measure.load_average()}\n")
     print(table(measure_snippets(units, args.pages, args.rounds)))
     return 0
 

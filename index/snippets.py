@@ -186,32 +186,30 @@ class _Matcher:
     def phrase_spans(self, text: str, base: int, stop: int, index: int) -> list[tuple[int, int]]:
         """The spans of the query's phrases that begin at the ``index``-th token of the compound
         ``text[base:stop]``: a phrase is a run of plain (not joined) tokens, maybe over the next
-        compounds, read only as far as a phrase may still match."""
-        tokens = compound_tokens(text[base:stop])
-        first = base + tokens[index][1]
-        pending = self.phrases_by_first[tokens[index][0]]
-        words: list[str] = []
-        ends: list[int] = []
+        compounds, read token by token only while a phrase may still match."""
+        tokens = compound_tokens(text[base:stop])[index:]
+        first = base + tokens[0][1]
+        pending = self.phrases_by_first[tokens[0][0]]
         spans: list[tuple[int, int]] = []
+        k = 0  # the index in the phrases of the token being read
         while True:
-            for token, _start, end, joined in tokens[index:]:
-                if not joined:
-                    words.append(token)
-                    ends.append(base + end)
-            still = []
-            for phrase in pending:
-                n = len(phrase)
-                if n <= len(words):
-                    if tuple(words[:n]) == phrase:
-                        spans.append((first, ends[n - 1]))
-                elif tuple(words) == phrase[:len(words)]:
-                    still.append(phrase)
-            if not still:
-                return spans
+            for token, _start, end, joined in tokens:
+                if joined:
+                    continue
+                still = []
+                for phrase in pending:
+                    if phrase[k] == token:
+                        if len(phrase) == k + 1:
+                            spans.append((first, base + end))
+                        else:
+                            still.append(phrase)
+                if not still:
+                    return spans
+                pending, k = still, k + 1
             following = WORD_RE.search(text, stop)  # the compound a scan from 0 meets next
             if following is None:
                 return spans
-            pending, base, stop, index = still, following.start(), following.end(), 0
+            base, stop = following.span()
             tokens = compound_tokens(following.group(0))
 
     def compounds(self, text: str, folded: bytes | None) -> list[tuple[int, int]]:
