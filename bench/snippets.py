@@ -5,7 +5,8 @@ FTS5's ``snippet()`` on the same units in the same run.
 Units: a bench work dir's ``units.jsonl`` (``--units``, e.g. /work/bench/10k/units.jsonl), the reports
 of a folder (``--reports corpus/``: real text), else the synthetic corpus (``bench/synthetic.py``); the
 reports are split by the real splitter. Queries: the benchmark's word,
-AND, phrase and prefix queries, compiled by the real parser and compiler (a prefix expands over the
+AND, phrase and prefix queries and three glossary entities, expanded and compiled by the real parser,
+expansion and compiler (a prefix expands over the
 units' own words, as the ``exact`` field's lexicon would expand it). Hits: the first units each query
 highlights, in pages of 20; a sample is one page, per hit. FTS5: the same page's query with
 ``snippet()`` minus the same query without it, per row.
@@ -25,6 +26,7 @@ from bench import engines, measure, run, synthetic
 from bench.engines import BenchQuery
 from index.analysis import iter_word_tokens
 from index.compiler import compile_query
+from index.expansion import expand_query
 from index.query import parse_query
 from index.snippets import HighlightTerms, make_snippet, match_spans
 from ingest.language import detect_language
@@ -33,6 +35,7 @@ from ingest.split import split_agreements
 from tests.index.test_snippets_equivalence import reference_snippet
 
 PAGE = engines.TOP  # hits on a results page
+ENTITIES = ("OIM", "RROCM", "UNODC")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def bench_queries() -> list[BenchQuery]:
     queries += [BenchQuery("2-3 word AND", "words", words) for words in run.AND_QUERIES]
     queries += [BenchQuery("phrase", "phrase", words) for words in run.PHRASES]
     queries += [BenchQuery("prefix", "prefix", (p,)) for p in run.PREFIXES]
+    # Glossary entities: every form of the entity is marked (~5-10 phrases).
+    queries += [BenchQuery("entity", "words", (name,)) for name in ENTITIES]
     return queries
 
 
@@ -126,13 +131,14 @@ class Fts5Snippets:
 
 
 def measure_snippets(units: list[Text], pages: int = 10, rounds: int = 3) -> dict[str, dict[str, list[float]]]:
-    """Per kind of query ("words", "phrase", "prefix") and engine: seconds per hit, one per page and round."""
+    """Per class of query and engine: seconds per hit, one per page and round."""
     lexicon = Lexicon(units)
     fts5 = Fts5Snippets(units)
     samples: dict[str, dict[str, list[float]]] = {}
     for query in bench_queries():
-        _compiled, marks = compile_query(lexicon, parse_query(engines.whoosh_text(query)).node)
-        by_engine = samples.setdefault(query.kind, {"plain (before)": [], "ours": [], "FTS5 snippet()": []})
+        expanded = expand_query(parse_query(engines.whoosh_text(query)))
+        _compiled, marks = compile_query(lexicon, expanded.parsed.node)
+        by_engine = samples.setdefault(query.klass, {"plain (before)": [], "ours": [], "FTS5 snippet()": []})
         for page in hit_pages(units, marks, pages):
             per_hit(reference_snippet, units, marks, page)  # warm: the caches a serving process has
             per_hit(make_snippet, units, marks, page)

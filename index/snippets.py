@@ -57,27 +57,33 @@ def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[
         return []
     folded = None if matcher.literals is None else _folded(text)
     spans: list[tuple[int, int]] = []
+    merged = True  # so far: compounds never touch, so one span per compound is merged already
     verdicts = matcher.verdicts
     for base, stop in matcher.compounds(text, folded):
         compound = text[base:stop]
         marked, phrase_starts = verdicts.get(compound) or matcher.verdict(compound)
-        for start, end in marked:
-            spans.append((base + start, base + end))
+        if marked:
+            merged = merged and len(marked) == 1
+            for start, end in marked:
+                spans.append((base + start, base + end))
         for index, word, offset in phrase_starts:
             # A phrase is its words in a row in the folded copy, with no letter between them: one
             # C call rules out most places its first word is.
             if folded is None or matcher.phrase_heads[word].match(folded, base + offset):
-                spans.extend(matcher.phrase_spans(text, base, stop, index))
-    if len(spans) <= 1:
+                found = matcher.phrase_spans(text, base, stop, index)
+                if found:
+                    spans += found
+                    merged = False
+    if merged:
         return spans
     spans.sort()
-    merged: list[tuple[int, int]] = []
+    result: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(end, result[-1][1]))
         else:
-            merged.append((start, end))
-    return merged
+            result.append((start, end))
+    return result
 
 
 # --- the pre-filter -------------------------------------------------------------------------------
