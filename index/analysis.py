@@ -84,7 +84,7 @@ def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
                 pos += 1
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)  # a report collection's vocabulary, about; a miss is just slower
 def compound_tokens(compound: str) -> tuple[tuple[str, int, int, bool], ...]:
     """``(folded_token, start_char, end_char, is_joined_form)`` of one compound word -- a match of
     ``WORD_RE``, offsets relative to it -- in the order :func:`iter_word_tokens` yields them.

@@ -108,7 +108,7 @@ _FOLDED_COMPOUND_BACK_RE = re.compile(rb"(?:[a-z0-9]|-(?=[a-z0-9]))*")
 _FOLDED_TAIL_RE = re.compile(rb"[a-z0-9]*(?:-[a-z0-9]+)*")
 _LITERAL_RE = re.compile(r"[a-z0-9]*")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
-_MAX_VERDICTS = 50_000  # compounds remembered per query
+_MAX_VERDICTS = 4096  # compounds remembered per query (those its literals find)
 _MAX_LITERALS = 16  # more (a prefix query's 256 terms) are cut to shared prefixes
 
 
@@ -267,7 +267,7 @@ class _Matcher:
         return compounds
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
 def _matcher(english: bool, stems: frozenset[str], exact: frozenset[str],
              phrases: frozenset[tuple[str, ...]]) -> _Matcher:
     # A token is letters and digits: a term or phrase with anything else matches nothing.
