@@ -40,8 +40,10 @@ from archive.folding import fold  # noqa: F401  (re-exported: THE folding functi
 from ingest.glued import glued_parts  # words glued by a lost space (ingest/glued.py)
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
-# Letters and digits, optionally joined by hyphens (ASCII hyphen, Unicode hyphens, en dash).
-_WORD_RE = re.compile(r"[^\W_]+(?:[-\u2010\u2011\u2012\u2013][^\W_]+)*")
+# A compound word: letters and digits, optionally joined by hyphens (ASCII hyphen, Unicode hyphens,
+# en dash). Its tokens depend on its letters only (``compound_tokens``).
+HYPHENS = "-\u2010\u2011\u2012\u2013"
+WORD_RE = re.compile(rf"[^\W_]+(?:[{HYPHENS}][^\W_]+)*")
 _PART_RE = re.compile(r"[^\W_]+")
 _ASCII_PIECE_RE = re.compile(r"[a-z0-9]+")
 _VOWELS = frozenset("aeiou")
@@ -72,34 +74,38 @@ def _word_tokens(text: str) -> tuple[tuple[str, int, int, int, bool], ...]:
 
 def _scan_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
     pos = 0
-    for match in _WORD_RE.finditer(text):
-        compound = match.group(0)
-        base = match.start()
-        if compound.isalnum():  # the common case: one plain word
-            glued = glued_parts(compound) if len(compound) >= 5 else ()
-            if glued:  # "Canadaattended": its words, each at its own offsets, and the glued form too
-                first_pos = pos
-                for offset, part in glued:
-                    for piece in _fold_word(part):
-                        yield piece, pos, base + offset, base + offset + len(part), False
-                        pos += 1
-                yield "".join(_fold_word(compound)), first_pos, base, match.end(), True
-                continue
-            pieces_of_word = _fold_word(compound)
-            for piece in pieces_of_word:
-                yield piece, pos, base, match.end(), False
+    for match in WORD_RE.finditer(text):
+        base, first_pos = match.start(), pos
+        for token, start, end, joined in compound_tokens(match.group(0)):
+            if joined:  # joined forms sit at the position of the compound's first part
+                yield token, first_pos, base + start, base + end, True
+            else:
+                yield token, pos, base + start, base + end, False
                 pos += 1
-            continue
-        pieces: list[str] = []
-        first_pos = pos
-        for part in _PART_RE.finditer(compound):
-            for piece in _fold_word(part.group(0)):
-                pieces.append(piece)
-                yield piece, pos, base + part.start(), base + part.end(), False
-                pos += 1
-        if len(pieces) > 1 and not all(p.isdigit() for p in pieces):
-            for joined in joined_forms(pieces):
-                yield joined, first_pos, match.start(), match.end(), True
+
+
+@functools.lru_cache(maxsize=50_000)  # a report collection's vocabulary, about; a miss is just slower
+def compound_tokens(compound: str) -> tuple[tuple[str, int, int, bool], ...]:
+    """``(folded_token, start_char, end_char, is_joined_form)`` of one compound word -- a match of
+    ``WORD_RE``, offsets relative to it -- in the order :func:`iter_word_tokens` yields them.
+
+    A compound's tokens depend on its letters only, so they are cached per distinct word: indexing
+    and the highlighter see the same few thousand words again and again.
+    """
+    if compound.isalnum():  # the common case: one plain word
+        glued = glued_parts(compound) if len(compound) >= 5 else ()
+        if glued:  # "Canadaattended": its words, each at its own offsets, and the glued form too
+            tokens = [(piece, offset, offset + len(part), False)
+                      for offset, part in glued for piece in _fold_word(part)]
+            tokens.append(("".join(_fold_word(compound)), 0, len(compound), True))
+            return tuple(tokens)
+        return tuple((piece, 0, len(compound), False) for piece in _fold_word(compound))
+    tokens = [(piece, part.start(), part.end(), False)
+              for part in _PART_RE.finditer(compound) for piece in _fold_word(part.group(0))]
+    pieces = [token for token, *_ in tokens]
+    if len(pieces) > 1 and not all(p.isdigit() for p in pieces):
+        tokens += [(joined, 0, len(compound), True) for joined in joined_forms(pieces)]
+    return tuple(tokens)
 
 
 def joined_forms(pieces: list[str]) -> list[str]:
