@@ -73,6 +73,14 @@ def _combine(parts: list[Scored], size: int, every: bool) -> Scored:
         return parts[0]
     if every and any(not len(docs) for docs, _values in parts):
         return docsets.EMPTY, np.empty(0)
+    if sum(len(docs) for docs, _values in parts) * 16 < size:
+        # Few documents: sum per distinct docnum (sorting them) rather than over all docnums.
+        found, at = np.unique(np.concatenate([docs for docs, _values in parts]), return_inverse=True)
+        total = np.bincount(at, weights=np.concatenate([values for _docs, values in parts]), minlength=len(found))
+        if every:
+            complete = np.bincount(at, minlength=len(found)) == len(parts)
+            found, total = found[complete], total[complete]
+        return found, total
     total = np.zeros(size)
     for docs, values in parts:
         total[docs] += values  # docnums are distinct within a part

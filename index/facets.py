@@ -3,12 +3,15 @@ counted against the generation's columns -- never Whoosh's ``groupedby`` (5-15x 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from index.generation import Generation
 
 
 FACETS = ("year", "body", "country", "language")  # the order of a facet combination's values
+SMALL = 64  # fewer matches than this are counted without the per-combination arrays
 
 
 def count_facets(gen: Generation, matching: np.ndarray) -> tuple[dict[int, int], dict[str, dict[str, int]]]:
@@ -18,14 +21,24 @@ def count_facets(gen: Generation, matching: np.ndarray) -> tuple[dict[int, int],
     # are counted per combination, and the combinations' counts summed per facet value -- both
     # in C (numpy's bincount), so the Python work is one step per distinct value shown.
     counts: dict[str, dict] = {}
-    per_combo = np.bincount(gen.combo_array[matching], minlength=len(gen.facet_combos)) if len(matching) else None
+    if len(matching) < SMALL:  # a few matches: their few combinations, counted in Python
+        for name in FACETS:
+            counts[name] = {}
+        for combo, n in Counter(gen.combo_array[matching].tolist()).items():
+            for name, value in zip(FACETS, gen.facet_combos[combo]):
+                found = counts[name]
+                found[value] = found.get(value, 0) + n
+        return _shown(gen, counts)
+    per_combo = np.bincount(gen.combo_array[matching], minlength=len(gen.facet_combos))
     for i, name in enumerate(FACETS):
         codes, values = gen.combo_values[i]
-        found: dict = {}
-        if per_combo is not None:
-            per_value = np.bincount(codes, weights=per_combo, minlength=len(values))
-            found = {values[v]: int(per_value[v]) for v in np.flatnonzero(per_value).tolist()}
-        counts[name] = found
+        per_value = np.bincount(codes, weights=per_combo, minlength=len(values))
+        counts[name] = {values[v]: int(per_value[v]) for v in np.flatnonzero(per_value).tolist()}
+    return _shown(gen, counts)
+
+
+def _shown(gen: Generation, counts: dict[str, dict]) -> tuple[dict[int, int], dict[str, dict[str, int]]]:
+    """The counts per facet value as the results show them."""
     by_year = {y: c for y, c in sorted(counts["year"].items()) if y}
     facets = {
         "year": {str(y): c for y, c in by_year.items()},
