@@ -187,6 +187,11 @@ def drop_search_caches(archive) -> None:
         cache = getattr(generation, name, None)
         if cache is not None:
             cache.clear()
+    from index import snippets  # the highlighter's per-query verdicts ("is this word a match?")
+
+    matcher = getattr(snippets, "_matcher", None)
+    if matcher is not None:
+        matcher.cache_clear()
 
 
 # -- SQLite FTS5 -----------------------------------------------------------------------------------
