@@ -45,7 +45,11 @@ def test_search_filters_sort_and_paging(client: FlaskClient, ingested_data: Path
     api = get_json(client, "/api/search?q=trata&year_from=2014&year_to=2014&lang=es&sort=date&page=1&per_page=3")
     assert api == cli_json(ingested_data, "search", "trata", "--year", "2014", "--lang", "es", "--sort", "date",
                            "--limit", "3")
-    assert api["filters"] == {"year_from": 2014, "year_to": 2014, "body": None, "country": None, "lang": "es"}
+    assert api["filters"] == {
+        "year_from": 2014, "year_to": 2014, "body": None, "country": None, "lang": "es", "city": None,
+        "applied": [{"field": "year", "year_from": 2014, "year_to": 2014, "exclude": False, "source": "param"},
+                    {"field": "lang", "value": "es", "exclude": False, "source": "param"}],
+        "conflicts": []}
     assert len(api["hits"]) == 3 and all(h["year"] == 2014 for h in api["hits"])
     assert api["per_page"] == 3 and api["sort"] == "date"
 
