@@ -77,14 +77,14 @@ def _start() -> str:
 @cache
 def year_without_a_year() -> str:
     """``año:``, ``año:abc``, ``año:""``: a year filter whose value is not a year or a range."""
-    quotes = _class(_QUOTES)
-    return (f"{_start()}[{_invisible()}]*{_names('year')}[{_invisible()}]*:(?![{_invisible()}]*(?:{YEAR_VALUE}(?:[{ENDS}{quotes}]|$)"
-            f"|[{quotes}][ \t]*{QUOTED_YEAR_VALUE}[ \t]*(?:[{quotes}]|$)))")
+    quotes, invisible = _class(_QUOTES), _invisible()
+    return (f"{_start()}[{invisible}]*{_names('year')}[{invisible}]*:(?![{invisible}]*"
+            f"(?:{YEAR_VALUE}(?:[{ENDS}{quotes}]|$)|[{quotes}][ \t]*{QUOTED_YEAR_VALUE}[ \t]*(?:[{quotes}]|$)))")
 
 
 @cache
 def filter_without_a_value() -> str:
     """``pais:``, ``cuerpo:" "``: another filter with no value after its colon."""
-    quotes = _class(_QUOTES)
-    return (f"{_start()}[{_invisible()}]*{_names(None, other_than='year')}[{_invisible()}]*:(?![{_invisible()}]*(?:[{_class(VALUE_CHARS)}]"
-            f"|[{quotes}][^{quotes}]*[{_class(LATIN)}]))")
+    quotes, invisible = _class(_QUOTES), _invisible()
+    return (f"{_start()}[{invisible}]*{_names(None, other_than='year')}[{invisible}]*:(?![{invisible}]*"
+            f"(?:[{_class(VALUE_CHARS)}]|[{quotes}][^{quotes}]*[{_class(LATIN)}]))")
