@@ -243,7 +243,7 @@ def served_openapi() -> str:
     and the patterns for filters typed in q."""
     spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
     actor = next(p for p in spec["paths"]["/api/commitments"]["get"]["parameters"] if p["name"] == "actor")
-    actor["schema"]["enum"] = [*(e.key for e in glossary().entities), ""]
+    actor["schema"]["oneOf"][0] = {"type": "string", "enum": [e.key for e in glossary().entities]}
     # ... and the filter names the query parser knows (index.query), in the rules for q.
     search_q = spec["paths"]["/api/search"]["get"]["parameters"][0]["schema"]["properties"]["q"]["anyOf"][1]
     timeline_q = spec["paths"]["/api/timeline"]["get"]["parameters"][0]["schema"]
