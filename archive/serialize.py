@@ -13,6 +13,7 @@ from index.expansion import Expansion
 
 from ingest.titles import display_title_of
 
+from .applied_filters import applied_filters, filters_to_dict
 from .commitments import ListedCommitment, commitments_of
 from .glossary import KINDS, Glossary, glossary
 from .models import Agreement, Commitment, IngestSummary, Report
@@ -97,10 +98,7 @@ def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
     q = result.query
     return {
         "query": q.text,
-        "filters": {
-            "year_from": q.year_from, "year_to": q.year_to, "body": q.body,
-            "country": q.country, "lang": q.language,
-        },
+        "filters": filters_to_dict(applied_filters(q)),  # typed in q (año:2030) or given beside it
         "sort": q.sort,
         "page": q.page,
         "per_page": q.per_page,

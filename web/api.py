@@ -18,7 +18,7 @@ from archive.glossary import glossary
 from archive.models import NotFound
 from index import QuerySyntaxError
 
-from . import i18n, research
+from . import i18n, research, typed_filters
 from .params import API_PARAMS, MAX_QUERY_CHARS, NORMALISED, REJECTED_WORDING, ParsedSearch, flag, parse_search
 from .views import CSV_BATCH, csv_response, get_archive
 
@@ -40,13 +40,15 @@ def error(status: int, message: str) -> Response:
 class QueryRules:
     """What the API refuses in ``q`` before searching, read from the OpenAPI document itself so
     the document and the code cannot disagree (schemathesis checks both ways): a query needs a
-    word that certainly searches something, and a wildcard needs 2 letters right before it. The
-    patterns are written so that every regex engine reads them alike (see web/openapi.json)."""
+    word that certainly searches something, a wildcard needs 2 letters right before it, and a
+    filter typed in it needs a value (web.typed_filters). The patterns are written so that every
+    regex engine reads them alike (see web/openapi.json)."""
 
     blank: re.Pattern
     searchable: re.Pattern
     has_wildcard: re.Pattern
     bad_wildcard: re.Pattern
+    bad_filters: tuple[re.Pattern, ...]
 
     def problem(self, text: str, required: bool) -> str | None:
         if self.blank.search(text):
@@ -55,17 +57,22 @@ class QueryRules:
             return ("q has no word to search (letters or digits; AND, OR, NOT, Y, O alone are operators)")
         if self.has_wildcard.search(text) and self.bad_wildcard.search(text):
             return "a wildcard (* or ?) in q needs 2 letters right before it, e.g. migra*"
+        if any(p.search(text) for p in self.bad_filters):
+            return ("a filter in q needs a value after its colon, and a year filter a year or a range, "
+                    "e.g. año:2008, año:2008..2014, pais:honduras")
         return None
 
 
 @cache
 def query_rules() -> QueryRules:
-    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec = json.loads(served_openapi())
     q = spec["paths"]["/api/search"]["get"]["parameters"][0]["schema"]["properties"]["q"]
     blank, searchable = q["anyOf"]
-    has_wildcard, bad_wildcard = searchable["not"]["allOf"]
+    wildcard, *filters = searchable["not"]["anyOf"]
+    has_wildcard, bad_wildcard = wildcard["allOf"]
     return QueryRules(re.compile(blank["pattern"]), re.compile(searchable["pattern"]),
-                      re.compile(has_wildcard["pattern"]), re.compile(bad_wildcard["pattern"]))
+                      re.compile(has_wildcard["pattern"]), re.compile(bad_wildcard["pattern"]),
+                      tuple(re.compile(f["pattern"]) for f in filters))
 
 
 def problems_text(parsed: ParsedSearch) -> str:
@@ -97,33 +104,45 @@ def refusal(parsed: ParsedSearch) -> Response | None:
 
 
 @cache
-def documented_query_names() -> dict[str, frozenset[str]]:
-    """The query parameters of each API route, read from the document (a parameter of style form that
-    is an object -- the search -- contributes its properties), keyed by the Flask rule."""
-    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
-    names: dict[str, frozenset[str]] = {}
+def documented_query_schemas() -> dict[str, dict[str, dict]]:
+    """The query parameters of each API route and their schemas, read from the served document (a
+    parameter of style form that is an object -- the search -- contributes its properties), keyed by
+    the Flask rule."""
+    spec = json.loads(served_openapi())
+    found: dict[str, dict[str, dict]] = {}
     for path, item in spec["paths"].items():
-        found: set[str] = set()
+        schemas: dict[str, dict] = {}
         for p in item.get("get", {}).get("parameters", []):
             if p["in"] != "query":
                 continue
-            found.update(p["schema"].get("properties", {}) if p["schema"].get("type") == "object" else (p["name"],))
-        names[re.sub(r"\{([^}]+)\}", r"<\1>", path)] = frozenset(found)
-    return names
+            schemas.update(p["schema"].get("properties", {}) if p["schema"].get("type") == "object"
+                           else {p["name"]: p["schema"]})
+        found[re.sub(r"\{([^}]+)\}", r"<\1>", path)] = schemas
+    return found
+
+
+def is_a_choice(schema: dict) -> bool:
+    """A number, a flag, a date or one of a list (``oneOf``/``enum``), as opposed to free text."""
+    return "oneOf" in schema or "enum" in schema
 
 
 @bp.before_app_request
-def refuse_repeated_parameters() -> Response | None:
+def refuse_repeated_or_padded_parameters() -> Response | None:
     """A documented parameter given twice (``year=2008&year=2014``) or as ``year[]=`` is refused: read
-    silently as its first value or ignored, the answer would not be what the client asked for."""
+    silently as its first value or ignored, the answer would not be what the client asked for. So is a
+    number, flag, date or choice with spaces around it (``limit=8%C2%A0``): the document says what a
+    value looks like, and a blank one is the default, but ``8 `` is neither."""
     rule = request.url_rule.rule if request.url_rule else None
-    if request.method not in ("GET", "HEAD") or rule not in documented_query_names():
+    if request.method not in ("GET", "HEAD") or rule not in documented_query_schemas():
         return None
-    for name in sorted(documented_query_names()[rule]):
+    for name, schema in sorted(documented_query_schemas()[rule].items()):
         given = [k for k in request.args if k == name or k.startswith(name + "[")]
         count = sum(len(request.args.getlist(k)) for k in given)
         if count > 1 or any(k != name for k in given):
             return error(400, f"give {name} once, as one plain value")
+        value = request.args.get(name, "")
+        if is_a_choice(schema) and value.strip() and value != value.strip():
+            return error(400, f"give {name} without spaces around it")
     return None
 
 
@@ -220,10 +239,17 @@ def timeline() -> Response:
 @cache
 def served_openapi() -> str:
     """web/openapi.json with what only the data knows filled in: the glossary keys ``actor`` of
-    /api/commitments accepts (archive/data holds them once; the document must not keep a second copy)."""
+    /api/commitments accepts (archive/data holds them once; the document must not keep a second copy)
+    and the patterns for filters typed in q."""
     spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
     actor = next(p for p in spec["paths"]["/api/commitments"]["get"]["parameters"] if p["name"] == "actor")
-    actor["schema"]["enum"] = [*(e.key for e in glossary().entities), ""]
+    actor["schema"]["oneOf"][0] = {"type": "string", "enum": [e.key for e in glossary().entities]}
+    # ... and the filter names the query parser knows (index.query), in the rules for q.
+    search_q = spec["paths"]["/api/search"]["get"]["parameters"][0]["schema"]["properties"]["q"]["anyOf"][1]
+    timeline_q = spec["paths"]["/api/timeline"]["get"]["parameters"][0]["schema"]
+    for q in (search_q, timeline_q):
+        q["not"]["anyOf"] += [{"pattern": typed_filters.year_without_a_year()},
+                              {"pattern": typed_filters.filter_without_a_value()}]
     return json.dumps(spec, ensure_ascii=False, indent=2)
 
 

@@ -104,7 +104,7 @@ def parse_search(args: Mapping[str, str], names: ParamNames, per_page: int = 20,
         problems.append(Problem("error_year_order"))
     page = number(names.page, 1, page_max, 1) or 1
     size = number(names.per_page, 1, per_page_max, per_page) or per_page
-    sort = (args.get(names.sort) or "relevance").strip()
+    sort = (args.get(names.sort) or "").strip() or "relevance"  # only spaces: the default, as for the numbers
     if sort not in SORTS:
         problems.append(Problem("error_bad_number", {"value": sort[:40], "field": names.sort}))
         sort = "relevance"

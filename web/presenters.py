@@ -124,3 +124,15 @@ def hit_display_title(hit: Hit) -> str:
 def anchor(label: str) -> str:
     """The id of an agreement on the report page: ``a-2.d``."""
     return f"a-{label}"
+
+
+# The i18n key naming each field of web.filters.AppliedFilter on a filter chip.
+FILTER_LABELS = {"year": "facet_year", "body": "facet_body", "country": "facet_country", "lang": "facet_language",
+                 "city": "facet_city"}
+
+
+def year_range_text(low: int | None, high: int | None) -> str:
+    """A year filter as a chip shows it: "2030", "2008–2014", "2010–" (open end), "–2014"."""
+    if low is not None and low == high:
+        return str(low)
+    return f"{low if low is not None else ''}–{high if high is not None else ''}"

@@ -25,6 +25,7 @@ from flask import Blueprint, Flask, abort, current_app, g, render_template, requ
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from archive.applied_filters import AppliedFilters, applied_filters
 from archive.archive import Archive
 from archive.models import NotFound, Report
 from index import QuerySyntaxError, SearchQuery, SearchResult
@@ -144,6 +145,8 @@ def template_helpers() -> dict[str, Any]:
         "agreement_count": presenters.agreement_count,
         "place": presenters.place,
         "anchor": presenters.anchor,
+        "filter_label": lambda field: i18n.translate(lang, presenters.FILTER_LABELS[field]),
+        "year_range_text": presenters.year_range_text,
         "example_queries": i18n.EXAMPLE_QUERIES,
     }
 
@@ -182,6 +185,11 @@ def search() -> str:
     parsed = parse_search(request.args, PAGE_PARAMS, per_page=current_app.config["PER_PAGE"])
     result, messages = run_search(parsed)
     query = parsed.query
+    # The filters typed in the box (año:2030) are chips too, beside those of the form's fields.
+    applied = applied_filters(result.query) if result is not None else AppliedFilters(())
+    if applied.conflicts:
+        messages.append(t("filters_conflict", fields=", ".join(
+            t(presenters.FILTER_LABELS[field]) for field in applied.conflicts)))
     chart = Markup("")
     if result is not None and result.by_year:
         chart = year_chart(result.by_year, lambda year: search_link(desde=year, hasta=year), t("chart_title"),
@@ -195,6 +203,7 @@ def search() -> str:
         pages=last_page(result.total, result.query.per_page) if result else 1,
         messages=messages,
         chart=chart,
+        typed_filters=[f for f in applied.filters if f.source == "q"],
     )
 
 

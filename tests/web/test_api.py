@@ -45,7 +45,11 @@ def test_search_filters_sort_and_paging(client: FlaskClient, ingested_data: Path
     api = get_json(client, "/api/search?q=trata&year_from=2014&year_to=2014&lang=es&sort=date&page=1&per_page=3")
     assert api == cli_json(ingested_data, "search", "trata", "--year", "2014", "--lang", "es", "--sort", "date",
                            "--limit", "3")
-    assert api["filters"] == {"year_from": 2014, "year_to": 2014, "body": None, "country": None, "lang": "es"}
+    assert api["filters"] == {
+        "year_from": 2014, "year_to": 2014, "body": None, "country": None, "lang": "es", "city": None,
+        "applied": [{"field": "year", "year_from": 2014, "year_to": 2014, "exclude": False, "source": "param"},
+                    {"field": "lang", "value": "es", "exclude": False, "source": "param"}],
+        "conflicts": []}
     assert len(api["hits"]) == 3 and all(h["year"] == 2014 for h in api["hits"])
     assert api["per_page"] == 3 and api["sort"] == "date"
 
@@ -219,19 +223,24 @@ def test_hit_schema_lists_the_serialized_fields(client: FlaskClient) -> None:
 
 
 _QUERY_CHARS = st.sampled_from(list('aYON DTR*?~-!()"«:12 \t\u200b\U000F0000ñ中_&|+¿·¤'))
+# Pieces of typed filters (año:2008, pais:"costa rica"), spelled in other cases and accents too.
+_FILTER_PIECES = st.sampled_from(["año", "ANŐ", "AÑO", "ano", "year", "País", "cuerpo", "ciudad", ":", '"', " ",
+                                  "2008", "..", "-", "abc", "\u200b", "(", "trata"])
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
-@given(text=st.one_of(st.text(max_size=40), st.text(alphabet=_QUERY_CHARS, max_size=20)))
+@given(text=st.one_of(st.text(max_size=40), st.text(alphabet=_QUERY_CHARS, max_size=20),
+                     st.lists(_FILTER_PIECES, max_size=8).map("".join)))
 def test_what_the_document_accepts_in_q_the_parser_understands(text: str) -> None:
     """The q rules of the OpenAPI document (which the API enforces) never let through a query the
-    parser refuses for having no word or a short wildcard: then schemathesis's schema-valid
-    requests are answered 200."""
+    parser refuses for having no word, a short wildcard or a filter without a value: then
+    schemathesis's schema-valid requests are answered 200."""
     if query_rules().problem(text, required=True) is None:
         parse_query(text)  # raises QuerySyntaxError if the document is too lenient
 
 
 def test_query_syntax_errors_are_english_like_the_other_api_errors(client: FlaskClient) -> None:
-    message = get_json(client, "/api/search?" + urlencode({"q": "año:abc"}), 400)["error"]
-    assert message.startswith("query syntax: ") and "Invalid year" in message
-    assert " / " not in message and "Año no válido" not in message
+    # More terms than the parser takes (64): a refusal only the parser words.
+    message = get_json(client, "/api/search?" + urlencode({"q": " ".join(f"w{i}" for i in range(70))}), 400)["error"]
+    assert message.startswith("query syntax: ") and "Too many terms" in message
+    assert " / " not in message and "Demasiados" not in message

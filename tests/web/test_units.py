@@ -266,3 +266,10 @@ def test_text_colours_meet_wcag_aa() -> None:
     ]
     for text, background, minimum in pairs:
         assert contrast(text, background) >= minimum, (text, background, round(contrast(text, background), 2))
+
+
+@pytest.mark.parametrize(("low", "high", "expected"), [
+    (2030, 2030, "2030"), (2008, 2014, "2008–2014"), (2010, None, "2010–"), (None, 2014, "–2014"),
+])
+def test_a_year_filter_chip_shows_its_range(low: int | None, high: int | None, expected: str) -> None:
+    assert presenters.year_range_text(low, high) == expected
