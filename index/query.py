@@ -136,7 +136,8 @@ LANGUAGE_ALIASES = {
 _OR_WORDS = frozenset({"OR", "O", "|", "||"})
 _AND_WORDS = frozenset({"AND", "Y", "&", "&&", "+"})
 _NOT_WORDS = frozenset({"NOT"})
-_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
+# The quote characters that open or close a phrase (web.typed_filters reads them too).
+QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
 _YEAR_RANGE = re.compile(r"^(\d{4})?\s*(?:\.\.|-|\u2013|/|:)\s*(\d{4})?$")
 _FUZZY = re.compile(r"^(.*?)~(\d*)$")
 
@@ -187,7 +188,7 @@ def _lex(text: str) -> list[_Tok]:
         elif ch in "()[]{}":
             toks.append(_Tok("(" if ch in "([{" else ")", ch, i))
             i += 1
-        elif ch in _QUOTES:
+        elif ch in QUOTES:
             end = _find_quote_end(text, i + 1)
             toks.append(_Tok("PHRASE", text[i + 1:end], i + 1))
             i = end + 1
@@ -196,11 +197,11 @@ def _lex(text: str) -> list[_Tok]:
             i += 1
         else:
             j = i
-            while j < n and not text[j].isspace() and text[j] not in "()[]{}" and text[j] not in _QUOTES:
+            while j < n and not text[j].isspace() and text[j] not in "()[]{}" and text[j] not in QUOTES:
                 j += 1
             chunk = text[i:j]
             # field:"quoted value"
-            if chunk.endswith(":") and j < n and text[j] in _QUOTES and fold(chunk[:-1]) in FIELD_ALIASES:
+            if chunk.endswith(":") and j < n and text[j] in QUOTES and fold(chunk[:-1]) in FIELD_ALIASES:
                 end = _find_quote_end(text, j + 1)
                 toks.append(_Tok("FILTER", chunk[:-1], i, text[j + 1:end]))
                 i = end + 1
@@ -212,7 +213,7 @@ def _lex(text: str) -> list[_Tok]:
 
 def _find_quote_end(text: str, start: int) -> int:
     for k in range(start, len(text)):
-        if text[k] in _QUOTES:
+        if text[k] in QUOTES:
             return k
     return len(text)  # unbalanced quote: the phrase runs to the end
 

@@ -19,7 +19,7 @@ import unicodedata
 from functools import cache
 
 from index import fold
-from index.query import _QUOTES, FIELD_ALIASES
+from index.query import QUOTES, FIELD_ALIASES
 
 # The document's word characters (web/openapi.json, q): ASCII letters and digits, Latin-1 and Latin Extended-A.
 LATIN = "".join(chr(c) for c in (*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), 0xAA, 0xB5, 0xBA,
@@ -77,7 +77,7 @@ def _start() -> str:
 @cache
 def year_without_a_year() -> str:
     """``año:``, ``año:abc``, ``año:""``: a year filter whose value is not a year or a range."""
-    quotes, invisible = _class(_QUOTES), _invisible()
+    quotes, invisible = _class(QUOTES), _invisible()
     return (f"{_start()}[{invisible}]*{_names('year')}[{invisible}]*:(?![{invisible}]*"
             f"(?:{YEAR_VALUE}(?:[{ENDS}{quotes}]|$)|[{quotes}][ \t]*{QUOTED_YEAR_VALUE}[ \t]*(?:[{quotes}]|$)))")
 
@@ -85,6 +85,6 @@ def year_without_a_year() -> str:
 @cache
 def filter_without_a_value() -> str:
     """``pais:``, ``cuerpo:" "``: another filter with no value after its colon."""
-    quotes, invisible = _class(_QUOTES), _invisible()
+    quotes, invisible = _class(QUOTES), _invisible()
     return (f"{_start()}[{invisible}]*{_names(None, other_than='year')}[{invisible}]*:(?![{invisible}]*"
             f"(?:[{_class(VALUE_CHARS)}]|[{quotes}][^{quotes}]*[{_class(LATIN)}]))")
