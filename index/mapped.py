@@ -41,16 +41,16 @@ class ViewReader:
             if newline != -1:
                 end = chunk_start + newline + 1
                 break
-        self._pos = end
+        self._pos = max(start, end)
         return bytes(view[start:end])
 
     def seek(self, offset: int, whence: int = 0) -> int:
+        if offset < 0 and whence == 0:
+            raise ValueError(f"negative seek value {offset}")
         if whence == 1:
-            offset += self._pos
+            offset = max(0, offset + self._pos)  # as BytesIO: a relative seek stops at the start
         elif whence == 2:
-            offset += len(self._view)
-        if offset < 0:
-            raise ValueError(f"negative seek position {offset}")
+            offset = max(0, offset + len(self._view))
         self._pos = offset
         return offset
 

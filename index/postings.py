@@ -44,8 +44,8 @@ def postings(gen: Generation, fieldname: str, text: str) -> Postings:
     if cached is not None:
         gen.term_cache.move_to_end(key)
         return cached
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
+    ids: list = []  # per segment holding the term: an array of docnums, or one docnum (an int)
+    weights: list = []
     for leaf in gen.leaves:
         found = _leaf_postings(leaf, fieldname, text)
         if found is not None:
@@ -53,10 +53,11 @@ def postings(gen: Generation, fieldname: str, text: str) -> Postings:
             weights.append(found[1])
     if not ids:
         result = Postings(docsets.EMPTY, np.empty(0))
-    elif len(ids) == 1:
-        result = Postings(ids[0], weights[0])
+    elif all(isinstance(d, int) for d in ids):  # a rare term: one posting per segment
+        result = Postings(np.array(ids, dtype=docsets.DOCNUM), np.array(weights, dtype=np.float64))
     else:
-        result = Postings(np.concatenate(ids), np.concatenate(weights))
+        result = Postings(np.concatenate([np.atleast_1d(d) for d in ids]).astype(docsets.DOCNUM, copy=False),
+                          np.concatenate([np.atleast_1d(w) for w in weights]).astype(np.float64, copy=False))
     gen.cache_postings(key, result)
     return result
 
@@ -123,16 +124,18 @@ def term_entry(leaf: Leaf, fieldname: str, text: str) -> tuple[int, float, int, 
     return count, weight, first, offset + length
 
 
-def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """(global live docnums, weights) of one segment, None if it does not hold the term."""
+def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray | int, np.ndarray | float] | None:
+    """(global live docnums, weights) of one segment -- a single posting as (int, float) --, None if
+    it does not hold the term."""
     entry = term_entry(leaf, fieldname, text)
     if entry is None:
         return None
     count, weight, first, end = entry
     if count == 1:  # the term info holds the one posting
-        ids = np.array([first], dtype=docsets.DOCNUM)
-        weights = np.array([weight], dtype=np.float64)
-    elif leaf.raw_postings and end >= 0:
+        if leaf.deleted is not None and leaf.deleted[first]:
+            return None
+        return first + leaf.base, weight
+    if leaf.raw_postings and end >= 0:
         raw_ids, raw_weights = read_raw_postings(leaf.postfile, end, count)
         ids, weights = raw_ids.astype(docsets.DOCNUM), raw_weights.astype(np.float64)
     else:

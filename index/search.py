@@ -56,6 +56,7 @@ class AgreementIndex:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
+        self._index_dir_name = str(self.index_dir)
         self._lock = threading.RLock()
         try:
             self._ix, self._pointer = store.open_current(self.index_dir)
@@ -133,7 +134,7 @@ class AgreementIndex:
         The file is replaced (``os.replace``), never rewritten in place, so an unchanged inode, size
         and modification time mean unchanged contents: a stat instead of a read and a JSON parse
         on every search."""
-        stamp = store.pointer_stamp(self.index_dir)
+        stamp = store.pointer_stamp(self._index_dir_name)
         if not force and stamp is not None and stamp == self._pointer_stamp:
             return
         self._pointer_stamp = stamp

@@ -80,10 +80,11 @@ def read_pointer(index_dir: Path) -> Pointer | None:
         return None
 
 
-def pointer_stamp(index_dir: Path) -> tuple[int, int, int] | None:
-    """(inode, size, mtime) of the pointer file, None if there is none."""
+def pointer_stamp(index_dir: Path | str) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of the pointer file, None if there is none (a str ``index_dir`` spares a
+    search the Path join)."""
     try:
-        st = os.stat(index_dir / POINTER_FILE)
+        st = os.stat(os.path.join(index_dir, POINTER_FILE))
     except OSError:
         return None
     return st.st_ino, st.st_size, st.st_mtime_ns
