@@ -73,12 +73,15 @@ def _combine(parts: list[Scored], size: int, every: bool) -> Scored:
         return parts[0]
     if every and any(not len(docs) for docs, _values in parts):
         return docsets.EMPTY, np.empty(0)
-    if sum(len(docs) for docs, _values in parts) * 16 < size:
+    if sum(len(docs) for docs, _values in parts) * 64 < size:
         # Few documents: sum per distinct docnum (sorting them) rather than over all docnums.
-        found, at = np.unique(np.concatenate([docs for docs, _values in parts]), return_inverse=True)
-        total = np.bincount(at, weights=np.concatenate([values for _docs, values in parts]), minlength=len(found))
+        docs = np.concatenate([docs for docs, _values in parts])
+        order = np.argsort(docs, kind="stable")  # a docnum's parts stay in order: the same sums
+        docs, values = docs[order], np.concatenate([values for _docs, values in parts])[order]
+        starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        found, total = docs[starts], np.add.reduceat(values, starts)
         if every:
-            complete = np.bincount(at, minlength=len(found)) == len(parts)
+            complete = np.diff(np.append(starts, len(docs))) == len(parts)
             found, total = found[complete], total[complete]
         return found, total
     total = np.zeros(size)

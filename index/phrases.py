@@ -42,7 +42,7 @@ def verify_phrase(gen: Generation, words, candidates: np.ndarray | None) -> np.n
         keys = pair_keys if keys is None else np.intersect1d(keys, pair_keys, assume_unique=True)
         if not len(keys):
             return docsets.EMPTY
-    return np.unique(keys >> _POSITION_BITS)
+    return docsets.distinct(keys >> _POSITION_BITS)
 
 
 _POSITION_BITS = 32  # a key is docnum << 32 | (phrase start + PHRASE_SLACK)
@@ -59,4 +59,4 @@ def _start_keys(gen: Generation, pair: str, i: int, docs: np.ndarray) -> np.ndar
     # Every position of each document: the runs flat[first[j]:first[j] + counts[j]], gathered in C.
     offsets = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
     keys = (np.repeat(docs, counts) << _POSITION_BITS) | (flat[offsets] - i + _PHRASE_SLACK)
-    return np.unique(keys)
+    return docsets.distinct(keys)
