@@ -58,8 +58,8 @@ def _leaves(reader) -> list[Leaf]:
         if leaf.has_deletions():
             deleted = np.zeros(leaf.doc_count_all(), dtype=bool)
             deleted[np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)] = True
-        leaves.append(Leaf(leaf, base, terms._tindex,
-                           {name: pack_ushort(number) for name, number in terms._fieldmap.items()}, terms._postfile, open_hits(leaf), deleted))
+        prefixes = {name: pack_ushort(number) for name, number in terms._fieldmap.items()}
+        leaves.append(Leaf(leaf, base, terms._tindex, prefixes, terms._postfile, open_hits(leaf), deleted))
     return leaves
 
 
@@ -85,8 +85,8 @@ class Generation:
         # docnum, and (filled by index.bm25) the 256 possible length normalisations.
         self._lengths: dict[str, np.ndarray] = {}
         self.norms: dict[str, np.ndarray] = {}
-        self.idf: dict[tuple[str, str], float] = {}
-        self._codes: dict[tuple[str, ...], tuple[np.ndarray, list[tuple]]] = {}  # (field, term) -> Whoosh's idf, as the searcher computes it
+        self.idf: dict[tuple[str, str], float] = {}  # (field, term) -> Whoosh's idf, as the searcher computes it
+        self._codes: dict[tuple[str, ...], tuple[np.ndarray, list[tuple]]] = {}  # see codes()
 
     def _load_columns(self) -> None:
         reader = self.reader

@@ -29,10 +29,16 @@ def timeline(gen: Generation, parsed: ParsedQuery) -> list[YearCount]:
     years, report_codes = years[dated], report_codes[matching][dated]
     if not len(years):
         return []
-    units = dict(zip(*(a.tolist() for a in np.unique(years, return_counts=True))))
+    units = _per_year(years)
     # Distinct (year, report) pairs, counted per year.
-    pairs = np.unique(years * (len(distinct) + 1) + report_codes)
-    reports = dict(zip(*(a.tolist() for a in np.unique(pairs // (len(distinct) + 1), return_counts=True))))
+    pairs = docsets.distinct(years * (len(distinct) + 1) + report_codes)
+    reports = _per_year(pairs // (len(distinct) + 1))
     low, high = min(units), max(units)
     span = range(low, high + 1) if high - low <= MAX_CONTIGUOUS_YEARS else sorted(units)
     return [YearCount(y, units.get(y, 0), reports.get(y, 0)) for y in span]
+
+
+def _per_year(years: np.ndarray) -> dict[int, int]:
+    """year -> how often it occurs in ``years`` (positive ints), counted in C."""
+    counts = np.bincount(years)
+    return {int(y): int(counts[y]) for y in np.flatnonzero(counts).tolist()}
