@@ -122,7 +122,8 @@ def open_hits(leaf) -> SegmentHits | None:
         return None
     length = storage.file_length(name)
     f = storage.open_file(name)
-    if length < _TRAILER.size or _TRAILER.unpack(f.get(length - _TRAILER.size, _TRAILER.size))[1:] != (FORMAT, _HITS_MAGIC):
-        f.close()  # another format of ours: Whoosh's structures are complete, read those
+    trailer = _TRAILER.unpack(f.get(length - _TRAILER.size, _TRAILER.size)) if length >= _TRAILER.size else None
+    if trailer != (leaf.doc_count_all(), FORMAT, _HITS_MAGIC):
+        f.close()  # another format of ours (or not this segment's): Whoosh's structures are complete, read those
         return None
     return SegmentHits(f, length)

@@ -90,3 +90,18 @@ def test_hit_fields_are_one_marshal_blob_per_document(seed_index):
     assert leaf.reader._storage.file_exists(name)
     first = gen.stored(leaf.base)
     assert marshal.loads(marshal.dumps(first)) == first and first["exact"]
+
+
+def test_segments_of_another_format_are_read_as_whoosh_wrote_them(tmp_path, all_reports, monkeypatch):
+    import index.segments as segments_module
+
+    ix = AgreementIndex(tmp_path / "ix")
+    ix.update(all_reports)
+    expected = {text: _result(ix, text)[:4] for text in QUERIES}
+    ix.close()
+    monkeypatch.setattr(segments_module, "FORMAT", segments_module.FORMAT + 1)  # as a newer version would read it
+    ix = AgreementIndex(tmp_path / "ix")
+    assert all(leaf.hits is None and not leaf.raw_postings for leaf in ix._current().leaves)
+    for text in QUERIES:
+        assert _result(ix, text)[:4] == expected[text], text
+    ix.close()
