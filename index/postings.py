@@ -1,11 +1,11 @@
 """Posting lists: one term's documents over the whole index, as numpy arrays.
 
-A segment written by ``index.store`` keeps each posting list's docnums and weights as raw arrays
-beside Whoosh's blocks (``index.segments``): reading one is a term-table lookup and a
-``numpy.frombuffer`` per segment. Segments Whoosh wrote itself (merges) are read block by block
-from Whoosh's structures. A term's postings are read once per generation (``Generation.term_cache``)
-and shared by matching (its docset), scoring (its term frequencies) and phrase checks (positions,
-read from Whoosh's blocks only when a phrase of three or more words needs them).
+A segment written by ``index.store`` keeps each posting list's docnums, weights and (word pairs)
+positions as raw arrays beside Whoosh's blocks (``index.segments``): reading one is a term-table
+lookup and a ``numpy.frombuffer`` per segment. Segments Whoosh wrote itself (merges) are read block
+by block from Whoosh's structures. A term's postings are read once per generation
+(``Generation.term_cache``) and shared by matching (its docset), scoring (its term frequencies) and
+phrase checks (its positions, read only when a phrase of three or more words needs them).
 """
 
 from __future__ import annotations
@@ -31,10 +31,7 @@ class Postings:
     def __init__(self, ids: np.ndarray, weights: np.ndarray):
         self.ids = ids
         self.weights = weights
-        self._positions: tuple[np.ndarray, np.ndarray] | None = None
-
-    def __len__(self) -> int:
-        return len(self.ids)
+        self._positions: tuple[np.ndarray, np.ndarray] | None = None  # see positions_of
 
 
 def postings(gen: Generation, fieldname: str, text: str) -> Postings:
