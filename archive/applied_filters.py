@@ -8,8 +8,7 @@ in the shape it had when only parameters were echoed, plus what that shape canno
 exclusions, and which fields were given values that contradict each other.
 
 Shared by ``crm-archive search --json``, /api/search and the search page's chips (archive.serialize and
-web.views). It reads the query text a second time (parse_query is pure and fast): the search core does
-not return the filters it applied.
+web.views), from the ``SearchResult``: the core reports the filters typed in the text it applied.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from index import SearchQuery, fold, parse_query
+from index import SearchResult, fold
 
 YearRange = tuple[int | None, int | None]
 # The answer's key for each field of index.query.FieldFilter ("lang", as the parameter is named).
@@ -64,9 +63,9 @@ class AppliedFilters:
                         if len({fold(str(f.value)).strip() for f in self.included(field)}) > 1]
 
 
-def applied_filters(query: SearchQuery) -> AppliedFilters:
-    """Every filter the search of ``query`` applies: its parameters first, then those typed in its text.
-    Raises QuerySyntaxError as the search itself does."""
+def applied_filters(result: SearchResult) -> AppliedFilters:
+    """Every filter the search applied: its query's parameters first, then those typed in its text."""
+    query = result.query
     found: list[AppliedFilter] = []
     if query.year_from is not None or query.year_to is not None:
         found.append(AppliedFilter("year", (query.year_from, query.year_to)))
@@ -74,7 +73,7 @@ def applied_filters(query: SearchQuery) -> AppliedFilters:
         if given:
             found.append(AppliedFilter(field, given.strip()))
     found.extend(AppliedFilter(ANSWER_KEYS[f.field], f.value, f.exclude, "q")
-                 for f in parse_query(query.text).filters)
+                 for f in result.typed_filters)
     return AppliedFilters(tuple(found))
 
 

@@ -98,7 +98,7 @@ def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
     q = result.query
     return {
         "query": q.text,
-        "filters": filters_to_dict(applied_filters(q)),  # typed in q (año:2030) or given beside it
+        "filters": filters_to_dict(applied_filters(result)),  # typed in q (año:2030) or given beside it
         "sort": q.sort,
         "page": q.page,
         "per_page": q.per_page,

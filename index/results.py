@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from index.expansion import Expansion
-from index.query import QuerySyntaxError
+from index.query import FieldFilter, QuerySyntaxError
 
 SORTS = ("relevance", "date", "date_asc")
 MAX_PER_PAGE = 1000  # the CLI's --limit documents 1..1000; the web API allows 100
@@ -55,6 +55,7 @@ class SearchResult:
     hits: tuple[Hit, ...]
     suggestion: str | None  # "did you mean": the full corrected query text, or None
     expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)
+    typed_filters: tuple[FieldFilter, ...] = ()  # filters typed in the text (año:2030), applied beside the query's
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,8 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
         ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page].tolist()]
 
     hits = tuple(make_hit(gen, docnum, score, marks) for docnum, score in ranked)
-    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions)
+    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions,
+                        tuple(parsed.filters))
 
 
 def _by_date(gen: Generation, docs: np.ndarray, newest_first: bool) -> np.ndarray:

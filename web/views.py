@@ -186,7 +186,7 @@ def search() -> str:
     result, messages = run_search(parsed)
     query = parsed.query
     # The filters typed in the box (año:2030) are chips too, beside those of the form's fields.
-    applied = applied_filters(result.query) if result is not None else AppliedFilters(())
+    applied = applied_filters(result) if result is not None else AppliedFilters(())
     if applied.conflicts:
         messages.append(t("filters_conflict", fields=", ".join(
             t(presenters.FILTER_LABELS[field]) for field in applied.conflicts)))
