@@ -63,12 +63,13 @@ def iter_word_tokens(text: str) -> Iterator[tuple[str, int, int, int, bool]]:
     Offsets point into the ORIGINAL text, which is what lets the highlighter mark "Secretaría" for
     the query "secretaria". Joined forms of hyphenated words share the position of the first part.
     """
-    return iter(_word_tokens(text))
+    return iter(word_tokens(text))
 
 
 @functools.lru_cache(maxsize=8)
-def _word_tokens(text: str) -> tuple[tuple[str, int, int, int, bool], ...]:
-    # Cached because indexing analyzes the same unit text once per field (text, exact, pairs).
+def word_tokens(text: str) -> tuple[tuple[str, int, int, int, bool], ...]:
+    """``iter_word_tokens`` as a tuple. Cached because indexing analyzes the same unit text once
+    per field (text, exact, pairs)."""
     return tuple(_scan_word_tokens(text))
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 _BM25 = BM25F()  # Whoosh's default weighting (B=0.75, K1=1.2): the searcher's and ours
 K1, B = _BM25.K1, _BM25.B
 MAX_RANKED_EXPANSION = 16  # expansions that take part in ranking (see ranking_query)
+FEW_MATCHES = 64  # match sets up to this size are scored in Python (few_scores)
 
 Scored = tuple[np.ndarray, np.ndarray]  # (docset, float64 scores of those documents)
 
@@ -36,6 +37,10 @@ def rank(gen: Generation, ranking_query: wq.Query, matching: np.ndarray, restric
          limit: int) -> list[tuple[int, float]]:
     """The ``limit`` best (docnum, score) of ``matching`` by BM25. Ties go to the lower docnum,
     as in Whoosh's collector."""
+    if len(matching) <= FEW_MATCHES:
+        found = few_scores(gen, ranking_query, matching)
+        if found is not None:
+            return sorted(found.items(), key=_best_first)[:limit]
     # Only documents of ``matching`` need scores: a word whose posting list is much longer than
     # the match set is scored on the matches only; a ranking query broader than the match set
     # (``restrict``) is cut down to it.
@@ -62,6 +67,64 @@ def scores(gen: Generation, q: wq.Query, within: np.ndarray) -> Scored:
     if q.boost != 1.0:
         values = values * q.boost
     return docs, values
+
+
+def _best_first(scored: tuple[int, float]) -> tuple[float, int]:
+    return -scored[1], scored[0]
+
+
+def few_scores(gen: Generation, q: wq.Query, within: np.ndarray) -> dict[int, float] | None:
+    """``scores`` of a few matches (``within``), as docnum -> score in Python floats: on a few
+    dozen documents numpy's per-call costs (~1 us each, ~30 calls) are most of a search. The
+    same formula, statistics and order of additions, so the same scores; None for a query shape
+    it does not handle."""
+    inside = set(within.tolist())
+    return _few(gen, q, within, inside)
+
+
+def _few(gen: Generation, q: wq.Query, within: np.ndarray, inside: set[int]) -> dict[int, float] | None:
+    if isinstance(q, wq.Term):
+        term_postings = postings(gen, q.fieldname, q.text)
+        ids, weights = term_postings.ids, term_postings.weights
+        if len(ids) > 8 * len(within):  # a long list: only its postings among the matches
+            at = np.searchsorted(ids, within)
+            np.minimum(at, len(ids) - 1, out=at)
+            hit = ids[at] == within
+            ids, weights = within[hit], weights[at[hit]]
+        if not len(ids):
+            return {}
+        norms, lengths = length_norm_list(gen, q.fieldname), gen.length_bytes(q.fieldname)
+        idf = term_idf(gen, q.fieldname, q.text)
+        found = {d: bm25_score(idf, w, norms[lengths[d]])
+                 for d, w in zip(ids.tolist(), weights.tolist()) if d in inside}
+    elif isinstance(q, (wq.And, wq.Or)):
+        parts = []
+        for sub in q.subqueries:
+            part = _few(gen, sub, within, inside)
+            if part is None:
+                return None
+            parts.append(part)
+        if not parts:
+            return {}
+        found = {}
+        for part in parts:  # summed in the order of the parts, as _combine does
+            for d, value in part.items():
+                found[d] = found.get(d, 0.0) + value
+        if isinstance(q, wq.And) and len(parts) > 1:
+            found = {d: value for d, value in found.items() if all(d in part for part in parts)}
+    elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return {}
+    else:
+        return None
+    if q.boost != 1.0:
+        found = {d: value * q.boost for d, value in found.items()}
+    return found
+
+
+def bm25_score(idf, tf, norm):
+    """Exactly whoosh.scoring.bm25 -- idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+    with ``norm`` the last term (``length_norms``) -- on floats or numpy arrays alike."""
+    return idf * ((tf * (K1 + 1)) / (tf + norm))
 
 
 def _combine(parts: list[Scored], size: int, every: bool) -> Scored:
@@ -108,8 +171,7 @@ def term_scores(gen: Generation, fieldname: str, text: str, within: np.ndarray) 
         found = ids[at] == within
         ids, weights = within[found], weights[at[found]]
     norms = length_norms(gen, fieldname)[gen.lengths(fieldname)[ids]]
-    # Exactly whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-    return ids, term_idf(gen, fieldname, text) * ((weights * (K1 + 1)) / (weights + norms))
+    return ids, bm25_score(term_idf(gen, fieldname, text), weights, norms)
 
 
 def term_idf(gen: Generation, fieldname: str, text: str) -> float:
@@ -129,6 +191,15 @@ def length_norms(gen: Generation, fieldname: str) -> np.ndarray:
         avgfl = gen.searcher.avg_field_length(fieldname) or 1
         norms = gen.norms[fieldname] = np.array(
             [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)])
+    return norms
+
+
+def length_norm_list(gen: Generation, fieldname: str) -> list[float]:
+    """``length_norms`` as a list of Python floats (for the few-matches path)."""
+    key = fieldname + " list"
+    norms = gen.norms.get(key)
+    if norms is None:
+        norms = gen.norms[key] = length_norms(gen, fieldname).tolist()
     return norms
 
 

@@ -4,6 +4,7 @@ counted against the generation's columns -- never Whoosh's ``groupedby`` (5-15x 
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from index.generation import Generation
 
 
 FACETS = ("year", "body", "country", "language")  # the order of a facet combination's values
+_COUNT = itemgetter(1)
 SMALL = 64  # fewer matches than this are counted without the per-combination arrays
 
 
@@ -21,13 +23,10 @@ def count_facets(gen: Generation, matching: np.ndarray) -> tuple[dict[int, int],
     # are counted per combination, and the combinations' counts summed per facet value -- both
     # in C (numpy's bincount), so the Python work is one step per distinct value shown.
     counts: dict[str, dict] = {}
-    if len(matching) < SMALL:  # a few matches: their few combinations, counted in Python
-        for name in FACETS:
-            counts[name] = {}
-        for combo, n in Counter(gen.combo_array[matching].tolist()).items():
-            for name, value in zip(FACETS, gen.facet_combos[combo]):
-                found = counts[name]
-                found[value] = found.get(value, 0) + n
+    if len(matching) < SMALL:  # a few matches: each facet's values counted in C (Counter)
+        docs = matching.tolist()
+        for name, column in zip(FACETS, (gen.years, gen.bodies, gen.countries, gen.languages)):
+            counts[name] = Counter([column[d] for d in docs])
         return _shown(gen, counts)
     per_combo = np.bincount(gen.combo_array[matching], minlength=len(gen.facet_combos))
     for i, name in enumerate(FACETS):
@@ -53,4 +52,5 @@ def _most_common(counts: dict) -> dict[str, int]:
     """Counts without the empty value, largest first (ties by value, so the order is stable)."""
     counts.pop("", None)
     counts.pop(None, None)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    # By value, then by count (a stable sort, also reversed): ties stay in value order.
+    return dict(sorted(sorted(counts.items()), key=_COUNT, reverse=True))

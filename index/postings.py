@@ -19,7 +19,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from index import docsets
 from index.generation import Generation, Leaf
-from index.segments import read_raw_positions, read_raw_postings
+from index.segments import read_raw_positions, read_raw_postings, read_short_postings
 
 
 class Postings:
@@ -41,20 +41,25 @@ def postings(gen: Generation, fieldname: str, text: str) -> Postings:
     if cached is not None:
         gen.term_cache.move_to_end(key)
         return cached
-    ids: list = []  # per segment holding the term: an array of docnums, or one docnum (an int)
+    ids: list = []  # per segment holding the term: its docnums and weights, numpy arrays or lists
     weights: list = []
+    short = True  # every part is a list (a rare term): one array is made of them all
     for leaf in gen.leaves:
         found = _leaf_postings(leaf, fieldname, text)
         if found is not None:
             ids.append(found[0])
             weights.append(found[1])
+            short = short and isinstance(found[0], list)
     if not ids:
         result = Postings(docsets.EMPTY, np.empty(0))
-    elif all(isinstance(d, int) for d in ids):  # a rare term: one posting per segment
-        result = Postings(np.array(ids, dtype=docsets.DOCNUM), np.array(weights, dtype=np.float64))
+    elif short:
+        result = Postings(np.array([d for part in ids for d in part], dtype=docsets.DOCNUM),
+                          np.array([w for part in weights for w in part], dtype=np.float64))
+    elif len(ids) == 1:
+        result = Postings(ids[0], weights[0])
     else:
-        result = Postings(np.concatenate([np.atleast_1d(d) for d in ids]).astype(docsets.DOCNUM, copy=False),
-                          np.concatenate([np.atleast_1d(w) for w in weights]).astype(np.float64, copy=False))
+        result = Postings(np.concatenate([np.asarray(d, dtype=docsets.DOCNUM) for d in ids]),
+                          np.concatenate([np.asarray(w, dtype=np.float64) for w in weights]))
     gen.cache_postings(key, result)
     return result
 
@@ -121,17 +126,27 @@ def term_entry(leaf: Leaf, fieldname: str, text: str) -> tuple[int, float, int, 
     return count, weight, first, offset + length
 
 
-def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray | int, np.ndarray | float] | None:
-    """(global live docnums, weights) of one segment -- a single posting as (int, float) --, None if
-    it does not hold the term."""
+SHORT_LIST = 64  # postings up to which a segment's list is read as Python ints, not arrays
+
+
+def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray | list, np.ndarray | list] | None:
+    """(global live docnums, weights) of one segment -- as lists for a short list --, None if it
+    does not hold the term."""
     entry = term_entry(leaf, fieldname, text)
     if entry is None:
         return None
     count, weight, first, end = entry
+    base, deleted = leaf.base, leaf.deleted
     if count == 1:  # the term info holds the one posting
-        if leaf.deleted is not None and leaf.deleted[first]:
+        if deleted is not None and deleted[first]:
             return None
-        return first + leaf.base, weight
+        return [first + base], [weight]
+    if leaf.raw_postings and end >= 0 and count <= SHORT_LIST:
+        both = read_short_postings(leaf.postfile, end, count)
+        if deleted is None:
+            return [d + base for d in both[:count]], list(both[count:])
+        live = [i for i in range(count) if not deleted[both[i]]]
+        return [both[i] + base for i in live], [both[count + i] for i in live]
     if leaf.raw_postings and end >= 0:
         raw_ids, raw_weights = read_raw_postings(leaf.postfile, end, count)
         ids, weights = raw_ids.astype(docsets.DOCNUM), raw_weights.astype(np.float64)
@@ -139,11 +154,11 @@ def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray | 
         leaf_ids, leaf_weights, _values = _read_matcher(leaf.reader.postings(fieldname, text), False)
         ids = np.array(leaf_ids, dtype=docsets.DOCNUM)
         weights = np.array(leaf_weights, dtype=np.float64)
-    if leaf.deleted is not None and len(ids):
-        keep = ~leaf.deleted[ids]
+    if deleted is not None and len(ids):
+        keep = ~deleted[ids]
         ids, weights = ids[keep], weights[keep]
-    if leaf.base:
-        ids += leaf.base
+    if base:
+        ids += base
     return ids, weights
 
 

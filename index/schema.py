@@ -40,13 +40,14 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import ENGLISH_ANALYZER, EXACT_ANALYZER, PAIR_ANALYZER, SPANISH_ANALYZER, fold
 
-SCHEMA_VERSION = 8  # 2: list markers not indexed; facets as columns only; version once per report
+SCHEMA_VERSION = 9  # 2: list markers not indexed; facets as columns only; version once per report
 # 3: word pairs carry positions (phrases of 3+ words are verified on the pairs, not on ``exact``)
 # 4: ``exact`` without positions (nothing reads them any more)
 # 5: ``capitals``: capitalised short tokens as written (ambiguous acronyms: "ST" but not "st")
 # 6: ``entities``: glossary entity keys per unit
 # 7: ``entities``: non-ambiguous acronyms in any case
 # 8: hit fields and raw posting arrays beside Whoosh's in every segment (index.segments)
+# 9: hit fields as a tuple in ``STORED_FIELDS`` order (a dict's keys cost more to load than its values)
 
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -94,3 +95,7 @@ def build_schema() -> Schema:
         exact=TEXT(analyzer=EXACT_ANALYZER, stored=True, phrase=False),
         pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=True, vector=None),
     )
+
+
+# The stored fields, in the order a segment's hit fields hold their values (index.segments).
+STORED_FIELDS: tuple[str, ...] = tuple(sorted(name for name, field in build_schema().items() if field.stored))

@@ -2,7 +2,7 @@
 
     SearchQuery ─ results.validated ─▶ query.parse_query ─▶ expansion.expand_query ─▶ compiler.compile_query ─▶ filters
         ─▶ matching.docnums (postings, phrases) ─▶ facets.count_facets ─▶ bm25.rank
-        ─▶ hits.make_hit (stored fields, snippets) ─▶ spelling.suggestion ─▶ SearchResult
+        ─▶ hits.make_hits (stored fields, snippets) ─▶ spelling.suggestion ─▶ SearchResult
 
 Every step works on one ``generation.Generation`` (a long-lived searcher, its columns and caches),
 replaced only when the index changed; a lock makes an ``AgreementIndex`` safe to share between the
@@ -29,7 +29,7 @@ from index.expansion import expand_query
 from index.facets import count_facets
 from index.filters import allowed_docnums, query_filters
 from index.generation import Generation, cache_put
-from index.hits import make_hit
+from index.hits import make_hits
 from index.matching import docnums
 from index.postings import term_docnums
 from index.precedents import find_precedents
@@ -215,7 +215,7 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
         ordered = _by_date(gen, matching, newest_first=q.sort != "date_asc")
         ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page].tolist()]
 
-    hits = tuple(make_hit(gen, docnum, score, marks) for docnum, score in ranked)
+    hits = make_hits(gen, ranked, marks)
     return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions,
                         tuple(parsed.filters))
 

@@ -7,8 +7,10 @@ Beside Whoosh's own bytes -- which stay complete, so Whoosh can still read, merg
 segment -- a segment written by ``index.store`` carries:
 
 * **hit fields**: a ``.hits`` file in the segment, every document's stored fields as one
-  ``marshal`` blob, followed by the (n + 1) blob offsets, n and a magic word. A hit is one slice
-  of the memory map and one ``marshal.loads`` (~2 us).
+  ``marshal`` blob -- a tuple of their values in ``schema.STORED_FIELDS`` order (None for a field
+  the document lacks): a dict's keys cost 2.5x its values to load --, followed by the (n + 1) blob
+  offsets, n and a magic word. A hit is one slice of the memory map and one ``marshal.loads``
+  (~1.5 us).
 * **raw posting arrays**: right after each posting list of more than one posting, its segment
   docnums and its weights (term frequencies) as little-endian uint32 and, for a field with
   positions (word pairs), every posting's positions in order (as many as its frequency) --
@@ -29,14 +31,16 @@ from array import array
 
 import numpy as np
 
+from index.schema import STORED_FIELDS
+
 HITS_EXT = ".hits"
 _HITS_MAGIC = b"CRMH"
-FORMAT = 1  # of the hit fields and raw posting arrays; a segment of another format is read as Whoosh's
+FORMAT = 2  # of the hit fields and raw posting arrays; a segment of another format is read as Whoosh's
 _TRAILER = struct.Struct("<QI4s")  # document count, format, magic
 
 
 def hit_blob(stored: dict) -> bytes:
-    return marshal.dumps(stored)
+    return marshal.dumps(tuple(stored.get(name) for name in STORED_FIELDS))
 
 
 def write_hits(segment, storage, blobs: list[bytes]) -> None:
@@ -75,6 +79,15 @@ def read_raw_postings(postfile, offset: int, count: int) -> tuple[np.ndarray, np
     return both[:count], both[count:]
 
 
+def read_short_postings(postfile, offset: int, count: int) -> tuple[int, ...]:
+    """``read_raw_postings`` of a short list as Python ints: its ``count`` docnums, then their
+    weights (numpy's per-call costs outweigh its loops on a few postings)."""
+    view = getattr(postfile, "_buf", None)
+    if view is not None:
+        return struct.unpack_from(f"<{2 * count}I", view, offset)
+    return struct.unpack(f"<{2 * count}I", postfile.get(offset, 8 * count))
+
+
 def read_raw_positions(postfile, offset: int, count: int, total: int) -> np.ndarray:
     """The ``total`` positions (uint32) written after the posting list of ``read_raw_postings``."""
     return _uint32s(postfile, offset + 8 * count, total)
@@ -102,9 +115,14 @@ class SegmentHits:
         start = len(view) - _TRAILER.size - 8 * (count + 1)
         self._offsets = np.frombuffer(view, dtype="<u8", count=count + 1, offset=start).tolist()
 
-    def stored(self, docnum: int) -> dict:
+    def values(self, docnum: int) -> tuple:
+        """The stored values of a document, in ``STORED_FIELDS`` order (None where it has none)."""
         offsets = self._offsets
         return marshal.loads(self._view[offsets[docnum]:offsets[docnum + 1]])
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of a document, as Whoosh's ``stored_fields`` gives them."""
+        return {name: value for name, value in zip(STORED_FIELDS, self.values(docnum)) if value is not None}
 
     def close(self) -> None:
         self._view = None

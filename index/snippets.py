@@ -18,7 +18,7 @@ import functools
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from index.analysis import (
@@ -50,9 +50,15 @@ class HighlightTerms:
 
 def match_spans(text: str, terms: HighlightTerms, language: str | None) -> list[tuple[int, int]]:
     """Character spans of ``text`` (original, accented) that the query matched, merged and sorted."""
-    english = language == "en"
-    matcher = _matcher(english, frozenset(terms.stems_en if english else terms.stems_es),
-                       frozenset(terms.exact), frozenset(terms.phrases))
+    return _spans(text, _rules(terms, language == "en"))
+
+
+def _rules(terms: HighlightTerms, english: bool) -> _Matcher:
+    return _matcher(english, frozenset(terms.stems_en if english else terms.stems_es),
+                    frozenset(terms.exact), frozenset(terms.phrases))
+
+
+def _spans(text: str, matcher: _Matcher) -> list[tuple[int, int]]:
     if matcher.literals == () and not matcher.phrase_heads:
         return []
     folded = None if matcher.literals is None else _folded(text)
@@ -304,7 +310,27 @@ def make_snippet(text: str, terms: HighlightTerms, language: str | None,
                  max_chars: int = SNIPPET_CHARS) -> str:
     """HTML snippet: ``text`` escaped, matches in <mark>; the whole text if short, else a window
     around the densest run of matches, cut at word boundaries, with ellipses."""
-    spans = match_spans(text, terms, language) if terms else []
+    return _snippet(text, match_spans(text, terms, language) if terms else [], max_chars)
+
+
+def make_snippets(texts: Iterable[tuple[str, str | None]], terms: HighlightTerms) -> list[str]:
+    """``make_snippet`` of each (text, language) of a page of hits; the query's rules are looked
+    up once per language, not once per hit."""
+    rules: dict[bool, _Matcher] = {}
+    snippets = []
+    for text, language in texts:
+        spans: list[tuple[int, int]] = []
+        if terms:
+            english = language == "en"
+            matcher = rules.get(english)
+            if matcher is None:
+                matcher = rules[english] = _rules(terms, english)
+            spans = _spans(text, matcher)
+        snippets.append(_snippet(text, spans, SNIPPET_CHARS))
+    return snippets
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], max_chars: int) -> str:
     start, end = 0, len(text)
     if len(text) > max_chars:
         ends = [e for _s, e in spans]

@@ -58,6 +58,33 @@ def test_an_acronym_in_any_case_expands_to_every_form_of_its_entity():
         assert found.literal == f'"{typed}"'
 
 
+class _EveryWord(frozenset):
+    def __contains__(self, word: object) -> bool:
+        return True
+
+
+def test_skipping_words_no_form_begins_with_changes_no_expansion(monkeypatch):
+    # The rewrite looks up windows only from a word some entity form begins with (_first_words).
+    # Every form of every entity, as written, lower and upper case, alone and inside a query:
+    # the same expansions as looking up from every word.
+    from archive.glossary import glossary
+    from index import expansion
+
+    texts = []
+    for entity in glossary().entities:
+        for form in entity.forms:
+            texts += [form, form.lower(), form.upper(), f"informe {form} 2014", f"la {form.lower()} y"]
+    texts += ["cosecha", "trata de personas", "exhumación", "Secretaría Técnica", "país miembro"]
+
+    def all_expansions():
+        return [expand_query(parse_query(text)).expansions for text in texts]
+
+    skipping = all_expansions()
+    monkeypatch.setattr(expansion, "_first_words", lambda source: _EveryWord())
+    assert skipping == all_expansions()
+    assert sum(1 for found in skipping if found) > len(texts) // 2  # most of them do expand
+
+
 def test_a_name_in_either_language_expands_and_the_typed_words_stay_one_alternative():
     parsed = expand_query(parse_query("secretaria tecnica 2014")).parsed
     first = parsed.node.nodes[0]

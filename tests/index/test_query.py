@@ -152,3 +152,50 @@ def test_any_text_parses_or_raises_query_syntax_error(text):
 def test_a_filter_without_a_value_says_what_is_missing(text):
     with pytest.raises(QuerySyntaxError, match="Missing value"):
         parse_query(text)
+
+
+# --- the plain-words fast path gives what the parser gives -----------------------------------------
+
+PLAIN_CASES = [
+    "cosecha", "exhumación", "trata personas", "protección consular países", "RROCM", "OIM 2014",
+    "Secretaría Técnica", "covid19", "año", "O", "Y", "NOT", "trata O personas", "trata Y personas",
+    "pro-tempore", "e-mail", "niñez", "ÆSIR", "straße", "½", "x²", "١٢٣", "日本語", "a b c d e f",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_CASES)
+def test_plain_words_parse_as_the_parser_does(text):
+    from index.query import _parse, _plain_words, clean_query
+
+    def outcome(parse, text):
+        try:
+            return parse(text)
+        except QuerySyntaxError as e:
+            return str(e)
+
+    cleaned = clean_query(text)
+    fast = _plain_words(cleaned)
+    assert fast is None or fast == _parse(cleaned)
+    assert outcome(parse_query, text) == outcome(_parse, cleaned)
+
+
+def test_plain_words_take_the_fast_path():
+    from index.query import _plain_words
+
+    assert _plain_words("trata personas") == parse_query("trata personas")
+    assert _plain_words("trata personas") is not None
+    assert _plain_words("trata OR personas") is None
+    assert _plain_words("trata  personas") is None  # two spaces: the parser's business
+
+
+@given(st.lists(st.text(alphabet="aeiouáéñüÆß²½1 -_~*?:\"()OYRNT", min_size=1, max_size=8), min_size=1, max_size=5))
+def test_plain_words_agree_with_the_parser_on_any_words(chunks):
+    from index.query import _parse, _plain_words, clean_query
+
+    try:
+        cleaned = clean_query(" ".join(chunks))
+        expected = _parse(cleaned)
+    except QuerySyntaxError:
+        return  # the fast path accepts only plain words, which never raise
+    fast = _plain_words(cleaned)
+    assert fast is None or fast == expected
