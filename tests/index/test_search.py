@@ -317,3 +317,18 @@ def test_list_markers_are_not_indexed_but_are_displayed(seed_index):
     assert ottawa_1.snippet.startswith("1. The Member Countries")
 
 
+
+
+def test_a_hit_made_fast_equals_one_made_by_its_constructor():
+    import dataclasses
+
+    from index.hits import new_hit
+    from index.results import Hit
+
+    values = ("r1", "r1.txt", "2.a", "2", 2014, "2014-11-24", "Managua", "Nicaragua", "viceministerial",
+              "Informe", "es", 1.5, "<mark>x</mark>", "x", 3)
+    fast, slow = new_hit(values), Hit(*values)
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.score = 2.0
