@@ -84,13 +84,7 @@ def few_scores(gen: Generation, q: wq.Query, within: np.ndarray) -> dict[int, fl
 
 def _few(gen: Generation, q: wq.Query, within: np.ndarray, inside: set[int]) -> dict[int, float] | None:
     if isinstance(q, wq.Term):
-        term_postings = postings(gen, q.fieldname, q.text)
-        ids, weights = term_postings.ids, term_postings.weights
-        if len(ids) > 8 * len(within):  # a long list: only its postings among the matches
-            at = np.searchsorted(ids, within)
-            np.minimum(at, len(ids) - 1, out=at)
-            hit = ids[at] == within
-            ids, weights = within[hit], weights[at[hit]]
+        ids, weights = _postings_within(gen, q.fieldname, q.text, within)
         if not len(ids):
             return {}
         norms, lengths = length_norm_list(gen, q.fieldname), gen.length_bytes(q.fieldname)
@@ -160,16 +154,22 @@ def _combine(parts: list[Scored], size: int, every: bool) -> Scored:
     return docs, total[docs]
 
 
-def term_scores(gen: Generation, fieldname: str, text: str, within: np.ndarray) -> Scored:
+def _postings_within(gen: Generation, fieldname: str, text: str, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A term's (docnums, weights); for a list much longer than ``within``, only those in it."""
     term_postings = postings(gen, fieldname, text)
     ids, weights = term_postings.ids, term_postings.weights
-    if not len(ids):
-        return docsets.EMPTY, np.empty(0)
-    if len(within) * 8 < len(ids):  # few matches: find each in the sorted ids
+    if len(ids) and len(within) * 8 < len(ids):  # few matches: find each in the sorted ids
         at = np.searchsorted(ids, within)
         np.minimum(at, len(ids) - 1, out=at)
         found = ids[at] == within
         ids, weights = within[found], weights[at[found]]
+    return ids, weights
+
+
+def term_scores(gen: Generation, fieldname: str, text: str, within: np.ndarray) -> Scored:
+    ids, weights = _postings_within(gen, fieldname, text, within)
+    if not len(ids):
+        return docsets.EMPTY, np.empty(0)
     norms = length_norms(gen, fieldname)[gen.lengths(fieldname)[ids]]
     return ids, bm25_score(term_idf(gen, fieldname, text), weights, norms)
 

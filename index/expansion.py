@@ -457,7 +457,7 @@ def _first_words(source: Glossary) -> frozenset[str]:
         for entity in source.entities:
             for form in entity.forms:
                 words.update(token for token, *_rest in word_tokens(form)[:1])
-                words.add(fold(form).split()[0] if form.split() else "")
+                words.update(fold(form).split()[:1])
         found = _FIRST_WORDS[id(source)] = (source, frozenset(words))
     return found[1]
 

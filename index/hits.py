@@ -15,6 +15,7 @@ from index.snippets import HighlightTerms, make_snippets
 # The stored values a hit shows, picked from ``Generation.stored_values`` in one call.
 _SHOWN = ("report_id", "source", "label", "parent", "date", "city", "country", "title", "exact", "page")
 _shown = itemgetter(*(STORED_FIELDS.index(name) for name in _SHOWN))
+_TEXT = _SHOWN.index("exact")
 _HIT_FIELDS = tuple(field.name for field in fields(Hit))
 _new = object.__new__
 
@@ -23,7 +24,7 @@ def make_hits(gen: Generation, ranked: Sequence[tuple[int, float]], marks: Highl
     """The hits of (docnum, score) pairs, in their order."""
     shown = [_shown(gen.stored_values(docnum)) for docnum, _score in ranked]
     languages = [gen.languages[docnum] or None for docnum, _score in ranked]
-    snippets = make_snippets(((values[8] or "", language) for values, language in zip(shown, languages)), marks)
+    snippets = make_snippets(((values[_TEXT] or "", language) for values, language in zip(shown, languages)), marks)
     return tuple(
         new_hit((report_id, source or "", label, parent, gen.years[docnum] or None, date, city, country,
                  gen.bodies[docnum] or None, title, language, float(score), snippet, text or "", page))

@@ -61,3 +61,22 @@ def _top(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
     """``top`` of a {docnum: score} dict, given as the (sorted docset, scores) it takes."""
     docs = np.array(sorted(scores), dtype=np.int64)
     return top(docs, np.array([scores[d] for d in docs.tolist()], dtype=np.float64), limit)
+
+
+@pytest.mark.parametrize("text", RANKED_QUERIES)
+def test_few_matches_are_scored_as_the_arrays_score_them(seed_index, text):
+    """The few-matches path (bm25.few_scores, Python floats) and the array path (bm25.scores) give
+    the same documents and bit-identical scores: the seed index is small, so searches take the first."""
+    from index.bm25 import few_scores, scores
+    from index.matching import docnums
+
+    gen = seed_index._current()
+    compiled, _marks = compile_query(gen.reader, expand_query(parse_query(text), entity_field=True).parsed.node)
+    ranking, _broader = ranking_query(compiled, gen)
+    matching = docnums(gen, compiled)
+    few = few_scores(gen, ranking, matching)
+    assert few is not None  # ranking queries are terms, ANDs and ORs: shapes it handles
+    docs, values = scores(gen, ranking, matching)
+    inside = np.isin(docs, matching)
+    assert few == dict(zip(docs[inside].tolist(), values[inside].tolist()))
+    assert few  # every query of the list matches the seed reports

@@ -35,3 +35,20 @@ def test_buffer_files_of_a_segment_are_views_not_copies(seed_index):
     assert isinstance(postfile, BufferFile)
     assert isinstance(postfile.file, ViewReader)  # no BytesIO copy of the postings file
     assert isinstance(postfile._buf, memoryview)
+
+
+def test_the_term_table_read_in_the_map_answers_as_whoosh_s_reader(seed_index):
+    from index.mapped import TermTable
+
+    gen = seed_index._current()
+    checked = 0
+    for leaf in gen.leaves:
+        whoosh_table = leaf.reader._terms._tindex
+        assert isinstance(leaf.terms, TermTable)
+        for key, value in whoosh_table.items():
+            assert bytes(leaf.terms.get(key)) == value
+            for missing in (key + b"\x00", key[:-1], b"zz" + key):
+                found = whoosh_table.get(missing)
+                assert (leaf.terms.get(missing) is None) == (found is None)
+            checked += 1
+    assert checked > 1000
