@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from whoosh.reading import IndexReader
+
 from archive.models import Report
 from index.analysis import SPANISH_STOP_WORDS, iter_word_tokens, strip_list_marker
-from index.schema import facet_key
+from index.schema import INT_COLUMNS, STRING_COLUMNS, facet_key
 from ingest.places import country_key
 
 
@@ -77,3 +79,25 @@ def unit_documents(report: Report) -> Iterator[UnitDoc]:
 
 def unit_id(report_id: str, label: str) -> str:
     return f"{report_id}#{label}"
+
+
+def stored_units(reader: IndexReader) -> Iterator[UnitDoc]:
+    """The live units of one segment, read back as the writer was given them (``unit_documents``):
+    each field of a unit is stored or a column, and the version term marks a report's first unit.
+    Lets a merge rewrite segments in our own format without the catalog."""
+    versions = {docnum: term.decode("utf-8") for term in reader.lexicon("version")
+                for docnum in reader.postings("version", term).all_ids()}
+    columns = {name: reader.column_reader(name) for name in STRING_COLUMNS + INT_COLUMNS}
+    shared: dict[tuple, dict] = {}  # one columns dict per report, as unit_documents gives them
+    for docnum in range(reader.doc_count_all()):
+        if reader.is_deleted(docnum):
+            continue
+        values = {name: _column_value(column[docnum]) for name, column in columns.items()}
+        values = shared.setdefault(tuple(values.items()), values)
+        stored = reader.stored_fields(docnum)
+        yield UnitDoc(stored, values, strip_list_marker(stored.get("exact", "")), values["language"] == "en",
+                      versions.get(docnum))
+
+
+def _column_value(value: bytes | str | int) -> str | int:
+    return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -24,6 +24,7 @@ import shutil
 import struct
 from array import array
 from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from whoosh.formats import Positions
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.index import Index
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
 
 from archive.models import ArchiveError, Report
 from index.analysis import (
@@ -48,7 +50,7 @@ from index.analysis import (
 )
 from index import mapped  # noqa: F401 (segment files read in place)
 from index.segments import hit_blob, raw_postings, write_hits
-from index.documents import UnitDoc, country_facet_key, unit_documents, unit_id  # noqa: F401 (re-exported)
+from index.documents import UnitDoc, country_facet_key, stored_units, unit_documents, unit_id  # noqa: F401 (re-exported)
 from archive.glossary import glossary_digest
 from index.expansion import entity_keys
 from index.schema import INT_COLUMNS, SCHEMA_VERSION, STRING_COLUMNS, TEXT_FIELDS, build_schema
@@ -135,7 +137,9 @@ def open_current(index_dir: Path) -> tuple[Index, Pointer]:
 SEGMENT_UNITS = 25_000  # units per segment: bounds the writer's memory (~100 MB per 25k units)
 PARALLEL_MIN_UNITS = 4_000  # below this a second process costs more than it saves
 COMPRESSION = 0
-MAX_SEGMENTS = 12  # after an update, more segments than this are merged (Whoosh MERGE_SMALL)
+MAX_SEGMENTS = 12  # after an update, more segments than this, or more small ones than
+MAX_SMALL_SEGMENTS = 4  # this: the small ones are merged (small_segments)
+SMALL_SEGMENT_UNITS = SEGMENT_UNITS // 4  # live units under which a segment is small
 
 
 class _UnitSegmentWriter(SegmentWriter):
@@ -427,9 +431,13 @@ def _chunks(reports: list[Report], parts: int) -> list[list[Report]]:
 
 def _segment_of(ix: Index, reports: list[Report]):
     """Write ``reports`` as one finished segment (not yet in the TOC); returns (segment, units)."""
+    return _segment_of_units(ix, (u for r in reports for u in unit_documents(r)))
+
+
+def _segment_of_units(ix: Index, units: Iterable[UnitDoc]):
     writer = _UnitSegmentWriter(ix, _lk=False)
     try:
-        added = _write_units(writer, (u for r in reports for u in unit_documents(r)))
+        added = _write_units(writer, units)
         if not added:
             writer._close_segment()
             return None, 0
@@ -513,10 +521,60 @@ def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str
     except BaseException:
         writer.cancel()
         raise
-    if len(kept) + len(segments) > MAX_SEGMENTS:
-        with ix.writer() as merger:  # MERGE_SMALL: only the small segments are rewritten
-            merger.mergetype = MERGE_SMALL
+    if small_segments(kept + segments):
+        merge_small_segments(ix)
     return added
+
+
+def small_segments(segments: list) -> list:
+    """The segments a merge rewrites: those under SMALL_SEGMENT_UNITS live units, when there are
+    more than MAX_SMALL_SEGMENTS of them, or more than MAX_SEGMENTS segments in all and two small
+    ones. Large segments are never rewritten, so a unit is rewritten only while its segment is
+    small (a few times at most), and an archive grown ingest by ingest keeps few segments (every
+    search looks each of its words up once per segment)."""
+    small = [s for s in segments if s.doc_count() < SMALL_SEGMENT_UNITS]
+    too_many = len(small) > MAX_SMALL_SEGMENTS or len(segments) > MAX_SEGMENTS
+    return small if too_many and len(small) > 1 else []
+
+
+def merge_small_segments(ix: Index) -> int:
+    """Rewrite the small segments (``small_segments``) as segments of ours, in one commit; returns
+    how many were merged.
+
+    Whoosh's own merge (MERGE_SMALL) wrote segments without our hit fields and raw arrays, read
+    through its slow structures until the next reindex (measured at 10k units: searches 1.4-3.6x
+    slower), and by its Fibonacci rule left segments of a few hundred units each unmerged, so the
+    count grew with every ingest. The units are read back from the segments themselves
+    (``documents.stored_units``) and analysed again, SEGMENT_UNITS at a time."""
+    writer = ix.writer()
+    try:
+        merged = small_segments(writer.segments)
+        if not merged:
+            writer.cancel()
+            return 0
+        units = _units_of(ix, merged)
+        written = []
+        while chunk := list(islice(units, SEGMENT_UNITS)):
+            segment, _added = _segment_of_units(ix, chunk)
+            if segment is not None:
+                written.append(segment)
+        writer._close_segment()
+        writer._commit_toc([s for s in writer.segments if s not in merged] + written)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    log.info("merged %d small segments into %d", len(merged), len(written))
+    return len(merged)
+
+
+def _units_of(ix: Index, segments: list) -> Iterable[UnitDoc]:
+    for segment in segments:
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            yield from stored_units(reader)
+        finally:
+            reader.close()
 
 
 def build_generation(index_dir: Path, reports: Iterable[Report], procs: int = 1,

@@ -105,3 +105,56 @@ def test_segments_of_another_format_are_read_as_whoosh_wrote_them(tmp_path, all_
     for text in QUERIES:
         assert _result(ix, text)[:4] == expected[text], text
     ix.close()
+
+
+def test_small_segments_are_merged_into_segments_of_ours_that_answer_as_one_fresh_index(
+        tmp_path, all_reports, monkeypatch):
+    import index.store as store
+
+    monkeypatch.setattr(store, "MAX_SEGMENTS", 2)
+    fresh = AgreementIndex(tmp_path / "fresh")
+    fresh.update(all_reports)
+    ix = AgreementIndex(tmp_path / "one-by-one")
+    # One ingest per report, twice over: a segment each, merged as they pile up; the second time
+    # round, a report's old units are deleted from the segment they were merged into.
+    merges = 0
+    for report in all_reports + all_reports[::-1]:
+        before = len(ix._current().leaves)
+        ix.update([report])
+        after = len(ix._current().leaves)
+        merges += after <= before
+        assert after <= store.MAX_SEGMENTS + 1
+    leaves = ix._current().leaves
+    assert merges >= 2 and any(leaf.deleted is not None for leaf in leaves)
+    assert all(leaf.hits is not None and leaf.raw_postings for leaf in leaves)  # never Whoosh's format
+    assert ix.indexed_versions() == fresh.indexed_versions()
+    gen, expected_gen = ix._current(), fresh._current()
+    assert sorted(map(repr, map(gen.stored, gen.live.tolist()))) == \
+        sorted(map(repr, map(expected_gen.stored, expected_gen.live.tolist())))
+    for text in QUERIES:
+        expected, found = _result(fresh, text), _result(ix, text)
+        assert found[:3] == expected[:3], text
+        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
+        assert found[4] == pytest.approx(_whoosh_scores(ix, text, found[3]), rel=1e-9), text
+        assert ix.timeline(text) == fresh.timeline(text), text
+    fresh.close()
+    ix.close()
+
+
+def test_a_merge_rewrites_only_small_segments_and_only_when_there_are_too_many():
+    import index.store as store
+
+    class Segment:
+        def __init__(self, live):
+            self.live = live
+
+        def doc_count(self):
+            return self.live
+
+    small, large = store.SMALL_SEGMENT_UNITS - 1, store.SMALL_SEGMENT_UNITS
+    few = [Segment(small) for _ in range(store.MAX_SMALL_SEGMENTS)]
+    assert store.small_segments(few + [Segment(large)] * 3) == []  # not too many yet
+    more = few + [Segment(small)]
+    assert store.small_segments(more + [Segment(large)]) == more  # the large one stays as it is
+    assert store.small_segments(few[:2] + [Segment(large)] * store.MAX_SEGMENTS) == few[:2]  # too many in all
+    assert store.small_segments([Segment(large)] * store.MAX_SEGMENTS + [Segment(small)]) == []  # one small: nothing to merge
