@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bench import engines, measure, run, synthetic
 from bench.engines import BenchQuery
+from bench.snippet_reference import reference_snippet
 from index.analysis import iter_word_tokens
 from index.compiler import compile_query
 from index.expansion import expand_query
@@ -31,8 +32,6 @@ from index.query import parse_query
 from index.snippets import HighlightTerms, make_snippet, match_spans
 from ingest.language import detect_language
 from ingest.split import split_agreements
-# The oracle lives beside the test that proves the two give the same HTML.
-from tests.index.test_snippets_equivalence import reference_snippet
 
 PAGE = engines.TOP  # hits on a results page
 ENTITIES = ("OIM", "RROCM", "UNODC")

@@ -8,7 +8,7 @@ Speed: a page of 20 hits used to tokenise every word of every hit in Python (~50
 of a search). Now a folded copy of the text, made in C, is searched (``bytes.find``) for the places
 where a matched token could start, and only the compound words there are tokenised and checked with
 the very same rules (~10 µs a hit, ``python -m bench.snippets``).
-``tests/index/test_snippets_equivalence.py`` keeps the word-by-word algorithm as the oracle and checks
+``bench/snippet_reference.py`` keeps the word-by-word algorithm; ``tests/index/test_snippets_equivalence.py`` checks
 that both give the same HTML.
 """
 
