@@ -172,6 +172,68 @@ def in_fresh_process_memory(fn: Callable[..., Any], *args: Any) -> tuple[Any, in
     return value, peak, private
 
 
+class Worker:
+    """A freshly spawned Python holding one object (``make(*args)``) whose methods are called one at a
+    time from here and keep their state between calls: the engines' query rounds take turns, so a
+    slow spell of a shared machine falls on every engine alike. The process's peak RSS and private
+    memory are sampled while a call runs (``peak``, ``private``)."""
+
+    def __init__(self, make: Callable[..., Any], *args: Any):
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_end = ctx.Pipe(duplex=True)
+        self._child = ctx.Process(target=_worker_main, args=(child_end, make, args))
+        self._child.start()
+        child_end.close()
+        self._watched = psutil.Process(self._child.pid)
+        self.peak = self.private = 0
+        self._answer()  # made, or its error
+
+    def call(self, method: str, *args: Any) -> Any:
+        self._conn.send((method, args))
+        return self._answer()
+
+    def close(self) -> None:
+        try:
+            self._conn.send(None)
+        except OSError:
+            pass
+        self._child.join()
+        self._conn.close()
+
+    def _answer(self) -> Any:
+        try:
+            while not self._conn.poll(POLL_SECONDS):
+                self._sample()
+            self._sample()
+            status, value = self._conn.recv()
+        except EOFError:
+            self._child.join()
+            raise RuntimeError(f"benchmark worker died (exit code {self._child.exitcode})") from None
+        if status != "ok":
+            raise RuntimeError(f"benchmark worker failed: {value}")
+        return value
+
+    def _sample(self) -> None:
+        self.peak = max(self.peak, _tree_rss(self._watched))
+        self.private = max(self.private, _private_bytes(self._watched))
+
+
+def _worker_main(conn, make, args) -> None:
+    try:
+        target = make(*args)
+        conn.send(("ok", None))
+        while (request := conn.recv()) is not None:
+            method, call_args = request
+            conn.send(("ok", getattr(target, method)(*call_args)))
+    except EOFError:
+        pass
+    except BaseException as e:  # noqa: BLE001 -- reported to the parent, which re-raises
+        import traceback
+        conn.send(("error", f"{type(e).__name__}: {e}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 

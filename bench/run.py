@@ -2,7 +2,8 @@
 units, build the reference engines, time every query class on every engine, time the web page.
 
 Phases that allocate (ingest, reindex, builds, each engine's queries, the web app) run in their own
-process, so each peak RSS belongs to one phase and one engine only.
+process, so each peak RSS belongs to one phase and one engine only. The engines' query processes
+are open together and take turns, one query class at a time (``time_engines``).
 """
 
 from __future__ import annotations
@@ -261,47 +262,88 @@ def open_engine(engine: str, location: Path):
     return engines.TantivyEngine(location)
 
 
-def query_child(engine: str, location: Path, queries: list[BenchQuery], checks: list[BenchQuery],
-                rounds: int) -> dict:
-    """(Runs in a fresh process.) Time every query ``rounds`` times on one engine.
+class QuerySession:
+    """(Lives in a worker process, ``measure.Worker``.) One engine, opened once, timed one query
+    class at a time: every engine's process gets the same class in turn, round after round."""
 
-    Returns samples per class, totals per query, and for ours also the open + first query time and
-    the latency of a repeated (cached) query.
-    """
-    out: dict = {"samples": collections.defaultdict(list), "cpu": collections.defaultdict(list), "totals": {},
-                 "checks": {}}
-    # Imports are not part of opening: load the modules first.
-    import archive.archive  # noqa: F401
-    import index  # noqa: F401
-    import tantivy  # noqa: F401
-    seconds, eng = measure.time_call(lambda: open_engine(engine, location))
+    def __init__(self, engine: str, location: Path):
+        # Imports are not part of opening: load the modules first.
+        import archive.archive  # noqa: F401
+        import index  # noqa: F401
+        import tantivy  # noqa: F401
+        self.engine, self.location = engine, location
+        self.eng = None
+
+    def open(self, queries: list[BenchQuery], checks: list[BenchQuery]) -> dict:
+        """Open the engine and answer every query once: the open + first query time, the totals
+        per query and per check (and every engine's pages in the OS cache)."""
+        seconds, self.eng = measure.time_call(lambda: open_engine(self.engine, self.location))
+        first_seconds, _ = measure.time_call(lambda: self.eng.search(queries[0]))
+        totals = {}
+        for q in queries + checks:
+            answer = self.eng.search(q)
+            totals[q.label] = None if answer is None else answer.total
+        return {"open_first": seconds + first_seconds, "totals": totals}
+
+    def time(self, queries: list[BenchQuery]) -> list[tuple[str, float, float]]:
+        """(class, wall seconds, CPU seconds) of each query that the engine answers; ours with its
+        caches dropped first."""
+        samples = []
+        for q in queries:
+            if self.engine == "whoosh":
+                self.eng.drop_caches()
+            seconds, cpu, answer = measure.time_call_cpu(lambda: self.eng.search(q))
+            if answer is not None:
+                samples.append((q.klass, seconds, cpu))
+        return samples
+
+    def cached(self, queries: list[BenchQuery]) -> list[float]:
+        """The latency of each query repeated (ours: a result-cache hit)."""
+        out = []
+        for q in queries:
+            self.eng.search(q)
+            out.append(measure.time_call(lambda: self.eng.search(q))[0])
+        return out
+
+    def close(self) -> None:
+        if self.eng is not None:
+            self.eng.close()
+
+
+def time_engines(locations: dict[str, Path], queries: list[BenchQuery], checks: list[BenchQuery],
+                 rounds: int) -> dict[str, dict]:
+    """Every engine in a worker of its own, all open at once; each round times one query class on
+    each engine in turn (the order rotating from class to class), so the engines share the machine's
+    slow and fast spells instead of each getting its own minutes of them. Per engine: samples and
+    CPU per class, totals, open + first query, peak RSS and private memory (and ours: cached)."""
+    workers: dict[str, measure.Worker] = {}
+    out: dict[str, dict] = {}
     try:
-        first = queries[0]
-        first_seconds, _ = measure.time_call(lambda: eng.search(first))
-        out["open_first"] = seconds + first_seconds
-        for q in queries:  # warm-up pass: totals, and every engine's pages in the OS cache
-            answer = eng.search(q)
-            out["totals"][q.label] = None if answer is None else answer.total
-        for q in checks:
-            answer = eng.search(q)
-            out["checks"][q.label] = None if answer is None else answer.total
+        for engine in ENGINES:  # one at a time, so the opening is timed on a quiet machine
+            workers[engine] = measure.Worker(QuerySession, engine, locations[engine])
+            opened = workers[engine].call("open", queries, checks)
+            out[engine] = {"samples": collections.defaultdict(list), "cpu": collections.defaultdict(list),
+                           "open_first": opened["open_first"],
+                           "totals": {q.label: opened["totals"][q.label] for q in queries},
+                           "checks": {q.label: opened["totals"][q.label] for q in checks}}
+        by_class = [[q for q in queries if q.klass == klass] for klass in CLASSES]
+        turn = 0
         for _ in range(rounds):
-            for q in queries:
-                if engine == "whoosh":
-                    eng.drop_caches()
-                seconds, cpu, answer = measure.time_call_cpu(lambda: eng.search(q))
-                if answer is not None:
-                    out["samples"][q.klass].append(seconds)
-                    out["cpu"][q.klass].append(cpu)
-        if engine == "whoosh":
-            cached = []
-            for q in queries:
-                eng.search(q)
-                cached.append(measure.time_call(lambda: eng.search(q))[0])
-            out["cached"] = cached
+            for group in filter(None, by_class):
+                for engine in ENGINES[turn % len(ENGINES):] + ENGINES[:turn % len(ENGINES)]:
+                    for klass, seconds, cpu in workers[engine].call("time", group):
+                        out[engine]["samples"][klass].append(seconds)
+                        out[engine]["cpu"][klass].append(cpu)
+                turn += 1
+        out["whoosh"]["cached"] = workers["whoosh"].call("cached", queries)
+        for engine, worker in workers.items():
+            worker.call("close")
     finally:
-        eng.close()
-    out["samples"], out["cpu"] = dict(out["samples"]), dict(out["cpu"])
+        for worker in workers.values():
+            worker.close()
+    for engine, worker in workers.items():
+        out[engine].update(rss=worker.peak, private=worker.private,
+                           samples=dict(out[engine]["samples"]), cpu=dict(out[engine]["cpu"]))
     return out
 
 
@@ -354,14 +396,12 @@ def run_engines(result: ScaleResult, data_dir: Path, work: Path, repeats: Repeat
         result.builds[engine] = Phase(Stats.of(samples), peak, units=result.units,
                                       size=measure.dir_size(locations[engine]) if engine == "tantivy"
                                       else locations[engine].stat().st_size)
-    per_engine: dict[str, dict] = {}
+    log.info("queries on %s, taking turns (%d queries x %d rounds)", ", ".join(ENGINES), len(queries),
+             repeats.rounds)
+    per_engine = time_engines(locations, queries, checks, repeats.rounds)
     for engine in ENGINES:
-        log.info("queries on %s (%d queries x %d rounds)", engine, len(queries), repeats.rounds)
-        out, rss, private = measure.in_fresh_process_memory(query_child, engine, locations[engine], queries,
-                                                           checks, repeats.rounds)
-        per_engine[engine] = out
-        result.query_rss[engine] = rss
-        result.query_private[engine] = private
+        result.query_rss[engine] = per_engine[engine]["rss"]
+        result.query_private[engine] = per_engine[engine]["private"]
     for klass in CLASSES:
         result.queries[klass] = {e: _stats(per_engine[e]["samples"].get(klass, [])) for e in ENGINES}
         result.queries_cpu[klass] = {e: _stats(per_engine[e]["cpu"].get(klass, [])) for e in ENGINES}
