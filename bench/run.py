@@ -51,7 +51,7 @@ class Repeats:
 REPEATS = {
     "1k": Repeats(ingest=3, reingest=3, reindex=3, rounds=10, web_rounds=5),
     "10k": Repeats(ingest=2, reingest=3, reindex=3, rounds=7, web_rounds=3),
-    "100k": Repeats(ingest=1, reingest=1, reindex=1, rounds=3, web_rounds=1),
+    "100k": Repeats(ingest=1, reingest=1, reindex=1, rounds=10, web_rounds=3),
     "1m": Repeats(ingest=1, reingest=1, reindex=1, rounds=3, web_rounds=1),
 }
 SMOKE = Repeats(ingest=1, reingest=1, reindex=1, rounds=1, web_rounds=1)

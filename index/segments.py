@@ -135,13 +135,26 @@ def open_hits(leaf) -> SegmentHits | None:
     storage = getattr(leaf, "_storage", None)
     if segment is None or storage is None:
         return None
+    return _open_hits(segment, storage)
+
+
+def of_this_format(segment, storage) -> bool:
+    """Whether our writer wrote ``segment`` (a Whoosh ``Segment``) in this FORMAT."""
+    hits = _open_hits(segment, storage)
+    if hits is None:
+        return False
+    hits.close()
+    return True
+
+
+def _open_hits(segment, storage) -> SegmentHits | None:
     name = segment.make_filename(HITS_EXT)
     if not storage.file_exists(name):
         return None
     length = storage.file_length(name)
     f = storage.open_file(name)
     trailer = _TRAILER.unpack(f.get(length - _TRAILER.size, _TRAILER.size)) if length >= _TRAILER.size else None
-    if trailer != (leaf.doc_count_all(), FORMAT, _HITS_MAGIC):
+    if trailer != (segment.doc_count_all(), FORMAT, _HITS_MAGIC):
         f.close()  # another format of ours (or not this segment's): Whoosh's structures are complete, read those
         return None
     return SegmentHits(f, length)

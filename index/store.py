@@ -23,7 +23,7 @@ import os
 import shutil
 import struct
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +49,7 @@ from index.analysis import (
     stem_spanish,
 )
 from index import mapped  # noqa: F401 (segment files read in place)
-from index.segments import hit_blob, raw_postings, write_hits
+from index.segments import hit_blob, of_this_format, raw_postings, write_hits
 from index.documents import UnitDoc, country_facet_key, stored_units, unit_documents, unit_id  # noqa: F401 (re-exported)
 from archive.glossary import glossary_digest
 from index.expansion import entity_keys
@@ -140,7 +140,7 @@ SEGMENT_UNITS = 50_000
 PARALLEL_MIN_UNITS = 4_000  # below this a second process costs more than it saves
 COMPRESSION = 0
 MAX_SEGMENTS = 12  # after an update, more segments than this, or more small ones than
-MAX_SMALL_SEGMENTS = 4  # this: the small ones are merged (small_segments)
+MAX_SMALL_SEGMENTS = 4  # this: the small ones are merged (merge_due)
 SMALL_SEGMENT_UNITS = 6_250  # live units under which a segment is small (rewritten by merges)
 
 
@@ -523,24 +523,31 @@ def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str
     except BaseException:
         writer.cancel()
         raise
-    if small_segments(kept + segments):
+    if merge_due(kept + segments):
         merge_small_segments(ix)
     return added
 
 
-def small_segments(segments: list) -> list:
-    """The segments a merge rewrites: those under SMALL_SEGMENT_UNITS live units, when there are
-    more than MAX_SMALL_SEGMENTS of them, or more than MAX_SEGMENTS segments in all and two small
-    ones. Large segments are never rewritten, so a unit is rewritten only while its segment is
-    small (a few times at most), and an archive grown ingest by ingest keeps few segments (every
-    search looks each of its words up once per segment)."""
-    small = [s for s in segments if s.doc_count() < SMALL_SEGMENT_UNITS]
-    too_many = len(small) > MAX_SMALL_SEGMENTS or len(segments) > MAX_SEGMENTS
-    return small if too_many and len(small) > 1 else []
+def merge_due(segments: list) -> bool:
+    """Whether small segments (under SMALL_SEGMENT_UNITS live units) have piled up: more than
+    MAX_SMALL_SEGMENTS of them, or more than MAX_SEGMENTS segments in all and two small ones."""
+    small = sum(s.doc_count() < SMALL_SEGMENT_UNITS for s in segments)
+    return (small > MAX_SMALL_SEGMENTS or len(segments) > MAX_SEGMENTS) and small > 1
+
+
+def segments_to_merge(segments: list, of_this_format: Callable[[object], bool]) -> list:
+    """The segments a due merge rewrites: the small ones, and any segment not of this format (Whoosh
+    merged it, or an older version of ours wrote it), which searches read through Whoosh's slower
+    structures. Large segments of ours are never rewritten, so a unit is rewritten only while its
+    segment is small (a few times at most), and an archive grown ingest by ingest keeps few
+    segments (every search looks each of its words up once per segment)."""
+    if not merge_due(segments):
+        return []
+    return [s for s in segments if s.doc_count() < SMALL_SEGMENT_UNITS or not of_this_format(s)]
 
 
 def merge_small_segments(ix: Index) -> int:
-    """Rewrite the small segments (``small_segments``) as segments of ours, in one commit; returns
+    """Rewrite the segments ``segments_to_merge`` picks as segments of ours, in one commit; returns
     how many were merged.
 
     Whoosh's own merge (MERGE_SMALL) wrote segments without our hit fields and raw arrays, read
@@ -550,7 +557,7 @@ def merge_small_segments(ix: Index) -> int:
     (``documents.stored_units``) and analysed again, SEGMENT_UNITS at a time."""
     writer = ix.writer()
     try:
-        merged = small_segments(writer.segments)
+        merged = segments_to_merge(writer.segments, lambda segment: of_this_format(segment, ix.storage))
         if not merged:
             writer.cancel()
             return 0

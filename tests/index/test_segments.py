@@ -145,16 +145,41 @@ def test_a_merge_rewrites_only_small_segments_and_only_when_there_are_too_many()
     import index.store as store
 
     class Segment:
-        def __init__(self, live):
-            self.live = live
+        def __init__(self, live, ours=True):
+            self.live, self.ours = live, ours
 
         def doc_count(self):
             return self.live
 
+    def to_merge(segments):
+        return store.segments_to_merge(segments, lambda segment: segment.ours)
+
     small, large = store.SMALL_SEGMENT_UNITS - 1, store.SMALL_SEGMENT_UNITS
     few = [Segment(small) for _ in range(store.MAX_SMALL_SEGMENTS)]
-    assert store.small_segments(few + [Segment(large)] * 3) == []  # not too many yet
+    foreign = Segment(large, ours=False)
+    assert to_merge(few + [Segment(large)] * 3 + [foreign]) == []  # not too many yet
     more = few + [Segment(small)]
-    assert store.small_segments(more + [Segment(large)]) == more  # the large one stays as it is
-    assert store.small_segments(few[:2] + [Segment(large)] * store.MAX_SEGMENTS) == few[:2]  # too many in all
-    assert store.small_segments([Segment(large)] * store.MAX_SEGMENTS + [Segment(small)]) == []  # one small: nothing to merge
+    assert to_merge(more + [Segment(large)]) == more  # a large segment of ours stays as it is
+    assert to_merge(more + [Segment(large), foreign]) == more + [foreign]  # one of another format goes too
+    assert to_merge(few[:2] + [Segment(large)] * store.MAX_SEGMENTS) == few[:2]  # too many in all
+    assert to_merge([Segment(large)] * store.MAX_SEGMENTS + [Segment(small)]) == []  # one small: nothing to merge
+
+
+def test_a_segment_whoosh_merged_is_rewritten_by_the_next_merge(tmp_path, all_reports, monkeypatch):
+    import index.store as store
+
+    fresh = AgreementIndex(tmp_path / "fresh")
+    fresh.update(all_reports)
+    ix = _whoosh_merged(tmp_path, all_reports)  # Whoosh's segment (with deletions) and one of ours
+    whoosh_units = max(leaf.reader.doc_count() for leaf in ix._current().leaves)
+    monkeypatch.setattr(store, "SMALL_SEGMENT_UNITS", whoosh_units)  # Whoosh's segment is a large one
+    monkeypatch.setattr(store, "MAX_SMALL_SEGMENTS", 1)
+    ix.update(all_reports[2:3])  # a second small segment: a merge is due
+    leaves = ix._current().leaves
+    assert all(leaf.hits is not None and leaf.raw_postings for leaf in leaves)
+    for text in QUERIES:
+        expected, found = _result(fresh, text), _result(ix, text)
+        assert found[:3] == expected[:3], text
+        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
+    fresh.close()
+    ix.close()
