@@ -57,6 +57,18 @@ def _result(ix, text):
             [h.score for h in result.hits])
 
 
+def _assert_answers_as(ix, expected_ix) -> None:
+    """Every query of QUERIES: the same totals, per-year counts, facets, hits, snippets and timeline as
+    ``expected_ix``; the order and scores may differ where Whoosh's statistics still count deleted
+    units -- the scores are Whoosh's own on ``ix``."""
+    for text in QUERIES:
+        expected, found = _result(expected_ix, text), _result(ix, text)
+        assert found[:3] == expected[:3], text
+        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
+        assert found[4] == pytest.approx(_whoosh_scores(ix, text, found[3]), rel=1e-9), text
+        assert ix.timeline(text) == expected_ix.timeline(text), text
+
+
 def test_every_segment_of_ours_has_hit_fields_and_they_equal_whoosh_stored_fields(seed_index):
     gen = seed_index._current()
     assert gen.leaves and all(leaf.hits is not None for leaf in gen.leaves)
@@ -71,14 +83,7 @@ def test_segments_whoosh_wrote_give_the_same_results(tmp_path, all_reports):
     kinds = [has_hits for _reader, has_hits in _segment_files(merged)]
     assert False in kinds and True in kinds  # both kinds of segment, one of them with deletions
     assert any(leaf.deleted is not None for leaf in merged._current().leaves)
-    for text in QUERIES:
-        expected, found = _result(ours, text), _result(merged, text)
-        assert found[:3] == expected[:3], text
-        # The same hits and snippets; the order and scores may differ where Whoosh's statistics
-        # still count the deleted units -- the scores are Whoosh's own on that index.
-        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
-        assert found[4] == pytest.approx(_whoosh_scores(merged, text, found[3]), rel=1e-9), text
-        assert merged.timeline(text) == ours.timeline(text), text
+    _assert_answers_as(merged, ours)
     ours.close()
     merged.close()
 
@@ -131,12 +136,7 @@ def test_small_segments_are_merged_into_segments_of_ours_that_answer_as_one_fres
     gen, expected_gen = ix._current(), fresh._current()
     assert sorted(map(repr, map(gen.stored, gen.live.tolist()))) == \
         sorted(map(repr, map(expected_gen.stored, expected_gen.live.tolist())))
-    for text in QUERIES:
-        expected, found = _result(fresh, text), _result(ix, text)
-        assert found[:3] == expected[:3], text
-        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
-        assert found[4] == pytest.approx(_whoosh_scores(ix, text, found[3]), rel=1e-9), text
-        assert ix.timeline(text) == fresh.timeline(text), text
+    _assert_answers_as(ix, fresh)
     fresh.close()
     ix.close()
 
@@ -177,9 +177,6 @@ def test_a_segment_whoosh_merged_is_rewritten_by_the_next_merge(tmp_path, all_re
     ix.update(all_reports[2:3])  # a second small segment: a merge is due
     leaves = ix._current().leaves
     assert all(leaf.hits is not None and leaf.raw_postings for leaf in leaves)
-    for text in QUERIES:
-        expected, found = _result(fresh, text), _result(ix, text)
-        assert found[:3] == expected[:3], text
-        assert sorted(found[3], key=repr) == sorted(expected[3], key=repr), text
+    _assert_answers_as(ix, fresh)
     fresh.close()
     ix.close()
