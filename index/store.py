@@ -524,7 +524,10 @@ def write_reports(ix: Index, reports: Iterable[Report], remove_ids: Iterable[str
         writer.cancel()
         raise
     if merge_due(kept + segments):
-        merge_small_segments(ix)
+        try:
+            merge_small_segments(ix)
+        except OSError as e:  # the update is committed; the merge is retried after the next one
+            log.warning("could not merge the small index segments (they stay as they are): %s", e)
     return added
 
 

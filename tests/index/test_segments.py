@@ -180,3 +180,30 @@ def test_a_segment_whoosh_merged_is_rewritten_by_the_next_merge(tmp_path, all_re
     _assert_answers_as(ix, fresh)
     fresh.close()
     ix.close()
+
+
+def test_a_merge_that_fails_leaves_the_update_committed_and_the_segments_as_they_were(
+        tmp_path, all_reports, monkeypatch, caplog):
+    import index.store as store
+
+    monkeypatch.setattr(store, "MAX_SMALL_SEGMENTS", 1)
+    ix = AgreementIndex(tmp_path / "ix")
+    ix.update(all_reports[:1])
+    before = [leaf.reader.doc_count_all() for leaf in ix._current().leaves]
+
+    def disk_full(_ix, _segments):
+        raise OSError(28, "No space left on device")
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(store, "_units_of", disk_full)
+    ix.update(all_reports[1:2])  # a second small segment: a merge is due, and fails
+    assert "could not merge the small index segments" in caplog.text and "No space left" in caplog.text
+    after = [leaf.reader.doc_count_all() for leaf in ix._current().leaves]
+    assert len(after) == len(before) + 1 and after[:len(before)] == before
+    assert set(ix.indexed_versions()) == {r.id for r in all_reports[:2]}
+    monkeypatch.undo()
+    monkeypatch.setattr(store, "MAX_SMALL_SEGMENTS", 1)
+    ix.update(all_reports[2:3])  # the next update merges them all
+    assert len(ix._current().leaves) == 1
+    assert set(ix.indexed_versions()) == {r.id for r in all_reports[:3]}
+    ix.close()
