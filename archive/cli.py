@@ -269,7 +269,7 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
     year_from, year_to = _year_range(year)
     result = _open(ctx).search(SearchQuery(
         text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
-        sort=sort, page=page, per_page=limit, translate=translate))
+        sort=sort, page=page, per_page=limit, translate=translate, facets=as_json))
     if as_json:
         _emit_json(serialize.search_result_to_dict(result))
         return

@@ -1,7 +1,9 @@
 """The three engines of the benchmark behind one small interface.
 
 * **whoosh** -- OUR search: ``Archive.search(SearchQuery(...))``, which returns the top 20 with
-  snippets + the total + per-year counts over all matches + facets. Nothing of it is re-implemented here.
+  snippets + the total + per-year counts over all matches, and the facets when the class asks for
+  them (``SearchQuery.facets``), as the references count them only then. Nothing of it is
+  re-implemented here.
 * **fts5** -- SQLite FTS5 as a Datasette / sqlite-utils user would set it up: an external-content
   FTS5 table over a ``units`` table, ``tokenize = 'unicode61 remove_diacritics 2'``, top 20 by
   ``rank`` (bm25) with ``snippet()``, then ``count(*)`` and ``GROUP BY year`` (and, for the facet
@@ -161,7 +163,7 @@ class WhooshEngine:
         from index import SearchQuery
 
         result = self.archive.search(SearchQuery(whoosh_text(query), year_from=query.year_from,
-                                                 year_to=query.year_to, per_page=TOP))
+                                                 year_to=query.year_to, per_page=TOP, facets=query.facets))
         return Answer(len(result.hits), result.total, dict(result.by_year),
                       {k: dict(v) for k, v in result.facets.items() if k in FACETS})
 

@@ -25,6 +25,7 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     translate: bool = False  # also match the thesaurus equivalents in the other language (index.expansion)
+    facets: bool = True  # count the facets (SearchResult.facets); per-year counts are always counted
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class SearchResult:
     query: SearchQuery
     total: int
     by_year: dict[int, int]  # over ALL matches, not just the page
-    facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count
+    facets: dict[str, dict[str, int]]  # "body", "country", "language", "year" -> value -> count ({}: not asked)
     hits: tuple[Hit, ...]
     suggestion: str | None  # "did you mean": the full corrected query text, or None
     expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)

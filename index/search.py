@@ -206,7 +206,7 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
     matching = gen.live if compiled is None else docnums(gen, compiled)
     if allowed is not None:
         matching = docsets.intersect(matching, allowed)
-    by_year, facets = count_facets(gen, matching)
+    by_year, facets = count_facets(gen, matching, q.facets)
 
     offset = (q.page - 1) * q.per_page
     if q.sort == "relevance" and compiled is not None and len(matching):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index import facets
 from index.query import QuerySyntaxError
 from index.search import AgreementIndex, SearchQuery, SearchResult
 
@@ -145,6 +146,18 @@ def test_counts_are_over_all_matches_not_the_page(seed_index):
     assert full.facets["country"]["Nicaragua"] == sum(1 for h in full.hits if h.report_id == "managua2014")
     assert full.facets["body"]["red_trafico_trata"] == sum(1 for h in full.hits if h.body_key == "red_trafico_trata")
     assert full.facets["language"]["es"] == sum(1 for h in full.hits if h.language == "es")
+
+
+@pytest.mark.parametrize("small", [facets.SMALL, 0])  # counted by Counter / per combination
+@pytest.mark.parametrize("text", ["trata", "idioma:es"])
+def test_facets_not_asked_are_not_counted_and_nothing_else_changes(seed_index, text, small, monkeypatch):
+    monkeypatch.setattr(facets, "SMALL", small)
+    per_page = 11 if small else 12  # a query of its own: not answered from the result cache
+    full = seed_index.search(SearchQuery(text, per_page=per_page))
+    bare = seed_index.search(SearchQuery(text, per_page=per_page, facets=False))
+    assert full.facets and bare.facets == {}
+    assert (bare.total, bare.by_year, bare.hits, bare.suggestion) == (full.total, full.by_year, full.hits,
+                                                                      full.suggestion)
 
 
 def test_paging_covers_every_hit_once(seed_index):
