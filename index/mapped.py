@@ -14,11 +14,14 @@ Importing this module applies it (``index.generation`` and ``index.store`` do).
 The term table is looked up in the view too (``term_table``): Whoosh's hash-file lookup reads
 every slot and length through two layers of ``get``/``bytes`` copies, ~5 µs a term, paid twice
 per segment by a one-word search; ``TermTable`` reads the same bytes with ``unpack_from``.
+``items_with_prefix`` walks one field's run of the table the same way (``index.generation``
+keeps the word fields' terms in memory).
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from hashlib import md5
 
 from whoosh.filedb import structfile
@@ -129,3 +132,28 @@ def term_table(table: HashReader):
     if isinstance(buf, memoryview) and table.hashtype == _MD5 and len(table.tables) == 256:
         return TermTable(buf, table.tables)
     return table
+
+
+def items_with_prefix(table: HashReader, prefix: bytes) -> Iterator[tuple[bytes, bytes | memoryview]]:
+    """(key without ``prefix``, value) of every key of ``table`` (an ``OrderedHashReader``) that
+    starts with ``prefix``, in key order. An ordered hash file keeps its records in key order, so
+    those keys are one run of records from the first of them (found by Whoosh's bisection)."""
+    pos = table.closest_key_pos(prefix)
+    if pos is None:
+        return
+    cut = len(prefix)
+    view = getattr(table.dbfile, "_buf", None)
+    if not isinstance(view, memoryview):
+        for key, value in table.items_from(prefix):
+            if not key.startswith(prefix):
+                return
+            yield key[cut:], value
+        return
+    end, size = table.endofdata, _LENGTHS.size
+    while pos < end:
+        keylen, datalen = _LENGTHS.unpack_from(view, pos)
+        begin = pos + size
+        if view[begin:begin + cut] != prefix:
+            return
+        pos = begin + keylen + datalen
+        yield bytes(view[begin + cut:begin + keylen]), view[begin + keylen:pos]

@@ -10,15 +10,14 @@ phrase checks (its positions, read only when a phrase of three or more words nee
 
 from __future__ import annotations
 
-import struct
 from itertools import accumulate
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from index import docsets
-from index.generation import Generation, Leaf
+from index.generation import Generation, Leaf, TermEntry
 from index.segments import read_raw_positions, read_raw_postings, read_short_postings
 
 
@@ -44,8 +43,8 @@ def postings(gen: Generation, fieldname: str, text: str) -> Postings:
     ids: list = []  # per segment holding the term: its docnums and weights, numpy arrays or lists
     weights: list = []
     short = True  # every part is a list (a rare term): one array is made of them all
-    for leaf in gen.leaves:
-        found = _leaf_postings(leaf, fieldname, text)
+    for leaf, entry in gen.term_entries(fieldname, text):
+        found = _leaf_postings(leaf, fieldname, text, entry)
         if found is not None:
             ids.append(found[0])
             weights.append(found[1])
@@ -74,7 +73,7 @@ def positions_of(gen: Generation, fieldname: str, text: str) -> tuple[np.ndarray
     positions start, int64, one more than there are postings)."""
     found = postings(gen, fieldname, text)
     if found._positions is None:
-        parts = [p for leaf in gen.leaves if (p := _leaf_positions(gen, leaf, fieldname, text)) is not None]
+        parts = [_leaf_positions(gen, leaf, fieldname, text, entry) for leaf, entry in gen.term_entries(fieldname, text)]
         flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         starts = np.zeros(len(found.ids) + 1, dtype=np.int64)
         np.cumsum(found.weights.astype(np.int64), out=starts[1:])
@@ -82,11 +81,9 @@ def positions_of(gen: Generation, fieldname: str, text: str) -> tuple[np.ndarray
     return found._positions
 
 
-def _leaf_positions(gen: Generation, leaf: Leaf, fieldname: str, text: str) -> np.ndarray | None:
-    """One segment's positions of ``text``, live postings only, in posting order."""
-    entry = term_entry(leaf, fieldname, text)
-    if entry is None:
-        return None
+def _leaf_positions(gen: Generation, leaf: Leaf, fieldname: str, text: str, entry: TermEntry) -> np.ndarray:
+    """One segment's positions of ``text`` (``entry``: its term entry there), live postings only,
+    in posting order."""
     count, _weight, _first, end = entry
     if count > 1 and leaf.raw_postings and end >= 0:
         ids, weights = read_raw_postings(leaf.postfile, end, count)
@@ -103,38 +100,13 @@ def _leaf_positions(gen: Generation, leaf: Leaf, fieldname: str, text: str) -> n
     return positions.astype(np.int64)
 
 
-_TERM_INFO = W3TermInfo._struct  # flags, weight, doc frequency, min/max length, max weight, min/max id
-_EXTENT = struct.Struct("!qi")  # where a (not inlined) posting list starts in the postings file, its length
-
-
-def term_entry(leaf: Leaf, fieldname: str, text: str) -> tuple[int, float, int, int] | None:
-    """(doc frequency, weight, first docnum, end of Whoosh's bytes in the postings file) of a
-    term in one segment, None if the segment does not hold it (end is -1 for inlined postings).
-
-    Read straight from Whoosh's term table: ``reader.term_info`` costs ~7 us, of which the table
-    lookup is ~2; a one-word search makes two lookups per segment."""
-    prefix = leaf.field_prefixes.get(fieldname)
-    if prefix is None:
-        return None
-    raw = leaf.terms.get(prefix + text.encode("utf-8"))
-    if raw is None:
-        return None
-    flags, weight, count, _minl, _maxl, _maxw, first, _last = _TERM_INFO.unpack_from(raw)
-    if flags:
-        return count, weight, first, -1
-    offset, length = _EXTENT.unpack_from(raw, _TERM_INFO.size)
-    return count, weight, first, offset + length
-
-
 SHORT_LIST = 64  # postings up to which a segment's list is read as Python ints, not arrays
 
 
-def _leaf_postings(leaf: Leaf, fieldname: str, text: str) -> tuple[np.ndarray | list, np.ndarray | list] | None:
-    """(global live docnums, weights) of one segment -- as lists for a short list --, None if it
-    does not hold the term."""
-    entry = term_entry(leaf, fieldname, text)
-    if entry is None:
-        return None
+def _leaf_postings(leaf: Leaf, fieldname: str, text: str,
+                   entry: TermEntry) -> tuple[np.ndarray | list, np.ndarray | list] | None:
+    """(global live docnums, weights) of one segment (``entry``: the term's entry there) -- as
+    lists for a short list --, None if none of them is live."""
     count, weight, first, end = entry
     base, deleted = leaf.base, leaf.deleted
     if count == 1:  # the term info holds the one posting
