@@ -42,14 +42,15 @@ from index.query import (
     Word,
 )
 from index.snippets import HighlightTerms
+from index.vocabulary import Vocabulary
 
 MAX_EXPANSION = 256  # terms a prefix/wildcard/fuzzy term may expand to
 MAX_WILDCARD_SCAN = 20_000  # lexicon entries a wildcard may look at
 
 
 class Compiler:
-    def __init__(self, reader, stop_word_fallback: bool = False):
-        self.reader = reader
+    def __init__(self, vocabulary: Vocabulary, stop_word_fallback: bool = False):
+        self.vocabulary = vocabulary  # the index's folded words: what prefixes and fuzzy terms expand to
         self.stop_word_fallback = stop_word_fallback
         self.marks = HighlightTerms()
 
@@ -144,15 +145,14 @@ class Compiler:
         return wq.Or([wq.Term("exact", t) for t in terms])
 
     def _prefix(self, node: Prefix) -> wq.Query:
-        terms = list(islice(self.reader.expand_prefix("exact", node.prefix), MAX_EXPANSION + 1))
-        return self._expansion([term_text(t) for t in terms], node.prefix + "*")
+        terms = list(islice(self.vocabulary.with_prefix(node.prefix), MAX_EXPANSION + 1))
+        return self._expansion(terms, node.prefix + "*")
 
     def _wildcard(self, node: Wildcard) -> wq.Query:
         literal = re.match(r"[a-z0-9]*", node.pattern).group(0)
         regex = re.compile(re.escape(node.pattern).replace(r"\*", ".*").replace(r"\?", ".") + r"\Z")
         matches = []
-        for term in islice(self.reader.expand_prefix("exact", literal), MAX_WILDCARD_SCAN):
-            term = term_text(term)
+        for term in islice(self.vocabulary.with_prefix(literal), MAX_WILDCARD_SCAN):
             if regex.match(term):
                 matches.append(term)
                 if len(matches) > MAX_EXPANSION:
@@ -160,11 +160,8 @@ class Compiler:
         return self._expansion(matches, node.pattern)
 
     def _fuzzy(self, node: Fuzzy) -> wq.Query:
-        found: set[str] = set()
-        for leaf, _base in self.reader.leaf_readers():
-            found.update(term_text(t) for t in islice(
-                leaf.terms_within("exact", node.word, node.distance, prefix=1), MAX_EXPANSION + 1))
-        return self._expansion(sorted(found), f"{node.word}~{node.distance}")
+        terms = list(islice(self.vocabulary.within(node.word, node.distance, prefix=1), MAX_EXPANSION + 1))
+        return self._expansion(terms, f"{node.word}~{node.distance}")
 
     def _not(self, node: Not) -> wq.Query | None:
         inner = self.compile_negative(node.node)
@@ -197,16 +194,12 @@ class Compiler:
         return subs[0] if len(subs) == 1 else wq.Or(subs)
 
 
-def compile_query(reader, node: Node | None) -> tuple[wq.Query | None, HighlightTerms]:
-    """``node`` compiled, and what to highlight. A query of only stop words ("de la") is searched
-    as written rather than find nothing."""
-    compiler = Compiler(reader)
+def compile_query(vocabulary: Vocabulary, node: Node | None) -> tuple[wq.Query | None, HighlightTerms]:
+    """``node`` compiled against the index's words (``Generation.vocabulary``), and what to
+    highlight. A query of only stop words ("de la") is searched as written rather than find nothing."""
+    compiler = Compiler(vocabulary)
     compiled = compiler.compile(node)
     if compiled is None and node is not None:
-        compiler = Compiler(reader, stop_word_fallback=True)
+        compiler = Compiler(vocabulary, stop_word_fallback=True)
         compiled = compiler.compile(node)
     return compiled, compiler.marks
-
-
-def term_text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term

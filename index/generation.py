@@ -25,6 +25,7 @@ from index import store
 from index.mapped import items_with_prefix, term_table  # importing index.mapped also reads segment files in place
 from index.schema import STORED_FIELDS
 from index.segments import SegmentHits, open_hits
+from index.vocabulary import FIELD as VOCABULARY_FIELD, Vocabulary
 
 if TYPE_CHECKING:
     from index.postings import Postings
@@ -121,6 +122,7 @@ class Generation:
         self._fresh_stamp: tuple[int, int] | None = None  # the folder when last found up to date
         self.leaves = _leaves(self.reader)
         self._term_directory = _term_directory(self.leaves)
+        self._vocabulary: Vocabulary | None = None  # see vocabulary
         self._bases = [leaf.base for leaf in self.leaves]
         self._load_columns()
         # (field, term) -> Postings; the only cache of query work besides filter_cache (the
@@ -218,6 +220,18 @@ class Generation:
         if fieldname not in TERMS_LOOKED_UP:
             return self._term_directory.get((fieldname, text), ())
         return [(leaf, entry) for leaf in self.leaves if (entry := leaf.entry(fieldname, text)) is not None]
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """The documents holding the term, deleted ones included (as Whoosh's ``doc_frequency``)."""
+        return sum(entry[0] for _leaf, entry in self.term_entries(fieldname, text))
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The folded words of the whole generation (``index.vocabulary``), sorted once, on first use."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(text for fieldname, text in self._term_directory
+                                          if fieldname == VOCABULARY_FIELD)
+        return self._vocabulary
 
     def stored(self, docnum: int) -> dict:
         """The stored fields of a document: from its segment's ``.hits`` file, or Whoosh's."""

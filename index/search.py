@@ -23,7 +23,7 @@ import numpy as np
 
 from archive.models import Report
 from index import bm25, docsets, store
-from index.compiler import compile_query, term_text
+from index.compiler import compile_query
 from archive.glossary import glossary_digest
 from index.expansion import expand_query
 from index.facets import count_facets
@@ -38,6 +38,7 @@ from index.results import Hit, Precedent, SearchQuery, SearchResult, YearCount, 
 from index.schema import SCHEMA_VERSION
 from index.spelling import suggestion
 from index.timeline import timeline
+from index.vocabulary import term_text
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +102,15 @@ class AgreementIndex:
             return versions
 
     def warm(self) -> None:
-        """Open the current generation now (searcher, columns, BM25 length statistics) rather than
-        on the first search: at 100k units that is ~1.5 s a server's first visitor would wait."""
+        """Open the current generation now (searcher, columns, BM25 length statistics, the
+        vocabulary) rather than on the first search: at 100k units that is ~1.5 s a server's first
+        visitor would wait."""
         with self._lock:
             gen = self._current()
             for fieldname in ("text", "text_en", "exact", "pairs"):
                 if fieldname in gen.schema:
                     gen.lengths(fieldname)
+            gen.vocabulary  # noqa: B018 -- built on first use; here, before the first visitor
 
     def needs_rebuild(self) -> bool:
         pointer = store.read_pointer(self.index_dir)
@@ -201,7 +204,7 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
     """The pipeline, step by step (see the module docstring)."""
     # Glossary entities (by the ``entities`` postings when they are of this glossary); thesaurus with translate.
     expanded = expand_query(parsed, translate=q.translate, entity_field=entity_field)
-    compiled, marks = compile_query(gen.reader, expanded.parsed.node)
+    compiled, marks = compile_query(gen.vocabulary, expanded.parsed.node)
     allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
     matching = gen.live if compiled is None else docnums(gen, compiled)
     if allowed is not None:

@@ -18,7 +18,7 @@ MAX_CONTIGUOUS_YEARS = 200  # a wider span lists only the years with matches
 def timeline(gen: Generation, parsed: ParsedQuery) -> list[YearCount]:
     """Per year from the first to the last year with a match: matching agreements and
     distinct reports (years in between with no match are listed with zeros)."""
-    compiled, _marks = compile_query(gen.reader, parsed.node)
+    compiled, _marks = compile_query(gen.vocabulary, parsed.node)
     matching = gen.live if compiled is None else docnums(gen, compiled)
     allowed = allowed_docnums(gen, list(parsed.filters))
     if allowed is not None:

@@ -25,9 +25,8 @@ def test_ranking_equals_whoosh_bm25(seed_index, text):
     """Our BM25 over the posting arrays gives Whoosh's scores and order (ties: lower docnum first)."""
     ours = seed_index.search(SearchQuery(text, per_page=200))
     gen = seed_index._current()
-    reader = gen.searcher.reader()
     # as the search does: glossary forms added (index.expansion)
-    compiled, _marks = compile_query(reader, expand_query(parse_query(text), entity_field=True).parsed.node)
+    compiled, _marks = compile_query(gen.vocabulary, expand_query(parse_query(text), entity_field=True).parsed.node)
     ranking, _broader = ranking_query(compiled, gen)
     theirs = gen.searcher.search(ranking, limit=None)
     found = {(h.report_id, h.label) for h in ours.hits}
@@ -71,7 +70,7 @@ def test_few_matches_are_scored_as_the_arrays_score_them(seed_index, text):
     from index.matching import docnums
 
     gen = seed_index._current()
-    compiled, _marks = compile_query(gen.reader, expand_query(parse_query(text), entity_field=True).parsed.node)
+    compiled, _marks = compile_query(gen.vocabulary, expand_query(parse_query(text), entity_field=True).parsed.node)
     ranking, _broader = ranking_query(compiled, gen)
     matching = docnums(gen, compiled)
     few = few_scores(gen, ranking, matching)

@@ -228,8 +228,8 @@ def test_expansion_only_adds_matches(seed_index, pieces, translate, entity_field
     if parsed.node is None:
         return
     gen = seed_index._current()
-    plain, _ = compile_query(gen.reader, parsed.node)
-    expanded, _ = compile_query(gen.reader, expand_query(parsed, translate=translate, entity_field=entity_field).parsed.node)
+    plain, _ = compile_query(gen.vocabulary, parsed.node)
+    expanded, _ = compile_query(gen.vocabulary, expand_query(parsed, translate=translate, entity_field=entity_field).parsed.node)
     if plain is None:
         return
     assert expanded is not None

@@ -42,7 +42,7 @@ def _whoosh_merged(tmp_path, reports) -> AgreementIndex:
 
 def _whoosh_scores(ix, text, hits) -> list[float]:
     gen = ix._current()
-    compiled, _marks = compile_query(gen.reader, expand_query(parse_query(text), entity_field=True).parsed.node)
+    compiled, _marks = compile_query(gen.vocabulary, expand_query(parse_query(text), entity_field=True).parsed.node)
     ranking, _broader = ranking_query(compiled, gen)
     if ranking is None:
         return [0.0] * len(hits)

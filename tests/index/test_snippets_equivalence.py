@@ -58,20 +58,20 @@ QUERIES = [
 ] + [form for entity in glossary().entities[:30] for form in entity.forms[:2]]
 
 
-def compiled_marks(reader, text: str, translate: bool = False, entity_field: bool = False) -> HighlightTerms | None:
+def compiled_marks(vocabulary, text: str, translate: bool = False, entity_field: bool = False) -> HighlightTerms | None:
     """What the real parser, expansion and compiler mark for ``text``; None if it is no query."""
     try:
         parsed = parse_query(text)
         expanded = expand_query(parsed, translate=translate, entity_field=entity_field)
-        _compiled, marks = compile_query(reader, expanded.parsed.node)
+        _compiled, marks = compile_query(vocabulary, expanded.parsed.node)
     except QuerySyntaxError:
         return None
     return marks
 
 
 @pytest.fixture(scope="module")
-def reader(seed_index):
-    return seed_index._current().reader
+def vocabulary(seed_index):
+    return seed_index._current().vocabulary
 
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -83,9 +83,9 @@ def test_tokens_are_those_of_the_whole_text_scan():
 
 
 @pytest.mark.parametrize("translate, entity_field", [(False, False), (True, False), (False, True)])
-def test_corpus_units_with_compiled_queries(reader, translate, entity_field):
+def test_corpus_units_with_compiled_queries(vocabulary, translate, entity_field):
     for query in QUERIES:
-        marks = compiled_marks(reader, query, translate, entity_field)
+        marks = compiled_marks(vocabulary, query, translate, entity_field)
         if not marks:
             continue
         for text in TEXTS:
@@ -94,7 +94,7 @@ def test_corpus_units_with_compiled_queries(reader, translate, entity_field):
                 assert_same(text, marks, language, max_chars=80)
 
 
-def test_corpus_units_with_each_of_their_words(reader):
+def test_corpus_units_with_each_of_their_words(vocabulary):
     # A query of each word of a unit, and of each pair of its words as a phrase: every unit is
     # highlighted where its own words are.
     for text in TEXTS:
@@ -102,7 +102,7 @@ def test_corpus_units_with_each_of_their_words(reader):
         for i, word in enumerate(words[:60]):
             queries = [word, f'"{" ".join(words[i:i + 2])}"', word[:3] + "*"]
             for query in queries:
-                marks = compiled_marks(reader, query)
+                marks = compiled_marks(vocabulary, query)
                 if marks:
                     assert_same(text, marks, "es")
                     assert_same(text, marks, "en")
@@ -166,7 +166,7 @@ def test_generated_texts_and_terms(case, language, max_chars):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts, st.data())
-def test_generated_texts_with_compiled_queries(reader, text, data):
+def test_generated_texts_with_compiled_queries(vocabulary, text, data):
     tokens = [text[s:e] for _t, _p, s, e, _j in iter_word_tokens(text)]
     word = st.sampled_from(tokens) if tokens else st.sampled_from(_VOCABULARY)
     query = data.draw(st.one_of(
@@ -176,7 +176,7 @@ def test_generated_texts_with_compiled_queries(reader, text, data):
         st.builds(lambda a: a[:3] + "*", word),
         st.sampled_from(QUERIES),
     ))
-    marks = compiled_marks(reader, query, translate=data.draw(st.booleans()))
+    marks = compiled_marks(vocabulary, query, translate=data.draw(st.booleans()))
     if marks:
         for language in LANGUAGES:
             assert_same(text, marks, language, max_chars=data.draw(st.sampled_from([SNIPPET_CHARS, 60])))

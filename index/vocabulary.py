@@ -1,0 +1,69 @@
+"""The vocabulary: the folded words of a whole generation (the ``exact`` field's terms), sorted in
+memory, for the query steps that look for words rather than look words up -- prefixes and
+wildcards (``migra*``), fuzzy terms (``migrantez~1``) and "did you mean" (``index.spelling``).
+
+Whoosh answers these segment by segment, seeking in each segment's term file: "within k edits"
+steps a Levenshtein automaton over the terms, and each of its ~40 seeks is a binary search of
+Python struct reads (``closest_key_pos``), the automaton rebuilt for every segment. Here the
+automaton is Whoosh's own (``whoosh.automata.lev``, the same words), built once per query term,
+and a seek is a ``bisect`` in C: a fuzzy term's expansion at 100k units went from ~5 ms to well under one
+(``bench/RESULTS.md``, issue 12, round 5). The terms are those of the term tables, as Whoosh's
+(a word of deleted documents only is still listed until a merge drops it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
+
+FIELD = "exact"  # folded, unstemmed words (index.schema)
+
+
+class Vocabulary:
+    """A sorted, distinct list of words with prefix and edit-distance searches over it."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: Iterable[str]):
+        self._words = sorted(set(words))
+
+    @classmethod
+    def of_reader(cls, reader, fieldname: str = FIELD) -> "Vocabulary":
+        """The vocabulary of a Whoosh reader's field (every segment)."""
+        return cls(term_text(term) for term in reader.lexicon(fieldname))
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __contains__(self, word: str) -> bool:
+        i = bisect_left(self._words, word)
+        return i < len(self._words) and self._words[i] == word
+
+    def with_prefix(self, prefix: str) -> Iterator[str]:
+        """The words that start with ``prefix``, in order (all of them for "")."""
+        words = self._words
+        for i in range(bisect_left(words, prefix), len(words)):
+            word = words[i]
+            if not word.startswith(prefix):
+                return
+            yield word
+
+    def within(self, word: str, distance: int, prefix: int = 1) -> Iterator[str]:
+        """The words at most ``distance`` insertions, deletions or substitutions away from ``word``
+        that share its first ``prefix`` letters, in order (Whoosh's ``terms_within``, whole
+        generation at once)."""
+        automaton = levenshtein_automaton(word, distance, min(prefix, len(word))).to_dfa()
+        return find_all_matches(automaton, self._first_from)
+
+    def _first_from(self, key: str) -> str | None:
+        """The first word >= ``key`` (the automaton's seek)."""
+        i = bisect_left(self._words, key)
+        return self._words[i] if i < len(self._words) else None
+
+
+def term_text(term) -> str:
+    """A term as Whoosh's lexicons give it (bytes or text) as text."""
+    return term.decode("utf-8") if isinstance(term, bytes) else term
