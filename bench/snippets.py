@@ -15,10 +15,9 @@ highlights, in pages of 20; a sample is one page, per hit. FTS5: the same page's
 from __future__ import annotations
 
 import argparse
-import bisect
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from index.compiler import compile_query
 from index.expansion import expand_query
 from index.query import parse_query
 from index.snippets import HighlightTerms, make_snippet, match_spans
+from index.vocabulary import Vocabulary
 from ingest.language import detect_language
 from ingest.split import split_agreements
 
@@ -71,20 +71,6 @@ def bench_queries() -> list[BenchQuery]:
     # Glossary entities: every form of the entity is marked (~5-10 phrases).
     queries += [BenchQuery("entity", "words", (name,)) for name in ENTITIES]
     return queries
-
-
-class Lexicon:
-    """The folded words of the units, sorted: what ``compile_query`` asks the index reader for
-    when it expands a prefix."""
-
-    def __init__(self, units: list[Text]):
-        self.terms = sorted({t for u in units for t, *_ in iter_word_tokens(u.text)})
-
-    def expand_prefix(self, _field: str, prefix: str) -> Iterator[str]:
-        for term in self.terms[bisect.bisect_left(self.terms, prefix):]:
-            if not term.startswith(prefix):
-                return
-            yield term
 
 
 def hit_pages(units: list[Text], marks: HighlightTerms, pages: int) -> list[list[int]]:
@@ -131,12 +117,12 @@ class Fts5Snippets:
 
 def measure_snippets(units: list[Text], pages: int = 10, rounds: int = 3) -> dict[str, dict[str, list[float]]]:
     """Per class of query and engine: seconds per hit, one per page and round."""
-    lexicon = Lexicon(units)
+    vocabulary = Vocabulary(t for u in units for t, *_ in iter_word_tokens(u.text))  # the units' folded words
     fts5 = Fts5Snippets(units)
     samples: dict[str, dict[str, list[float]]] = {}
     for query in bench_queries():
         expanded = expand_query(parse_query(engines.whoosh_text(query)))
-        _compiled, marks = compile_query(lexicon, expanded.parsed.node)
+        _compiled, marks = compile_query(vocabulary, expanded.parsed.node)
         by_engine = samples.setdefault(query.klass, {"plain (before)": [], "ours": [], "FTS5 snippet()": []})
         for page in hit_pages(units, marks, pages):
             per_hit(reference_snippet, units, marks, page)  # warm: the caches a serving process has
