@@ -6,7 +6,7 @@ Whoosh answers these segment by segment, seeking in each segment's term file: "w
 steps a Levenshtein automaton over the terms, and each of its ~40 seeks is a binary search of
 Python struct reads (``closest_key_pos``), the automaton rebuilt for every segment. Here the
 automaton is Whoosh's own (``whoosh.automata.lev``, the same words), built once per query term,
-and a seek is a ``bisect`` in C: a fuzzy term's expansion at 100k units went from ~5 ms to well under one
+and a seek is a ``bisect`` in C: a fuzzy term's expansion at 100k units went from 2-3 ms to ~0.5 ms
 (``bench/RESULTS.md``, issue 12, round 5). The terms are those of the term tables, as Whoosh's
 (a word of deleted documents only is still listed until a merge drops it).
 """
