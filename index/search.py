@@ -25,7 +25,8 @@ from archive.models import Report
 from index import bm25, docsets, store
 from index.compiler import compile_query
 from archive.glossary import glossary_digest
-from index.expansion import expand_query
+from index.analysis import iter_word_tokens
+from index.expansion import ExpandedQuery, expand_query
 from index.facets import count_facets
 from index.filters import allowed_docnums, query_filters
 from index.generation import Generation, cache_put
@@ -202,13 +203,7 @@ class AgreementIndex:
 
 def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool = False) -> SearchResult:
     """The pipeline, step by step (see the module docstring)."""
-    # Glossary entities (by the ``entities`` postings when they are of this glossary); thesaurus with translate.
-    expanded = expand_query(parsed, translate=q.translate, entity_field=entity_field)
-    compiled, marks = compile_query(gen.vocabulary, expanded.parsed.node)
-    allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
-    matching = gen.live if compiled is None else docnums(gen, compiled)
-    if allowed is not None:
-        matching = docsets.intersect(matching, allowed)
+    expanded, compiled, marks, allowed, matching = _matching(gen, q, parsed, entity_field)
     by_year, facets = count_facets(gen, matching, q.facets)
 
     offset = (q.page - 1) * q.per_page
@@ -219,8 +214,37 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
         ranked = [(d, 0.0) for d in ordered[offset:offset + q.per_page].tolist()]
 
     hits = make_hits(gen, ranked, marks)
-    return SearchResult(q, len(matching), by_year, facets, hits, suggestion(gen, parsed), expanded.expansions,
-                        tuple(parsed.filters))
+    return SearchResult(q, len(matching), by_year, facets, hits, _suggestion(gen, q, parsed, expanded, entity_field),
+                        expanded.expansions, tuple(parsed.filters))
+
+
+def _matching(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool):
+    """(the expanded query, its compiled form, what to highlight, the filters' docset or None, the
+    matching docset): the steps from the parsed text to the set of matches."""
+    # Glossary entities (by the ``entities`` postings when they are of this glossary); thesaurus with translate.
+    expanded = expand_query(parsed, translate=q.translate, entity_field=entity_field)
+    compiled, marks = compile_query(gen.vocabulary, expanded.parsed.node)
+    allowed = allowed_docnums(gen, list(parsed.filters) + query_filters(q))
+    matching = gen.live if compiled is None else docnums(gen, compiled)
+    if allowed is not None:
+        matching = docsets.intersect(matching, allowed)
+    return expanded, compiled, marks, allowed, matching
+
+
+def _suggestion(gen: Generation, q: SearchQuery, parsed: ParsedQuery, expanded: ExpandedQuery,
+                entity_field: bool) -> str | None:
+    """"Did you mean": the query with its unknown words corrected -- not the words the glossary
+    recognised, and only if the corrected query, with the same filters, finds something (a
+    correction of each word that finds nothing together is no help)."""
+    recognised = frozenset(token for e in expanded.expansions for token, *_ in iter_word_tokens(e.typed))
+    corrected = suggestion(gen, parsed, known=recognised)
+    if corrected is None:
+        return None
+    try:
+        *_, matching = _matching(gen, q, parse_query(corrected), entity_field)
+    except QuerySyntaxError:
+        return None
+    return corrected if len(matching) else None
 
 
 def _by_date(gen: Generation, docs: np.ndarray, newest_first: bool) -> np.ndarray:

@@ -13,12 +13,14 @@ from index.query import ParsedQuery
 MAX_CANDIDATES = 1000  # vocabulary words looked at per distance
 
 
-def suggestion(gen: Generation, parsed: ParsedQuery) -> str | None:
-    """The full query text with its unknown words corrected, or None if nothing to correct."""
+def suggestion(gen: Generation, parsed: ParsedQuery, known: frozenset[str] = frozenset()) -> str | None:
+    """The full query text with its unknown words corrected, or None if nothing to correct.
+    ``known``: words to leave as they are although the index lacks them (a glossary form that
+    matched through its entity: "USA" finds the units that say "Estados Unidos", not "una")."""
     replacements: list[tuple[tuple[int, int], str]] = []
     for word in parsed.words:
         w = word.text
-        if w in SPANISH_STOP_WORDS or w.isdigit() or len(w) < 3 or not _is_unknown(gen, w):
+        if w in SPANISH_STOP_WORDS or w.isdigit() or len(w) < 3 or w in known or not _is_unknown(gen, w):
             continue
         correction = _correct(gen, w)
         if correction:
