@@ -24,6 +24,7 @@ from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
 from .glossary import KINDS, glossary
 from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
 from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
+from .meeting_groups import group_hits_by_meeting
 from .models import ArchiveError, NotFound
 
 DEFAULT_DATA = "./crm-data"
@@ -264,7 +265,8 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
     Words are ANDed; "quoted phrases", OR, -exclusion, prefix*, fuzzy~ and filters such as
     año:2014, cuerpo:red, pais:honduras, idioma:es work; accents and case never matter. A name or
     acronym of the glossary finds every form of it (RROCM also finds RNCOM); quote it ("RROCM") to
-    search that form only.
+    search that form only. A query that starts with "-" goes after "--", as any argument that
+    looks like an option: crm-archive search -- '-pais:honduras migrantes'.
     """
     year_from, year_to = _year_range(year)
     result = _open(ctx).search(SearchQuery(
@@ -281,15 +283,13 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
         click.echo(f"also: {forms}  ({hint})")
     if result.by_year:
         click.echo("by year: " + ", ".join(f"{y}: {n}" for y, n in sorted(result.by_year.items())))
-    current = None
-    for hit in result.hits:
-        meeting = (hit.report_id, hit.title)
-        if meeting != current:
-            current = meeting
-            click.echo("")
-            click.secho(f"{hit.year or '—'} · {hit.city or '—'} · {hit.body_key or '—'} · {hit.report_id}", bold=True)
-        language = f"({hit.language}) " if translate and hit.language else ""
-        click.echo(f"  [{hit.label}] {language}{_shorten(hit.text, 160)}")
+    for group in group_hits_by_meeting(result.hits):  # a meeting once, its hits together, as the web lists them
+        first = group.first
+        click.echo("")
+        click.secho(f"{first.year or '—'} · {first.city or '—'} · {first.body_key or '—'} · {first.report_id}", bold=True)
+        for hit in group.hits:
+            language = f"({hit.language}) " if translate and hit.language else ""
+            click.echo(f"  [{hit.label}] {language}{_shorten(hit.text, 160)}")
 
 
 @cli.command()

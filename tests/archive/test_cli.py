@@ -210,3 +210,25 @@ def test_a_query_error_is_one_line_not_a_usage_block(ingested_data: Path, query:
     code, _out, err = run_cli(ingested_data, "search", query)
     assert code == 2 and "Error:" in err
     assert "Usage:" not in err and "--help" not in err
+
+
+def test_search_lists_each_meeting_once_with_its_hits(ingested_data: Path) -> None:
+    """Hits ranked across meetings interleave them; the listing shows a meeting once, its hits together,
+    in the order of its best hit (as the web does)."""
+    code, out, _ = run_cli(ingested_data, "search", "--json", "migra*")
+    ranked = [h["report_id"] for h in json.loads(out)["hits"]]
+    assert len(set(ranked)) >= 2
+    code, out, _ = run_cli(ingested_data, "search", "migra*")
+    assert code == 0
+    headers = [line.rsplit(" · ", 1)[-1] for line in out.splitlines() if " · " in line and not line.startswith(" ")]
+    assert headers == list(dict.fromkeys(ranked))
+    listed = [line for line in out.splitlines() if line.startswith("  [")]
+    assert len(listed) == len(ranked)
+
+
+def test_a_query_that_starts_with_a_dash_goes_after_double_dash(ingested_data: Path) -> None:
+    code, out, _ = run_cli(ingested_data, "search", "--help")
+    assert "search -- '-pais:honduras migrantes'" in " ".join(out.split())
+    code, out, err = run_cli(ingested_data, "search", "--json", "--", "-pais:honduras migrantes")
+    assert code == 0, err
+    assert json.loads(out)["total"] > 0

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.models import Agreement
-from index import Hit
 from web import charts, i18n, presenters
 from web.params import API_PARAMS, MAX_QUERY_CHARS, PAGE_PARAMS, last_page, parse_search
 from web.views import content_disposition
@@ -133,18 +132,7 @@ def test_bars_stay_inside_the_chart(counts: dict[int, int]) -> None:
     assert len(labelled) <= charts.MAX_LABELLED_SLOTS + 1
 
 
-# -- grouping and the agreement tree -----------------------------------------------------------------------
-
-
-def hit(report_id: str, label: str) -> Hit:
-    return Hit(report_id=report_id, source="s.txt", label=label, parent=None, year=2000, date=None, city=None,
-               country=None, body_key=None, title=None, language="es", score=1.0, snippet="", text="", page=None)
-
-
-def test_hits_are_grouped_by_meeting_in_order_of_their_best_hit() -> None:
-    groups = presenters.group_hits_by_meeting([hit("b", "1"), hit("a", "2"), hit("b", "3.a"), hit("c", "1")])
-    assert [(g.report_id, [h.label for h in g.hits]) for g in groups] == [
-        ("b", ["1", "3.a"]), ("a", ["2"]), ("c", ["1"])]
+# -- the agreement tree -----------------------------------------------------------------------
 
 
 def test_agreement_tree_nests_sub_points_and_keeps_orphans() -> None:
