@@ -285,13 +285,16 @@ def prepare_versions(work: Path, variants: int, backend: Backend) -> list[Versio
 
 def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int = 7,
                variants: int = 26, on_round: Callable[[Round], None] | None = None,
-               backend: Backend = Backend("sqlite")) -> StressResult:
+               backend: Backend = Backend("sqlite"), campaign_rounds: int | None = None) -> StressResult:
     """Interrupt ``rounds`` ingests; return every round and every problem found.
 
     Campaigns alternate between the two folder versions: a campaign starts from an empty archive (v1)
     or from an uninterrupted v1 archive (v2, so kills land while reports are replaced), and kills the
-    ingest after a random delay until a run ends by itself; then the archive is verified against the
-    reference. The last campaign is run to completion whatever the delays say.
+    ingest after a random delay until a run ends by itself -- or, with ``campaign_rounds``, after that
+    many interruptions: the delays are drawn from the uninterrupted run's duration, and on a machine
+    that slows down meanwhile no run may end before its signal, so one campaign would take every round;
+    then the archive is verified against the reference. The last campaign is run to completion whatever
+    the delays say.
     """
     rng = random.Random(seed)
     result = StressResult()
@@ -307,7 +310,8 @@ def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int 
         else:
             backend.new_archive(data)
         longest = max(1.0, version.seconds)  # kills spread over a whole run, startup included
-        while interrupted < rounds:
+        in_campaign = 0
+        while interrupted < rounds and (campaign_rounds is None or in_campaign < campaign_rounds):
             # Every ``sigint_every``-th interruption is a Ctrl-C (SIGINT), the others kill -9.
             ctrl_c = sigint_every > 0 and interrupted % sigint_every == sigint_every - 1
             sig = signal.SIGINT if ctrl_c else signal.SIGKILL
@@ -322,6 +326,7 @@ def run_stress(work: Path, rounds: int, seed: int = 20240611, sigint_every: int 
             if one.outcome == "finished":
                 break
             interrupted += 1
+            in_campaign += 1
         else:
             ingest_to_completion(data, version.folder)
         result.problems += [f"campaign {campaign} ({version.name}): {p}"
