@@ -30,14 +30,6 @@ class Vocabulary:
     def __init__(self, words: Iterable[str]):
         self._words = sorted(set(words))
 
-    @classmethod
-    def of_reader(cls, reader, fieldname: str = FIELD) -> "Vocabulary":
-        """The vocabulary of a Whoosh reader's field (every segment)."""
-        return cls(term_text(term) for term in reader.lexicon(fieldname))
-
-    def __len__(self) -> int:
-        return len(self._words)
-
     def __contains__(self, word: str) -> bool:
         i = bisect_left(self._words, word)
         return i < len(self._words) and self._words[i] == word

@@ -1,6 +1,7 @@
 """Shaping core results for the pages: pure functions, tested without a request.
 
-Hits grouped by meeting (archive.meeting_groups), the nested agreement tree of a report, and a meeting's place line.
+The nested agreement tree of a report, a meeting's place line, titles and filter chips (hits are grouped by
+meeting in archive.meeting_groups).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archive.meeting_groups import MeetingGroup, group_hits_by_meeting  # noqa: F401 (re-exported for the views)
 from archive.models import Agreement
 from index import Hit
 

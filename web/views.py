@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from archive.applied_filters import AppliedFilters, applied_filters
 from archive.archive import Archive
+from archive.meeting_groups import group_hits_by_meeting
 from archive.models import NotFound, Report
 from index import QuerySyntaxError, SearchQuery, SearchResult
 
@@ -199,7 +200,7 @@ def search() -> str:
         q=request.args.get("q", "")[:MAX_QUERY_CHARS],
         query=query,
         result=result,
-        groups=presenters.group_hits_by_meeting(result.hits, _document_of()) if result else [],
+        groups=group_hits_by_meeting(result.hits, _document_of()) if result else [],
         pages=last_page(result.total, result.query.per_page) if result else 1,
         messages=messages,
         chart=chart,

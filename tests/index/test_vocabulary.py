@@ -63,7 +63,6 @@ def test_the_vocabulary_is_the_words_whoosh_lists_and_finds(segmented_index):
     assert FIELD not in TERMS_LOOKED_UP  # the vocabulary is read from the term directory
     vocabulary = gen.vocabulary
     assert list(vocabulary.with_prefix("")) == [term_text(t) for t in reader.lexicon(FIELD)]
-    assert list(Vocabulary.of_reader(reader).with_prefix("")) == list(vocabulary.with_prefix(""))
     words = list(vocabulary.with_prefix(""))
     probes = words[::max(1, len(words) // 150)] + ["migrantez", "secretria", "protecion", "rrocn", "paises"]
     for word in probes:
