@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from archive.models import ArchiveError
 from index.analysis import fold, iter_word_tokens, word_tokens
 
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = 500  # longer than any real query; every edge (CLI, pages, API) has this one limit
 MAX_CLAUSES = 64
 MIN_PREFIX = 2
 MAX_FUZZY_DISTANCE = 2
@@ -429,10 +429,21 @@ def count_clauses(node: Node | None) -> int:
 def parse_query(text: str) -> ParsedQuery:
     """Parse the text of the search box. Raises QuerySyntaxError with a user-facing message."""
     cleaned = clean_query(text or "")
-    plain = _plain_words(cleaned)
-    if plain is not None:
-        return plain
-    return _parse(cleaned)
+    parsed = _plain_words(cleaned) or _parse(cleaned)
+    if parsed.node is not None and not _LATIN_WORD.search(cleaned):
+        raise QuerySyntaxError("La consulta no tiene ninguna palabra en letras latinas (el archivo está en español "
+                               "e inglés) / The query has no word in Latin letters (the archive is in Spanish and "
+                               "English).")
+    return parsed
+
+
+# The letters and digits of the archive's two languages. A query with no word of them ("миграция",
+# "墨西哥") is refused with a message, not transliterated into near-misses that find nothing; the API
+# document's "searchable" pattern is written with the same class (tests/web/test_api_contract.py checks).
+LATIN_WORD_CHARS = "0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f"
+_LATIN_WORD = re.compile(  # the start of a run of them that is not an operator word alone
+    rf"(?<![{LATIN_WORD_CHARS}])(?!(?:{'|'.join(sorted(w for w in _OPERATOR_WORDS if w.isalpha()))})"
+    rf"(?![{LATIN_WORD_CHARS}]))[{LATIN_WORD_CHARS}]")
 
 
 _PLAIN_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")  # words of letters and digits, one space apart

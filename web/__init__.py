@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -74,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.before_request(_refuse_writes)
     app.before_request(_choose_language)
+    app.before_request(_refuse_bad_encoding)
     app.after_request(_remember_language)
     app.after_request(_add_security_headers)
     delivery.init_app(app)  # fingerprinted static URLs, their caching, and gzip (the last step)
@@ -96,6 +98,19 @@ def _choose_language() -> None:
     from_url = i18n.normalize_language(request.args.get("lang"))
     g.lang_from_url = from_url
     g.lang = from_url or i18n.normalize_language(request.cookies.get(LANGUAGE_COOKIE)) or i18n.DEFAULT_LANGUAGE
+
+
+def _refuse_bad_encoding() -> ResponseReturnValue | None:
+    """A query string whose percent-encoded bytes are not UTF-8 (``?q=%FF``) is refused: Werkzeug
+    would hand the views the text with its ``%FF`` kept literally, and it would be searched as "FF"."""
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        if _wants_json():
+            return _error_response(400, "the query string is not valid UTF-8 (percent-encoded bytes such as %FF "
+                                        "must spell UTF-8 text)")
+        return _error_response(400, i18n.translate(g.get("lang", i18n.DEFAULT_LANGUAGE), "error_bad_encoding"))
+    return None
 
 
 def _remember_language(response: Response) -> Response:

@@ -53,10 +53,11 @@ class QueryRules:
     def problem(self, text: str, required: bool) -> str | None:
         if self.blank.search(text):
             return "give a query (q)" if required else None
-        if not self.searchable.search(text):
-            return ("q has no word to search (letters or digits; AND, OR, NOT, Y, O alone are operators)")
+        # The wildcard first: "*" is refused for it by the search box and the CLI too.
         if self.has_wildcard.search(text) and self.bad_wildcard.search(text):
             return "a wildcard (* or ?) in q needs 2 letters right before it, e.g. migra*"
+        if not self.searchable.search(text):
+            return ("q has no word to search (Latin letters or digits; AND, OR, NOT, Y, O alone are operators)")
         if any(p.search(text) for p in self.bad_filters):
             return ("a filter in q needs a value after its colon, and a year filter a year or a range, "
                     "e.g. año:2008, año:2008..2014, pais:honduras")

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from index import SearchQuery
-
-MAX_QUERY_CHARS = 500  # longer than any real query; a 10k-char query is rejected before it reaches the parser
+from index.query import MAX_QUERY_CHARS  # the core's one limit, checked here as sent: a 10k-char query never reaches the parser
 MAX_FILTER_CHARS = 100
 MAX_PAGE = 100_000
 YEAR_MIN, YEAR_MAX = 1900, 2100

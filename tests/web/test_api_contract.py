@@ -4,13 +4,16 @@ test_openapi_fuzz.py checks the same both ways; these name each rule so a regres
 from __future__ import annotations
 
 import json
+import unicodedata
 from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
 
 from archive.glossary import glossary
+from index.query import MAX_QUERY_CHARS, QuerySyntaxError, parse_query
 from tests.conftest import ROOT
+from web.params import MAX_QUERY_CHARS as PAGE_LIMIT
 
 from .conftest import MANAGUA_ID
 
@@ -127,3 +130,66 @@ def test_commitments_status_accepts_the_documented_words(client: FlaskClient) ->
     for word in ("overdue", "pending", "vencidos", "pendientes", ""):
         assert client.get(f"/api/commitments?status={word}").status_code == 200
     assert "“status”" in refused(client, "/api/commitments?status=late")
+
+
+def test_the_core_and_the_document_agree_on_which_letters_a_query_is_searched_by() -> None:
+    """A word of one letter or digit of any script, four times: the core (what the CLI and the pages run)
+    refuses it exactly when the API's documented pattern does, for every such code point."""
+    from web.api import query_rules
+
+    rules = query_rules()
+    disagree = []
+    for code in range(0x110000):
+        word = chr(code) * 4
+        if unicodedata.category(word[0])[0] not in "LN":
+            continue
+        try:
+            parse_query(word)
+            core_refuses = False
+        except QuerySyntaxError:
+            core_refuses = True
+        if core_refuses != (rules.problem(word, required=False) is not None):
+            disagree.append(f"U+{code:04X}")
+    assert not disagree, disagree[:20]
+
+
+@pytest.mark.parametrize("q", ["миграция", "Μεξικό", "墨西哥", "миграция OR тест"])
+def test_a_query_with_no_latin_word_gets_the_same_answer_on_every_edge(client: FlaskClient, q: str) -> None:
+    with pytest.raises(QuerySyntaxError, match="Latin letters"):
+        parse_query(q)  # the CLI's search and timeline
+    for path in ("/api/search", "/api/search.csv", "/api/timeline"):
+        assert "Latin letters" in refused(client, f"{path}?{urlencode({'q': q})}"), path
+    for path in ("/buscar", "/anos"):
+        assert "letras latinas" in client.get(f"{path}?{urlencode({'q': q})}").get_data(as_text=True), path
+    # A Latin word beside it is searched (and finds nothing with it, as any unknown word).
+    assert client.get(f"/api/search?{urlencode({'q': 'trata ' + q})}").get_json()["total"] == 0
+
+
+def test_a_lone_wildcard_is_refused_for_the_wildcard_everywhere(client: FlaskClient) -> None:
+    with pytest.raises(QuerySyntaxError, match="comodín"):
+        parse_query("*")
+    for path in ("/api/search?q=*", "/api/search.csv?q=*", "/api/timeline?q=*"):
+        assert refused(client, path).startswith("a wildcard (* or ?) in q needs 2 letters"), path
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=trata%FF", "/api/search.csv?q=%C3", "/api/reports?x=%E2%82",
+                                  "/api/glossary?q=%80abc", "/api/openapi.json?%FF=1"])
+def test_a_query_string_that_is_not_utf8_is_refused_not_searched_as_written(client: FlaskClient, path: str) -> None:
+    assert "not valid UTF-8" in refused(client, path)
+
+
+def test_a_page_asked_with_bytes_that_are_not_utf8_says_so_in_the_ui_language(client: FlaskClient) -> None:
+    spanish = client.get("/buscar?q=trata%FF")
+    assert spanish.status_code == 400 and "no son UTF-8" in spanish.get_data(as_text=True)
+    english = client.get("/buscar?lang=en&q=trata%FF")
+    assert english.status_code == 400 and "not UTF-8" in english.get_data(as_text=True)
+    accented = client.get("/buscar?q=trat%C3%A1+de+personas")  # UTF-8 percent-encoded, "+" for spaces
+    assert accented.status_code == 200 and "tratá de personas" in accented.get_data(as_text=True)
+
+
+def test_one_query_length_limit_on_every_edge(client: FlaskClient) -> None:
+    assert PAGE_LIMIT == MAX_QUERY_CHARS == 500
+    parse_query("trata " + "x" * (MAX_QUERY_CHARS - 6))
+    with pytest.raises(QuerySyntaxError, match="500"):
+        parse_query("x" * (MAX_QUERY_CHARS + 1))  # the CLI's limit
+    assert "500" in refused(client, "/api/search?" + urlencode({"q": "x" * (MAX_QUERY_CHARS + 1)}))

@@ -10,8 +10,10 @@ import pytest
 
 from tests.web.test_browser import browser_context, page, shot  # noqa: F401  (fixtures; server is in conftest)
 from tests.web.test_glossary_and_versions import bilingual_data
+from web.i18n import translate
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+TRANSLATE = translate("es", "translate_checkbox")  # the checkbox's label
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +49,10 @@ def test_glossary_page_to_an_entity_search_and_its_literal_form(server: str, pag
 def test_translate_checkbox_kept_in_the_url(server: str, page: object) -> None:
     page.goto(server + "/")
     page.get_by_label("Buscar en los acuerdos").fill("trata de personas")
-    page.get_by_label("buscar también en inglés").check()
+    page.get_by_label(TRANSLATE).check()
     page.get_by_role("button", name="Buscar", exact=True).click()
     page.wait_for_url("**traducir=1*")
-    assert page.get_by_label("buscar también en inglés").is_checked()
+    assert page.get_by_label(TRANSLATE).is_checked()
     assert "trafficking in persons" in page.locator("div.expansions").inner_text()
     english = page.locator("li.hit").filter(has_text="trafficking in persons")
     assert english.count() >= 1 and "inglés" in english.first.inner_text()
@@ -58,7 +60,7 @@ def test_translate_checkbox_kept_in_the_url(server: str, page: object) -> None:
     # a facet link keeps the choice
     page.locator("aside.facets a").first.click()
     page.wait_for_load_state()
-    assert "traducir=1" in page.url and page.get_by_label("buscar también en inglés").is_checked()
+    assert "traducir=1" in page.url and page.get_by_label(TRANSLATE).is_checked()
 
 
 def test_english_version_link_on_the_report_page(server: str, page: object) -> None:
