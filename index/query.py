@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from archive.models import ArchiveError
 from index.analysis import fold, iter_word_tokens, word_tokens
 
-MAX_QUERY_CHARS = 500  # longer than any real query; every edge (CLI, pages, API) has this one limit
+MAX_QUERY_CHARS = 500  # what a person may type, longer than any real query: every edge refuses more (validated)
+MAX_PARSED_CHARS = 4 * MAX_QUERY_CHARS  # the parser's own bound, for queries built from data (a glossary entity's forms)
 MAX_CLAUSES = 64
 MIN_PREFIX = 2
 MAX_FUZZY_DISTANCE = 2
@@ -145,18 +146,21 @@ _FUZZY = re.compile(r"^(.*?)~(\d*)$")
 
 def clean_query(text: str) -> str:
     """Remove control, format (bidi, zero-width) and unassigned characters; refuse huge input."""
-    if len(text) > MAX_QUERY_CHARS * 10:
-        raise QuerySyntaxError(f"La consulta es demasiado larga (máx. {MAX_QUERY_CHARS} caracteres) "
-                               f"/ Query too long (max {MAX_QUERY_CHARS} characters).")
+    if len(text) > MAX_PARSED_CHARS * 10:
+        raise too_long(MAX_PARSED_CHARS)
     # Invisible format characters (bidi marks, zero-width spaces) vanish -- they hide inside words;
     # control characters and odd spaces separate words.
     # (Printable ASCII has none of them: the common case skips the per-character look-ups.)
     cleaned = text if text.isascii() and text.isprintable() else "".join(_clean_char(ch) for ch in text)
     cleaned = cleaned.strip()
-    if len(cleaned) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"La consulta es demasiado larga (máx. {MAX_QUERY_CHARS} caracteres) "
-                               f"/ Query too long (max {MAX_QUERY_CHARS} characters).")
+    if len(cleaned) > MAX_PARSED_CHARS:
+        raise too_long(MAX_PARSED_CHARS)
     return cleaned
+
+
+def too_long(limit: int = MAX_QUERY_CHARS) -> QuerySyntaxError:
+    return QuerySyntaxError(f"La consulta es demasiado larga (máx. {limit} caracteres) "
+                            f"/ Query too long (max {limit} characters).")
 
 
 def _clean_char(ch: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from index.expansion import Expansion
-from index.query import FieldFilter, QuerySyntaxError
+from index.query import MAX_QUERY_CHARS, FieldFilter, QuerySyntaxError, too_long
 
 SORTS = ("relevance", "date", "date_asc")
 MAX_PER_PAGE = 1000  # the CLI's --limit documents 1..1000; the web API allows 100
@@ -73,7 +73,7 @@ class Precedent:
 
 
 def validated(q: SearchQuery) -> SearchQuery:
-    """``q`` checked (sort, page bounds) and normalised (a reversed year range, a None text)."""
+    """``q`` checked (sort, page bounds, length) and normalised (a reversed year range, a None text)."""
     if q.sort not in SORTS:
         raise QuerySyntaxError(f"Orden desconocido «{q.sort}» (relevance, date, date_asc) "
                                f"/ Unknown sort «{q.sort}».")
@@ -82,6 +82,8 @@ def validated(q: SearchQuery) -> SearchQuery:
         raise QuerySyntaxError(f"Página no válida / Invalid page (page >= 1, 1 <= per_page <= {MAX_PER_PAGE}).")
     if q.page * q.per_page > MAX_DEPTH:
         raise QuerySyntaxError("Página demasiado lejana / Page too far.")
+    if q.text is not None and len(q.text) > MAX_QUERY_CHARS:
+        raise too_long()
     if q.year_from is not None and q.year_to is not None and q.year_from > q.year_to:
         return replace(q, year_from=q.year_to, year_to=q.year_from)
     if q.text is None:

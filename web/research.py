@@ -192,7 +192,8 @@ def commitments() -> str:
     per_page = int(current_app.config.get("COMMITMENTS_PER_PAGE", COMMITMENTS_PER_PAGE))
     pages = max(1, -(-len(chosen) // per_page))
     raw_page = (request.args.get("pagina") or "1").strip()[:MAX_FILTER_CHARS]
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else None
+    # ASCII digits: "²".isdigit() is true, and int() refuses it.
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and int(raw_page) >= 1 else None
     if page is None:
         problems.append(Problem("error_bad_number", {"value": raw_page[:40], "field": "pagina"}))
         page = 1

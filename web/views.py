@@ -269,7 +269,7 @@ def meetings() -> str:
     year_arg = request.args.get("anio", "").strip()
     year: int | None = None
     if year_arg:
-        if year_arg.isdigit() and len(year_arg) == 4:
+        if year_arg.isascii() and year_arg.isdigit() and len(year_arg) == 4:  # not "²" nor "٢٠٠٨"
             year = int(year_arg)
         else:
             messages.append(t("error_bad_number", value=year_arg[:40], field="anio"))
