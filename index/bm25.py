@@ -16,6 +16,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from index import docsets
+from index.compiler import NearForms
 from index.postings import postings
 
 if TYPE_CHECKING:
@@ -226,9 +227,11 @@ def ranking_query(q: wq.Query, gen: Generation) -> tuple[wq.Query | None, bool]:
     query becomes a single posting list."""
     if isinstance(q, wq.Term):
         return (q, False) if len(postings(gen, q.fieldname, q.text).ids) else (None, False)
+    if isinstance(q, NearForms):
+        return near_forms_ranking(q, gen), False
     if isinstance(q, wq.Or) and len(q.subqueries) > MAX_RANKED_EXPANSION and all(
             isinstance(sub, wq.Term) and sub.fieldname == "exact" for sub in q.subqueries):
-        # A broad prefix/wildcard/fuzzy term: rank by its most frequent expansions only (a union
+        # A broad prefix/wildcard term: rank by its most frequent expansions only (a union
         # of hundreds of posting lists is the slowest path); documents that only the rarer
         # expansions match are listed after the ranked ones (see search._fill_unscored).
         best = sorted(q.subqueries, key=lambda t: -len(postings(gen, t.fieldname, t.text).ids))
@@ -259,3 +262,23 @@ def ranking_query(q: wq.Query, gen: Generation) -> tuple[wq.Query | None, bool]:
     if isinstance(q, wq.Every):
         return None, False
     return q, False
+
+
+def near_forms_ranking(q: NearForms, gen: Generation) -> wq.Query | None:
+    """A fuzzy term's words as they are ranked: the closest (then the most frequent) of those the
+    index holds, at most ``MAX_RANKED_EXPANSION``, each scored with the idf of the most frequent of
+    them -- Lucene's "blended" document frequency (TopTermsBlendedFreqScoringRewrite, FuzzyQuery's
+    default): otherwise the rarest word has the highest idf, and "secretariat" (357 units at 10k)
+    outranks "secretaria" (1,802) for ``secretaria~1`` whatever its closeness. The idf is carried
+    in each term's boost (closeness x blended idf / own idf), so Whoosh's collector scores the
+    query as ``scores`` does."""
+    found = [(sub, len(postings(gen, sub.fieldname, sub.text).ids)) for sub in q.subqueries]
+    kept = [sub for sub, count in sorted(found, key=lambda f: (-f[0].boost, -f[1])) if count][:MAX_RANKED_EXPANSION]
+    if not kept:
+        return None
+    idfs = [term_idf(gen, sub.fieldname, sub.text) for sub in kept]
+    blended = min(idfs)
+    terms = [wq.Term(sub.fieldname, sub.text, boost=sub.boost * blended / idf) for sub, idf in zip(kept, idfs)]
+    if len(terms) == 1 and q.boost == 1.0:
+        return terms[0]
+    return wq.Or(terms, boost=q.boost)

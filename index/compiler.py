@@ -42,7 +42,7 @@ from index.query import (
     Word,
 )
 from index.snippets import HighlightTerms
-from index.vocabulary import Vocabulary
+from index.vocabulary import Vocabulary, closeness
 
 MAX_EXPANSION = 256  # terms a prefix/wildcard/fuzzy term may expand to
 MAX_WILDCARD_SCAN = 20_000  # lexicon entries a wildcard may look at
@@ -135,18 +135,17 @@ class Compiler:
         # never reaches Whoosh (``exact`` has no positions) -- bm25.ranking_query drops it.
         return wq.And(terms + [wq.Phrase("exact", list(words))])
 
-    def _expansion(self, terms: list[str], what: str) -> wq.Query:
+    def _expansion(self, terms: list[str], what: str) -> list[str]:
+        """``terms``, checked: too many is an error; they are what to highlight."""
         if len(terms) > MAX_EXPANSION:
             raise QuerySyntaxError(f"«{what}» abarca demasiadas palabras; escriba más letras "
                                    f"/ «{what}» matches too many words; type more letters.")
-        if not terms:
-            return wq.NullQuery
         self.marks.exact.update(terms)
-        return wq.Or([wq.Term("exact", t) for t in terms])
+        return terms
 
     def _prefix(self, node: Prefix) -> wq.Query:
         terms = list(islice(self.vocabulary.with_prefix(node.prefix), MAX_EXPANSION + 1))
-        return self._expansion(terms, node.prefix + "*")
+        return _any_word(self._expansion(terms, node.prefix + "*"))
 
     def _wildcard(self, node: Wildcard) -> wq.Query:
         literal = re.match(r"[a-z0-9]*", node.pattern).group(0)
@@ -157,11 +156,14 @@ class Compiler:
                 matches.append(term)
                 if len(matches) > MAX_EXPANSION:
                     break
-        return self._expansion(matches, node.pattern)
+        return _any_word(self._expansion(matches, node.pattern))
 
     def _fuzzy(self, node: Fuzzy) -> wq.Query:
         terms = list(islice(self.vocabulary.within(node.word, node.distance, prefix=1), MAX_EXPANSION + 1))
-        return self._expansion(terms, f"{node.word}~{node.distance}")
+        terms = self._expansion(terms, f"{node.word}~{node.distance}")
+        if not terms:
+            return wq.NullQuery
+        return NearForms([wq.Term("exact", t, boost=closeness(node.word, t, node.distance)) for t in terms])
 
     def _not(self, node: Not) -> wq.Query | None:
         inner = self.compile_negative(node.node)
@@ -192,6 +194,18 @@ class Compiler:
         if not subs:
             return None
         return subs[0] if len(subs) == 1 else wq.Or(subs)
+
+
+class NearForms(wq.Or):
+    """A fuzzy term's words (``secretaria~1``: "secretaria", "secretariat"), each ``Term`` boosted
+    by its closeness to the typed word (``vocabulary.closeness``). It matches as the OR it is;
+    ``bm25.ranking_query`` ranks it with one document frequency for all its words, so that the
+    closeness decides between them rather than which of them is rarer."""
+
+
+def _any_word(terms: list[str]) -> wq.Query:
+    """A prefix's or wildcard's words: any of them, all alike (no word is the one typed)."""
+    return wq.Or([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
 
 def compile_query(vocabulary: Vocabulary, node: Node | None) -> tuple[wq.Query | None, HighlightTerms]:

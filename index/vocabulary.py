@@ -56,6 +56,31 @@ class Vocabulary:
         return self._words[i] if i < len(self._words) else None
 
 
+def closeness(word: str, form: str, distance: int) -> float:
+    """How close ``form`` -- a word ``within(word, distance)`` found -- is to the typed ``word``, as
+    the boost of its term: 1 - edits / (the longer word's length), so 1 for the word itself and less
+    for each edit, an edit weighing more in a short word than in a long one (Lucene's FuzzyQuery
+    scales by 1 - edits / the shorter length; over the longer one the boost never reaches 0: two
+    words with the same first letter are at most the longer one's length less one edits apart)."""
+    return 1.0 - edits(word, form, distance) / max(len(word), len(form))
+
+
+def edits(word: str, form: str, distance: int) -> int:
+    """The edit distance of ``word`` and ``form``, a word at most ``distance`` edits away: 0, 1, or
+    else ``distance`` -- exact up to 2, the parser's maximum (``query.MAX_FUZZY_DISTANCE``), without
+    the quadratic table of a general Levenshtein distance (~50 us a word in Python; this ~2 us)."""
+    if word == form:
+        return 0
+    if len(word) == len(form):
+        return 1 if sum(a != b for a, b in zip(word, form)) == 1 else distance
+    short, long = (word, form) if len(word) < len(form) else (form, word)
+    if len(long) - len(short) == 1:  # one insertion: the rest after the first difference agrees
+        i = next((i for i, (a, b) in enumerate(zip(short, long)) if a != b), len(short))
+        if short[i:] == long[i + 1:]:
+            return 1
+    return distance
+
+
 def term_text(term) -> str:
     """A term as Whoosh's lexicons give it (bytes or text) as text."""
     return term.decode("utf-8") if isinstance(term, bytes) else term

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.bm25 import ranking_query, top
+from index.bm25 import MAX_RANKED_EXPANSION, ranking_query, top
 from index.compiler import compile_query
 from index.expansion import expand_query
 from index.query import parse_query
-from index.search import SearchQuery
+from index.search import AgreementIndex, SearchQuery
+from tests.index.conftest import _report, search, units
 
 RANKED_QUERIES = ["trata", "migrantes", "trata personas", "trata OR migrantes", "red regional", "migra*",
-                  "unodd~", '"trata de personas"', '"red regional de organizaciones civiles"', "pro-tempore",
+                  "unodd~", "Secretaria~1", "secretaria~2 técnica", '"trata de personas"',
+                  '"red regional de organizaciones civiles"', "pro-tempore",
                   "(trata OR tráfico) personas", "RROCM -sociedad", "países miembros año:2008..2014", "de la"]
 
 
@@ -79,3 +82,45 @@ def test_few_matches_are_scored_as_the_arrays_score_them(seed_index, text):
     inside = np.isin(docs, matching)
     assert few == dict(zip(docs[inside].tolist(), values[inside].tolist()))
     assert few  # every query of the list matches the seed reports
+
+
+# -- fuzzy terms: the typed word before its near forms --------------------------------------------
+
+
+def test_a_fuzzy_term_ranks_the_word_as_typed_above_a_rarer_near_form(seed_index):
+    """The new-user trial: ``Secretaria~1`` ranked the unit with English "Secretariat" (one edit
+    away, and rarer: a higher idf) above the one that writes exactly "Secretaría"."""
+    ranked = [(h.report_id, h.label) for h in search(seed_index, "Secretaria~1").hits]
+    assert ranked.index(("mexico2011", "4")) < ranked.index(("ottawa2010", "1"))
+    assert search(seed_index, "secretariat~1").hits[0].report_id == "ottawa2010"  # and the other way round
+
+
+def _index_of(tmp_path, lines: list[str]) -> AgreementIndex:
+    ix = AgreementIndex(tmp_path / "ix")
+    text = "".join(f"{n}. {line}\n" for n, line in enumerate(lines, 1))
+    ix.update([_report("informes", text, "es", date(2012, 1, 1), None, None, "grcm", "GRCM", sha="f")])
+    return ix
+
+
+def test_fuzzy_matches_rank_by_edit_distance_all_else_equal(tmp_path):
+    """Units alike but for the word: the exact form (the most frequent, so the lowest idf) first,
+    then the forms one edit away, then two; the matches are those of the words' OR."""
+    lines = ["La informal fue aprobada."] + ["La informes fue aprobada."] * 2 + ["La informe fue aprobada."] * 3
+    with _index_of(tmp_path, lines) as ix:
+        result = search(ix, "informe~2")
+        assert [h.label for h in result.hits] == ["4", "5", "6", "2", "3", "1"]
+        assert result.hits[0].score > result.hits[3].score > result.hits[5].score > 0
+        words = search(ix, '"informe" OR "informes" OR "informal"')
+        assert result.total == words.total == 6 and units(result) == units(words)
+
+
+def test_a_broad_fuzzy_term_ranks_its_closest_forms_not_its_most_frequent(tmp_path):
+    """More near forms than are ranked (``MAX_RANKED_EXPANSION``), each more frequent than the
+    typed word: the typed word is still ranked (first), not listed unscored after them."""
+    forms = [f"karto{letter}" for letter in "abcdefghijklmnopqrstu"]
+    assert len(forms) > MAX_RANKED_EXPANSION
+    lines = [f"Se revisó el {form} hoy." for form in forms for _twice in (1, 2)] + ["Se revisó el karto hoy."]
+    with _index_of(tmp_path, lines) as ix:
+        result = search(ix, "karto~1")
+        assert result.total == len(lines)
+        assert result.hits[0].label == str(len(lines)) and result.hits[0].score > result.hits[1].score

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.generation import TERMS_LOOKED_UP
+from index.query import MAX_FUZZY_DISTANCE
 from index.search import AgreementIndex
-from index.vocabulary import FIELD, Vocabulary, term_text
+from index.vocabulary import FIELD, Vocabulary, closeness, edits, term_text
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -33,6 +34,19 @@ WORDS = st.lists(st.text(alphabet="abcdeñé1", min_size=1, max_size=7), max_siz
 def test_within_is_every_word_that_many_edits_away_with_the_same_first_letter(words, word, distance):
     expected = [w for w in sorted(set(words)) if w[0] == word[0] and levenshtein(w, word) <= distance]
     assert list(Vocabulary(words).within(word, distance, prefix=1)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, word=st.text(alphabet="abcdeñé1", min_size=1, max_size=7),
+       distance=st.integers(1, MAX_FUZZY_DISTANCE))
+def test_edits_and_closeness_of_the_words_within_reach(words, word, distance):
+    """``edits`` is the edit distance of every word a fuzzy term reaches (the parser's distances);
+    ``closeness``, the boost of its term, is 1 for the word itself, less the more edits, never 0."""
+    for form in Vocabulary(words).within(word, distance, prefix=1):
+        assert edits(word, form, distance) == levenshtein(word, form)
+        assert closeness(word, form, distance) == 1 - levenshtein(word, form) / max(len(word), len(form))
+        assert 0 < closeness(word, form, distance) <= 1
+        assert (closeness(word, form, distance) == 1) == (form == word)
 
 
 @settings(max_examples=200, deadline=None)
