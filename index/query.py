@@ -433,8 +433,12 @@ def count_clauses(node: Node | None) -> int:
 def parse_query(text: str) -> ParsedQuery:
     """Parse the text of the search box. Raises QuerySyntaxError with a user-facing message."""
     cleaned = clean_query(text or "")
-    parsed = _plain_words(cleaned) or _parse(cleaned)
-    if parsed.node is not None and not _LATIN_WORD.search(cleaned):
+    return with_a_latin_word(_plain_words(cleaned) or _parse(cleaned))
+
+
+def with_a_latin_word(parsed: ParsedQuery) -> ParsedQuery:
+    """``parsed``, unless it searches words but none of them is written in Latin letters."""
+    if parsed.node is not None and not _LATIN_WORD.search(parsed.cleaned):
         raise QuerySyntaxError("La consulta no tiene ninguna palabra en letras latinas (el archivo está en español "
                                "e inglés) / The query has no word in Latin letters (the archive is in Spanish and "
                                "English).")
