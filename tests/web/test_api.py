@@ -159,6 +159,13 @@ def test_deep_pages_beyond_the_documented_bound_are_refused(client: FlaskClient)
     assert "page" in get_json(client, "/api/search?q=trata&page=1001", 400)["error"]
 
 
+def test_a_page_past_the_last_is_empty_with_the_total_as_the_document_says(client: FlaskClient) -> None:
+    first = get_json(client, "/api/search?q=trata&per_page=1")
+    assert first["total"] >= 1 and len(first["hits"]) == 1
+    past = get_json(client, f"/api/search?q=trata&per_page=1&page={first['total'] + 1}")
+    assert past["hits"] == [] and past["total"] == first["total"] and past["page"] == first["total"] + 1
+
+
 def test_timeline_equals_the_cli(client: FlaskClient, ingested_data: Path) -> None:
     body = get_json(client, "/api/timeline?q=rrocm")
     assert body == cli_json(ingested_data, "timeline", "rrocm")
