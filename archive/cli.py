@@ -1,6 +1,10 @@
 """The ``crm-archive`` command group. Commands parse input, call one core function, format the answer.
 
 Domain errors become a one-line message and exit status 1 (2 for usage errors); no traceback reaches a user.
+
+The index, the ingest path and the JSON shapes are imported by the commands that use them: imported here,
+they made ``crm-archive --help`` and every usage error wait ~0.9 s for numpy, Whoosh, the extractors and the
+commitment reader.
 """
 
 from __future__ import annotations
@@ -12,20 +16,16 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from index import QuerySyntaxError, SearchQuery
-
-from . import serialize
-from .archive import Archive, ArchiveBusy
-from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
 from .glossary import KINDS, glossary
+from .models import ArchiveError
 from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
-from .ingesting import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Limits
-from .meeting_groups import group_hits_by_meeting
-from .models import ArchiveError, NotFound
+
+if TYPE_CHECKING:
+    from .archive import Archive
 
 DEFAULT_DATA = "./crm-data"
 
@@ -35,6 +35,8 @@ def _emit_json(data: Any) -> None:
 
 
 def _open(ctx: click.Context) -> Archive:
+    from .archive import Archive
+
     archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"))
     ctx.call_on_close(archive.close)
     return archive
@@ -47,16 +49,31 @@ def domain_errors(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except QuerySyntaxError as e:  # the input was understood as a command: no usage block
-            error = click.ClickException(str(e))
-            error.exit_code = 2
-            raise error from None
-        except NotFound as e:
-            raise click.ClickException(str(e))
         except ArchiveError as e:
-            raise click.ClickException(str(e))
+            from index import QuerySyntaxError  # loaded by whatever raised e: only the index raises it
+
+            error = click.ClickException(str(e))
+            if isinstance(e, QuerySyntaxError):  # the input was understood as a command: no usage block
+                error.exit_code = 2
+            raise error from None
 
     return wrapper
+
+
+class _LimitDefault:
+    """The default of an ingest limit (archive.ingesting.Limits), read when ingest runs or shows its help:
+    click calls it for the value and, as it is not a function, prints it for --help."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self) -> Any:
+        from .ingesting import Limits
+
+        return getattr(Limits(), self.name)
+
+    def __str__(self) -> str:
+        return str(self())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,11 +98,11 @@ def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> N
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--max-size", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+@click.option("--max-size", type=int, default=_LimitDefault("max_bytes"), show_default=True,
               help="Refuse files larger than this many bytes.")
-@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True,
+@click.option("--timeout", type=float, default=_LimitDefault("timeout"), show_default=True,
               help="Seconds allowed to extract one file.")
-@click.option("--workers", type=click.IntRange(1, 64), default=Limits().workers, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 64), default=_LimitDefault("workers"), show_default=True,
               help="Files extracted in parallel.")
 @click.option("--retry-failed", is_flag=True,
               help="Parse again unchanged files that failed before (they are skipped otherwise).")
@@ -99,6 +116,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
     or a new extractor version); a file that fails is named with its reason and the others go on.
     Exit status 1 if any file failed or failed before.
     """
+    from . import serialize
+    from .ingesting import Limits
+
     archive = _open(ctx)
     limits = Limits(max_bytes=max_size, timeout=timeout, workers=workers)
     show_bar = sys.stderr.isatty() and not as_json
@@ -145,6 +165,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 @domain_errors
 def list_reports(ctx: click.Context, as_json: bool) -> None:
     """List the archived reports: year, date, body, place, language, number of agreements."""
+    from . import serialize
+
     archive = _open(ctx)
     reports = archive.reports(texts=False)
     if as_json:
@@ -178,6 +200,8 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @domain_errors
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
     """Show a report's metadata and its agreement tree."""
+    from . import serialize
+
     archive = _open(ctx)
     report = archive.report(report_id)
     links = archive.version_links()
@@ -227,6 +251,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @domain_errors
 def export(ctx: click.Context, as_json: bool) -> None:
     """Export every report with its agreements as JSON (a stable contract for other tools)."""
+    from . import serialize
+
     archive = _open(ctx)
     links = archive.version_links()
     _emit_json({"reports": [serialize.report_to_dict(r, links=links) for r in archive.reports()]})
@@ -268,6 +294,11 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
     search that form only. A query that starts with "-" goes after "--", as any argument that
     looks like an option: crm-archive search -- '-pais:honduras migrantes'.
     """
+    from index import SearchQuery
+
+    from . import serialize
+    from .meeting_groups import group_hits_by_meeting
+
     year_from, year_to = _year_range(year)
     result = _open(ctx).search(SearchQuery(
         text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
@@ -301,6 +332,8 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
 @domain_errors
 def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_json: bool) -> None:
     """Agreements from earlier meetings most similar to one agreement."""
+    from . import serialize
+
     found = _open(ctx).precedents(report_id, label, limit)
     if as_json:
         _emit_json({"report_id": report_id, "label": label,
@@ -321,6 +354,8 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
 @domain_errors
 def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> None:
     """A term across the years: matching agreements and reports per year."""
+    from . import serialize
+
     counts = _open(ctx).timeline(term, translate)
     if as_json:
         _emit_json(serialize.timeline_to_dict(term, counts, translate))
@@ -338,6 +373,8 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
 @domain_errors
 def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """The CRM glossary: every entity with its Spanish and English names, acronyms and mentions."""
+    from . import serialize
+
     data = serialize.glossary_to_dict(glossary(), _open(ctx).entity_mentions())
     if kind:
         data["entities"] = [e for e in data["entities"] if e["kind"] == kind]
@@ -359,7 +396,7 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
 @cli.command()
 @click.option("--actor", help="Who must act: a glossary key (paises_miembros, secretaria_tecnica, oim, mexico...).")
 @click.option("--year", type=click.IntRange(1900, 2100), help="The meeting's year.")
-@click.option("--status", type=click.Choice([OVERDUE, PENDING]), help="Overdue or pending as of today.")
+@click.option("--status", metavar="overdue|pending", help="Overdue or pending as of today.")
 @click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Due on or after this day (YYYY-MM-DD).")
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
@@ -368,8 +405,13 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
 def commitments(ctx: click.Context, actor: str | None, year: int | None, status: str | None,
                 due_after: datetime | None, due_before: datetime | None, as_json: bool) -> None:
     """Commitments the reports set: deadlines, who must act, by due date (undated ones last)."""
+    from . import serialize
+    from .commitments import OVERDUE, PENDING, CommitmentFilter, select_commitments
+
     if actor and actor not in glossary():
         raise click.BadParameter(f"{actor!r} is not a glossary key", param_hint="--actor")
+    if status and status not in (OVERDUE, PENDING):
+        raise click.BadParameter(f"{status!r} is not {OVERDUE} or {PENDING}", param_hint="--status")
     today = date.today()
     wanted = CommitmentFilter(actor=actor, year=year, status=status,
                               due_after=due_after.date() if due_after else None,
@@ -395,6 +437,8 @@ def commitments(ctx: click.Context, actor: str | None, year: int | None, status:
 @domain_errors
 def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
     """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
+    from . import serialize
+
     matrix = _open(ctx).participation(body)
     if as_json:
         _emit_json(serialize.participation_to_dict(matrix))
@@ -469,6 +513,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
     import waitress
 
     from web import create_app
+
+    from .archive import ArchiveBusy
 
     follower = _open(ctx)
     click.echo(f"crm-archive: catching up with {follower.catalog.location.display} …", err=True)

@@ -232,3 +232,29 @@ def test_a_query_that_starts_with_a_dash_goes_after_double_dash(ingested_data: P
     code, out, err = run_cli(ingested_data, "search", "--json", "--", "-pais:honduras migrantes")
     assert code == 0, err
     assert json.loads(out)["total"] > 0
+
+
+# -- start-up ------------------------------------------------------------------------------------------
+
+def test_the_command_group_loads_without_the_index_or_the_ingest_path() -> None:
+    """`crm-archive --help` (and every usage error) must not wait ~0.9 s for numpy, Whoosh, the extractors and
+    the commitment reader: the commands import them when they run."""
+    import subprocess
+    import sys
+
+    heavy = ("numpy", "whoosh", "pdfminer", "docx", "PIL", "flask", "index", "ingest.pipeline", "ingest.commitments",
+             "archive.archive", "archive.ingesting")
+    probe = f"import sys; import archive.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
+
+
+def test_ingest_help_still_shows_the_limits_defaults(data_dir: Path) -> None:
+    from archive.ingesting import Limits
+
+    code, out, _ = run_cli(data_dir, "ingest", "--help")
+    text = " ".join(out.split())
+    assert code == 0
+    limits = Limits()
+    for value in (limits.max_bytes, limits.timeout, limits.workers):
+        assert f"default: {value}" in text
