@@ -258,21 +258,54 @@ def export(ctx: click.Context, as_json: bool) -> None:
     _emit_json({"reports": [serialize.report_to_dict(r, links=links) for r in archive.reports()]})
 
 
-def _year_range(value: str | None) -> tuple[int | None, int | None]:
-    if not value:
-        return None, None
+YEAR_RANGES = "2008-2014 (or 2008..2014), 2010- (from 2010 on), -2010 (up to 2010)"
+
+
+def _years(value: str, ranges: bool) -> tuple[int | None, int | None, bool]:
+    """``value`` in the query's year syntax (index.query.parse_year_range, as in año:2008..2014), within the
+    years the web accepts: (first, last -- None for an open end --, whether it was written backwards)."""
+    from index.query import QuerySyntaxError, parse_year_range
+    from web.params import YEAR_MAX, YEAR_MIN  # until the bounds move to the core (here: web loads Flask)
+
+    wanted = f"a year from {YEAR_MIN} to {YEAR_MAX} or a range of them: {YEAR_RANGES}" if ranges else \
+        f"one year from {YEAR_MIN} to {YEAR_MAX}"
+    refused = click.BadParameter(f"{value!r} is not {wanted}")
     try:
-        if "-" in value.strip("-") or ".." in value:
-            first, last = value.replace("..", "-").split("-", 1)
-            return int(first), int(last)
-        return int(value), int(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a year or a range like 2008-2014", param_hint="--year")
+        first, last = parse_year_range(value)
+    except QuerySyntaxError:
+        raise refused from None
+    if any(year is not None and not YEAR_MIN <= year <= YEAR_MAX for year in (first, last)):
+        raise refused
+    if not ranges and (first is None or first != last):
+        raise refused
+    # parse_year_range swaps a reversed range: it was reversed if the text starts with the later year.
+    backwards = first is not None and last is not None and first < last and value.strip().startswith(str(last))
+    return first, last, backwards
+
+
+def _year_range(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int | None, int | None]:
+    """search --year: a year or a range, open or not; one written backwards is read the right way round and
+    said so on stderr, as the web says it. Empty: no year filter, as on the web."""
+    if value is None or not value.strip():
+        return None, None
+    first, last, backwards = _years(value, ranges=True)
+    if backwards:
+        click.echo(f"note: --year {value.strip()}: the year range was reversed; searching {first}-{last}",
+                   err=True)
+    return first, last
+
+
+def _one_year(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """commitments --year: one meeting year, within the same bounds."""
+    if value is None or not value.strip():
+        return None
+    return _years(value, ranges=False)[0]
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--year", help="A year (2014) or a range (2008-2014).")
+@click.option("--year", callback=_year_range,
+              help="A year (2014), a range (2008-2014), from a year on (2010-) or up to one (-2010).")
 @click.option("--body", help="Body key, e.g. red_trafico_trata, viceministerial, grcm.")
 @click.option("--country", help="Host country of the meeting.")
 @click.option("--lang", help="Report language: es, en.")
@@ -284,8 +317,9 @@ def _year_range(value: str | None) -> tuple[int | None, int | None]:
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_context
 @domain_errors
-def search(ctx: click.Context, query: str, year: str | None, body: str | None, country: str | None,
-           lang: str | None, sort: str, limit: int, page: int, translate: bool, as_json: bool) -> None:
+def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], body: str | None,
+           country: str | None, lang: str | None, sort: str, limit: int, page: int, translate: bool,
+           as_json: bool) -> None:
     """Search agreements across all meetings and years.
 
     Words are ANDed; "quoted phrases", OR, -exclusion, prefix*, fuzzy~ and filters such as
@@ -299,7 +333,7 @@ def search(ctx: click.Context, query: str, year: str | None, body: str | None, c
     from . import serialize
     from .meeting_groups import group_hits_by_meeting
 
-    year_from, year_to = _year_range(year)
+    year_from, year_to = year
     result = _open(ctx).search(SearchQuery(
         text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
         sort=sort, page=page, per_page=limit, translate=translate, facets=as_json))
@@ -395,7 +429,7 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
 
 @cli.command()
 @click.option("--actor", help="Who must act: a glossary key (paises_miembros, secretaria_tecnica, oim, mexico...).")
-@click.option("--year", type=click.IntRange(1900, 2100), help="The meeting's year.")
+@click.option("--year", callback=_one_year, help="The meeting's year.")
 @click.option("--status", metavar="overdue|pending", help="Overdue or pending as of today.")
 @click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Due on or after this day (YYYY-MM-DD).")
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before this day (YYYY-MM-DD).")

@@ -234,6 +234,44 @@ def test_a_query_that_starts_with_a_dash_goes_after_double_dash(ingested_data: P
     assert json.loads(out)["total"] > 0
 
 
+# -- the same input read as the web and the API read it -----------------------------------------------
+
+def _search_json(data: Path, *args: str) -> tuple[int, dict, str]:
+    code, out, err = run_cli(data, "search", "--json", *args)
+    return code, json.loads(out), err
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "1850", "2101", "abc", "2008-2200", "-", "2014-abc"])
+def test_a_year_outside_1900_2100_or_not_a_year_is_refused_naming_year(ingested_data: Path, year: str) -> None:
+    code, _out, err = run_cli(ingested_data, "search", "migrantes", "--year", year)
+    assert code == 2 and "--year" in err and "1900" in err and "2100" in err, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("year", "years"), [
+    ("2008", {"2008"}), ("2008-2014", {"2008", "2014"}), ("2008..2014", {"2008", "2014"}),
+    ("2010-", {"2014"}), ("2010..", {"2014"}), ("-2010", {"2008"}), ("..2010", {"2008"}),
+])
+def test_year_takes_a_year_a_range_or_an_open_range(ingested_data: Path, year: str, years: set[str]) -> None:
+    code, result, err = _search_json(ingested_data, "", "--year", year)
+    assert code == 0, err
+    assert set(result["by_year"]) == years and result["total"] > 0
+
+
+def test_search_help_documents_the_open_ranges(data_dir: Path) -> None:
+    code, out, _ = run_cli(data_dir, "search", "--help")
+    text = " ".join(out.split())
+    assert code == 0 and "from a year on (2010-)" in text and "up to one (-2010)" in text
+
+
+def test_a_year_range_written_backwards_is_read_the_right_way_round_and_said_so(ingested_data: Path) -> None:
+    code, backwards, err = _search_json(ingested_data, "migrantes", "--year", "2014-2008")
+    assert code == 0, err
+    assert "reversed" in err and "2008-2014" in err
+    _, forwards, forward_err = _search_json(ingested_data, "migrantes", "--year", "2008-2014")
+    assert backwards == forwards and "reversed" not in forward_err
+
+
 # -- start-up ------------------------------------------------------------------------------------------
 
 def test_the_command_group_loads_without_the_index_or_the_ingest_path() -> None:
