@@ -42,6 +42,14 @@ def _open(ctx: click.Context) -> Archive:
     return archive
 
 
+def _refused(message: str) -> click.ClickException:
+    """Input understood as a command but refused (a query error, nothing to search): one line, exit status 2,
+    no usage block."""
+    error = click.ClickException(message)
+    error.exit_code = 2
+    return error
+
+
 def domain_errors(command: Callable) -> Callable:
     """Translate core exceptions into one-line messages at the edge."""
 
@@ -52,10 +60,7 @@ def domain_errors(command: Callable) -> Callable:
         except ArchiveError as e:
             from index import QuerySyntaxError  # loaded by whatever raised e: only the index raises it
 
-            error = click.ClickException(str(e))
-            if isinstance(e, QuerySyntaxError):  # the input was understood as a command: no usage block
-                error.exit_code = 2
-            raise error from None
+            raise (_refused(str(e)) if isinstance(e, QuerySyntaxError) else click.ClickException(str(e))) from None
 
     return wrapper
 
@@ -326,7 +331,8 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
     año:2014, cuerpo:red, pais:honduras, idioma:es work; accents and case never matter. A name or
     acronym of the glossary finds every form of it (RROCM also finds RNCOM); quote it ("RROCM") to
     search that form only. A query that starts with "-" goes after "--", as any argument that
-    looks like an option: crm-archive search -- '-pais:honduras migrantes'.
+    looks like an option: crm-archive search -- '-pais:honduras migrantes'. An empty query lists the
+    agreements the filters (--year, --body, --country, --lang) select; it needs at least one.
     """
     from index import SearchQuery
 
@@ -334,6 +340,9 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
     from .meeting_groups import group_hits_by_meeting
 
     year_from, year_to = year
+    filters = (year_from, year_to, *((value or "").strip() for value in (body, country, lang)))
+    if not query.strip() and not any(filters):  # as the API refuses it: every agreement is no answer
+        raise _refused("give a query or at least one filter (--year, --body, --country, --lang)")
     result = _open(ctx).search(SearchQuery(
         text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
         sort=sort, page=page, per_page=limit, translate=translate, facets=as_json))
@@ -390,6 +399,8 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
     """A term across the years: matching agreements and reports per year."""
     from . import serialize
 
+    if not term.strip():
+        raise _refused("give a term")  # as the API does; an empty term would count every agreement
     counts = _open(ctx).timeline(term, translate)
     if as_json:
         _emit_json(serialize.timeline_to_dict(term, counts, translate))

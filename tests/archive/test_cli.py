@@ -272,6 +272,26 @@ def test_a_year_range_written_backwards_is_read_the_right_way_round_and_said_so(
     assert backwards == forwards and "reversed" not in forward_err
 
 
+@pytest.mark.parametrize("query", ["", "   "])
+def test_an_empty_query_without_a_filter_is_refused_as_the_api_refuses_it(ingested_data: Path, query: str) -> None:
+    code, out, err = run_cli(ingested_data, "search", query)
+    assert code == 2 and "give a query or at least one filter" in err and "agreements" not in out
+    assert "Usage:" not in err
+
+
+def test_an_empty_query_with_a_filter_lists_the_filtered_agreements(ingested_data: Path) -> None:
+    code, result, err = _search_json(ingested_data, "  ", "--year", "2014")
+    assert code == 0, err
+    assert result["by_year"] == {"2014": result["total"]} and result["total"] > 0
+    code, out, err = run_cli(ingested_data, "search", "", "--lang", "es")
+    assert code == 0 and "agreements" in out, err
+
+
+def test_an_empty_timeline_term_is_refused(ingested_data: Path) -> None:
+    code, out, err = run_cli(ingested_data, "timeline", " ")
+    assert code == 2 and "give a term" in err and not out
+
+
 # -- start-up ------------------------------------------------------------------------------------------
 
 def test_the_command_group_loads_without_the_index_or_the_ingest_path() -> None:
