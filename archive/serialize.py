@@ -107,6 +107,7 @@ def search_result_to_dict(result: SearchResult) -> dict[str, Any]:
         "facets": result.facets,
         "suggestion": result.suggestion,
         "translate": q.translate,
+        "translated_total": result.translated_total,
         "expansions": [expansion_to_dict(e) for e in result.expansions],
         "hits": [hit_to_dict(h) for h in result.hits],
     }

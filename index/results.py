@@ -57,6 +57,10 @@ class SearchResult:
     suggestion: str | None  # "did you mean": the full corrected query text, or None
     expansions: tuple[Expansion, ...] = ()  # what the query also matched (glossary forms, translations)
     typed_filters: tuple[FieldFilter, ...] = ()  # filters typed in the text (año:2030), applied beside the query's
+    # When nothing matched as asked: how many the same search finds with ``translate`` (the thesaurus's
+    # equivalents in the other language: "smuggling" is "tráfico ilícito de migrantes"); None when it
+    # finds none either, or was asked with translate.
+    translated_total: int | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -215,7 +216,8 @@ def _search(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: 
 
     hits = make_hits(gen, ranked, marks)
     return SearchResult(q, len(matching), by_year, facets, hits, _suggestion(gen, q, parsed, expanded, entity_field),
-                        expanded.expansions, tuple(parsed.filters))
+                        expanded.expansions, tuple(parsed.filters),
+                        None if len(matching) else _translated_total(gen, q, parsed, entity_field))
 
 
 def _matching(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool):
@@ -245,6 +247,14 @@ def _suggestion(gen: Generation, q: SearchQuery, parsed: ParsedQuery, expanded: 
     except QuerySyntaxError:
         return None
     return corrected if len(matching) else None
+
+
+def _translated_total(gen: Generation, q: SearchQuery, parsed: ParsedQuery, entity_field: bool) -> int | None:
+    """For a search that found nothing: what it finds with the other language's equivalents, if anything."""
+    if q.translate or parsed.node is None:
+        return None
+    *_, matching = _matching(gen, replace(q, translate=True), parsed, entity_field)
+    return len(matching) or None
 
 
 def _by_date(gen: Generation, docs: np.ndarray, newest_first: bool) -> np.ndarray:

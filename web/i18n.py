@@ -66,6 +66,9 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "results_in_meetings": ("en {n} reunión de esta página", "en {n} reuniones de esta página"),
         "no_results": "Ningún acuerdo coincide con la búsqueda.",
         "did_you_mean": "¿Quiso decir",
+        "translated_total": ("Buscando también en el otro idioma hay {n} acuerdo:",
+                             "Buscando también en el otro idioma hay {n} acuerdos:"),
+        "translated_link": "ver con los equivalentes del tesauro",
         # glossary, expansions, translation, versions (issue 13)
         "nav_glossary": "Glosario",
         "glossary_title": "Glosario de la CRM",
@@ -285,6 +288,9 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "results_in_meetings": ("in {n} meeting on this page", "in {n} meetings on this page"),
         "no_results": "No agreement matches the search.",
         "did_you_mean": "Did you mean",
+        "translated_total": ("Also searching the other language finds {n} agreement:",
+                             "Also searching the other language finds {n} agreements:"),
+        "translated_link": "see them with the thesaurus's equivalents",
         # glossary, expansions, translation, versions (issue 13)
         "nav_glossary": "Glossary",
         "glossary_title": "CRM glossary",

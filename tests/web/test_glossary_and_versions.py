@@ -198,3 +198,22 @@ def test_cli_search_and_timeline_translate(bilingual_data, ids):
     assert json.loads(out)["total"] > json.loads(plain_out)["total"]
     code, out, _ = run_cli(bilingual_data, "show", ids["gr-es.txt"])
     assert code == 0 and f"versions      {ids['gr-en.txt']}" in out
+
+
+def test_a_search_that_finds_nothing_says_what_the_other_language_finds(client):
+    """"migrant smuggling" is in no report as written, but its Spanish equivalent is: the answer says how
+    many searching the other language finds, and the page links to that search."""
+    plain = client.get("/api/search?q=migrant%20smuggling").get_json()
+    translated = client.get("/api/search?q=migrant%20smuggling&translate=1").get_json()
+    assert plain["total"] == 0 and translated["total"] >= 1
+    assert plain["translated_total"] == translated["total"] and translated["translated_total"] is None
+    # Nothing in either language: no hint; something found as asked: no hint either.
+    assert client.get("/api/search?q=zzyzx%20smuggling").get_json()["translated_total"] is None
+    assert client.get("/api/search?q=trata%20de%20personas").get_json()["translated_total"] is None
+
+    page = parse_page(html(client, "/buscar?q=migrant+smuggling"))
+    assert page.find("p", **{"class": "suggestion translated"})
+    assert f"Buscando también en el otro idioma hay {translated['total']} acuerdo" in page.plain_text
+    links = [a["href"] for a in page.find("a") if "traducir=1" in (a.get("href") or "")]
+    assert [parse_qs(urlparse(link).query) for link in links] == [{"q": ["migrant smuggling"], "traducir": ["1"]}]
+    assert f"{translated['total']} acuerdo" in parse_page(html(client, links[0])).plain_text
