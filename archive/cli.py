@@ -1,6 +1,9 @@
 """The ``crm-archive`` command group. Commands parse input, call one core function, format the answer.
 
-Domain errors become a one-line message and exit status 1 (2 for usage errors); no traceback reaches a user.
+Domain errors become a one-line message and exit status 1 (2 for input the core or the CLI refuses, and for
+usage errors); no traceback reaches a user. With ``--json`` every error -- a usage error too -- is instead one
+JSON object on stdout, ``{"error": "..."}``, with the same exit status, so a script reads one JSON document
+there whatever happened; notices (a year range read the right way round) stay on stderr.
 
 The index, the ingest path and the JSON shapes are imported by the commands that use them: imported here,
 they made ``crm-archive --help`` and every usage error wait ~0.9 s for numpy, Whoosh, the extractors and the
@@ -9,11 +12,9 @@ commitment reader.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,19 +51,54 @@ def _refused(message: str) -> click.ClickException:
     return error
 
 
-def domain_errors(command: Callable) -> Callable:
-    """Translate core exceptions into one-line messages at the edge."""
+def _core_error(e: ArchiveError) -> click.ClickException:
+    from index import QuerySyntaxError  # loaded by whatever raised e: only the index raises it
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    return _refused(str(e)) if isinstance(e, QuerySyntaxError) else click.ClickException(str(e))
+
+
+class JsonError(click.ClickException):
+    """An error of a command run with --json, shown as ``{"error": message}`` on stdout."""
+
+    def __init__(self, error: click.ClickException) -> None:
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        _emit_json({"error": self.message})
+
+
+class ArchiveCommand(click.Command):
+    """Every command of the group: core errors translated at the edge, and with --json every error as JSON."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # Parsing consumes args, and a usage error comes before the --json flag is read: look for it first.
+        wants_json = self._has_json() and "--json" in (args[:args.index("--")] if "--" in args else args)
         try:
-            return command(*args, **kwargs)
-        except ArchiveError as e:
-            from index import QuerySyntaxError  # loaded by whatever raised e: only the index raises it
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as e:
+            if wants_json:
+                raise JsonError(e) from None
+            raise
 
-            raise (_refused(str(e)) if isinstance(e, QuerySyntaxError) else click.ClickException(str(e))) from None
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            try:
+                return super().invoke(ctx)
+            except ArchiveError as e:
+                raise _core_error(e) from None
+        except click.ClickException as e:
+            if ctx.params.get("as_json"):
+                raise JsonError(e) from None
+            raise
 
-    return wrapper
+    def _has_json(self) -> bool:
+        return any(p.name == "as_json" for p in self.params)
+
+
+class ArchiveGroup(click.Group):
+    command_class = ArchiveCommand
 
 
 class _LimitDefault:
@@ -81,7 +117,7 @@ class _LimitDefault:
         return str(self())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), envvar="CRM_ARCHIVE_DATA",
               default=DEFAULT_DATA, show_default=True, help="Archive data directory (env CRM_ARCHIVE_DATA).")
 @click.option("--catalog", metavar="URL", envvar="CRM_ARCHIVE_CATALOG", default=None,
@@ -92,7 +128,11 @@ class _LimitDefault:
 @click.version_option(package_name="crm-archive")
 @click.pass_context
 def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> None:
-    """Archive and search the reports of the Conferencia Regional sobre Migración (CRM)."""
+    """Archive and search the reports of the Conferencia Regional sobre Migración (CRM).
+
+    With --json, an error is printed on stdout as {"error": "..."} (exit status 2 for a usage or query
+    error, 1 otherwise), so stdout holds one JSON document whatever happens.
+    """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
@@ -112,7 +152,6 @@ def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> N
 @click.option("--retry-failed", is_flag=True,
               help="Parse again unchanged files that failed before (they are skipped otherwise).")
 @click.pass_context
-@domain_errors
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size: int, timeout: float,
            workers: int, retry_failed: bool) -> None:
     """Archive report files and folders (recursively): PDF, plain text, Word (.docx), page images.
@@ -167,7 +206,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def list_reports(ctx: click.Context, as_json: bool) -> None:
     """List the archived reports: year, date, body, place, language, number of agreements."""
     from . import serialize
@@ -202,7 +240,6 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @click.argument("report_id")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
     """Show a report's metadata and its agreement tree."""
     from . import serialize
@@ -236,7 +273,6 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of reports, agreements, originals and index, by year, body and language."""
     data = _open(ctx).stats()
@@ -253,7 +289,6 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, required=True, help="Print as JSON (the only format).")
 @click.pass_context
-@domain_errors
 def export(ctx: click.Context, as_json: bool) -> None:
     """Export every report with its agreements as JSON (a stable contract for other tools)."""
     from . import serialize
@@ -321,7 +356,6 @@ def _one_year(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="Also match the thesaurus equivalents in the other language (trata de personas -> trafficking in persons).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_context
-@domain_errors
 def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], body: str | None,
            country: str | None, lang: str | None, sort: str, limit: int, page: int, translate: bool,
            as_json: bool) -> None:
@@ -372,7 +406,6 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_json: bool) -> None:
     """Agreements from earlier meetings most similar to one agreement."""
     from . import serialize
@@ -394,7 +427,6 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
 @click.option("--translate", is_flag=True, help="Also count the thesaurus equivalents in the other language.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> None:
     """A term across the years: matching agreements and reports per year."""
     from . import serialize
@@ -415,7 +447,6 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
 @click.option("--kind", type=click.Choice(KINDS), help="Only entities of this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON (the shape of GET /api/glossary).")
 @click.pass_context
-@domain_errors
 def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """The CRM glossary: every entity with its Spanish and English names, acronyms and mentions."""
     from . import serialize
@@ -446,7 +477,6 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Due on or before this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def commitments(ctx: click.Context, actor: str | None, year: int | None, status: str | None,
                 due_after: datetime | None, due_before: datetime | None, as_json: bool) -> None:
     """Commitments the reports set: deadlines, who must act, by due date (undated ones last)."""
@@ -479,7 +509,6 @@ def commitments(ctx: click.Context, actor: str | None, year: int | None, status:
 @click.option("--body", help="Only the meetings of this body key.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
     """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
     from . import serialize
@@ -502,7 +531,6 @@ def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
 @cli.command()
 @click.option("--if-needed", is_flag=True, help="Only bring the index in line with the catalog.")
 @click.pass_context
-@domain_errors
 def reindex(ctx: click.Context, if_needed: bool) -> None:
     """Rebuild the search index from the catalog (or only repair differences with --if-needed)."""
     sync = _open(ctx).reindex(if_needed=if_needed)
@@ -518,7 +546,6 @@ def reindex(ctx: click.Context, if_needed: bool) -> None:
 @click.option("--repair", is_flag=True, help="Fix what can be fixed (reindex, re-extract, temp files).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-@domain_errors
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Verify originals, catalog and index against each other; exit status 1 if something is wrong."""
     archive = _open(ctx)
@@ -545,7 +572,6 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 @click.option("--poll", type=click.FloatRange(0.2, 3600), default=2.0, show_default=True,
               help="Seconds between looks at the catalog for changes when no notification arrives.")
 @click.pass_context
-@domain_errors
 def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -> None:
     """Serve the web UI (read-only) with waitress.
 
@@ -587,7 +613,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
 @click.option("--to", "target", required=True, metavar="URL", help="The empty PostgreSQL catalog to copy into.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-@domain_errors
 def migrate_catalog(ctx: click.Context, target: str, as_json: bool) -> None:
     """Copy this SQLite archive (catalog and originals) into PostgreSQL and verify every hash and count.
 

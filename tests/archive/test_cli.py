@@ -140,7 +140,7 @@ def test_hostile_queries_never_print_a_traceback(ingested_data: Path, query: str
     if code == 0:
         assert "total" in json.loads(out)
     else:
-        assert "Error:" in err
+        assert set(json.loads(out)) == {"error"}  # with --json, an error is JSON too
 
 
 def test_index_lost_is_detected_and_repaired(ingested_data: Path, tmp_path: Path, backend: Backend) -> None:
@@ -290,6 +290,37 @@ def test_an_empty_query_with_a_filter_lists_the_filtered_agreements(ingested_dat
 def test_an_empty_timeline_term_is_refused(ingested_data: Path) -> None:
     code, out, err = run_cli(ingested_data, "timeline", " ")
     assert code == 2 and "give a term" in err and not out
+
+
+@pytest.mark.parametrize(("args", "code", "wording"), [
+    (["search", "--json", "migrantes", "--year", "0"], 2, "--year"),
+    (["search", "--json", ""], 2, "give a query or at least one filter"),
+    (["search", "--json", "año:abc"], 2, "Invalid year"),
+    (["search", "--json", "trata", "--limit", "1001"], 2, "1001"),
+    (["search", "--json"], 2, "QUERY"),
+    (["search", "--json", "trata", "--sort", "nope"], 2, "nope"),
+    (["timeline", "--json", ""], 2, "give a term"),
+    (["timeline", "--json", "AND"], 2, "no words"),
+    (["show", "--json", "no-such-report"], 1, "no-such-report"),
+    (["precedents", "--json", "no-such-report", "1"], 1, "no-such-report"),
+    (["commitments", "--json", "--actor", "nobody"], 2, "not a glossary key"),
+    (["commitments", "--json", "--year", "1850"], 2, "--year"),
+    (["glossary", "--json", "--kind", "nope"], 2, "nope"),
+    (["list", "--json", "--nope"], 2, "--nope"),
+])
+def test_with_json_an_error_is_a_json_object_on_stdout(ingested_data: Path, args: list[str], code: int,
+                                                        wording: str) -> None:
+    got, out, err = run_cli(ingested_data, *args)
+    assert got == code, out + err
+    assert set(json.loads(out)) == {"error"} and wording in json.loads(out)["error"]
+    assert "Usage:" not in out + err and "Traceback" not in out + err
+
+
+def test_without_json_an_error_stays_plain_text(ingested_data: Path) -> None:
+    code, out, err = run_cli(ingested_data, "show", "no-such-report")
+    assert code == 1 and not out and err.startswith("Error: ")
+    code, out, _ = run_cli(ingested_data, "--help")
+    assert '{"error": "..."}' in out
 
 
 # -- start-up ------------------------------------------------------------------------------------------
