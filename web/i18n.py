@@ -39,8 +39,9 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "search_placeholder": "p. ej. trata de personas",
         "search_button": "Buscar",
         "search_examples": "Ejemplos:",
-        "search_help": ("Las palabras se combinan con Y; use \"comillas\" para frases, OR, -exclusión, "
-                        "prefijo*, y filtros como año:2014. Las tildes y mayúsculas no importan."),
+        "search_help": ("Las palabras se combinan con Y; use \"comillas\" para frases, O u OR en mayúsculas "
+                        "(«o» es una palabra más), -exclusión, prefijo*, y filtros como año:2014. "
+                        "En las palabras, las tildes y mayúsculas no importan."),
         "search_intro": ("Busque en el texto de los acuerdos de todas las reuniones de la CRM, de 1996 en adelante. "
                          "Cada resultado lleva a un enlace permanente que puede citar."),
         "filters": "Filtros",
@@ -261,8 +262,9 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "search_placeholder": "e.g. trafficking in persons",
         "search_button": "Search",
         "search_examples": "Examples:",
-        "search_help": ("Words are combined with AND; use \"quotes\" for phrases, OR, -exclusion, prefix*, "
-                        "and filters such as año:2014. Accents and case never matter."),
+        "search_help": ("Words are combined with AND; use \"quotes\" for phrases, OR in capitals (\"or\" is a "
+                        "word like any other), -exclusion, prefix*, and filters such as año:2014. "
+                        "In words, accents and case never matter."),
         "search_intro": ("Search the text of the agreements of every CRM meeting since 1996. "
                          "Each result leads to a permanent link you can cite."),
         "filters": "Filters",
