@@ -483,6 +483,11 @@ class Archive:
     def timeline(self, term: str, translate: bool = False) -> list[YearCount]:
         return self.index.timeline(term, translate=translate)
 
+    def suggestion(self, text: str, translate: bool = False) -> str | None:
+        """The search's "did you mean" for ``text`` (index.search._suggestion), for a read that has none of
+        its own: a timeline that found nothing. A one-hit page: the suggestion is all that is read."""
+        return self.search(SearchQuery(text=text, per_page=1, translate=translate, facets=False)).suggestion
+
     def commitments(self) -> list[ListedCommitment]:
         """Every commitment (deadline) of every report, read from the units; cached per report version."""
         return all_commitments(self)

@@ -428,17 +428,20 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> None:
-    """A term across the years: matching agreements and reports per year."""
+    """A term across the years: matching agreements and reports per year (and, if it finds nothing, the
+    search's "did you mean")."""
     from . import serialize
 
     if not term.strip():
         raise _refused("give a term")  # as the API does; an empty term would count every agreement
-    counts = _open(ctx).timeline(term, translate)
+    archive = _open(ctx)
+    counts = archive.timeline(term, translate)
+    suggestion = None if counts else archive.suggestion(term, translate)
     if as_json:
-        _emit_json(serialize.timeline_to_dict(term, counts, translate))
+        _emit_json({**serialize.timeline_to_dict(term, counts, translate), "suggestion": suggestion})
         return
     if not counts:
-        click.echo("no matches")
+        click.echo("no matches" + (f" — did you mean: {suggestion}" if suggestion else ""))
     for c in counts:
         click.echo(f"{c.year}  {c.agreements:5d} agreements in {c.reports} reports  {'█' * min(c.agreements, 60)}")
 

@@ -323,6 +323,20 @@ def test_without_json_an_error_stays_plain_text(ingested_data: Path) -> None:
     assert '{"error": "..."}' in out
 
 
+def test_a_timeline_that_finds_nothing_offers_the_search_s_did_you_mean(ingested_data: Path) -> None:
+    code, out, _ = run_cli(ingested_data, "search", "--json", "migrantez")
+    assert json.loads(out)["total"] == 0 and json.loads(out)["suggestion"] == "migrantes"
+    code, out, err = run_cli(ingested_data, "timeline", "migrantez")
+    assert code == 0, err
+    assert "no matches" in out and "did you mean: migrantes" in out
+    code, out, err = run_cli(ingested_data, "timeline", "--json", "migrantez")
+    assert code == 0, err
+    timeline = json.loads(out)
+    assert timeline["total"] == 0 and timeline["suggestion"] == "migrantes"
+    code, out, _ = run_cli(ingested_data, "timeline", "--json", "migrantes")
+    assert json.loads(out)["total"] > 0 and json.loads(out)["suggestion"] is None
+
+
 # -- start-up ------------------------------------------------------------------------------------------
 
 def test_the_command_group_loads_without_the_index_or_the_ingest_path() -> None:
