@@ -304,8 +304,7 @@ YEAR_RANGES = "2008-2014 (or 2008..2014), 2010- (from 2010 on), -2010 (up to 201
 def _years(value: str, ranges: bool) -> tuple[int | None, int | None, bool]:
     """``value`` in the query's year syntax (index.query.parse_year_range, as in año:2008..2014), within the
     years the web accepts: (first, last -- None for an open end --, whether it was written backwards)."""
-    from index.query import QuerySyntaxError, parse_year_range
-    from web.params import YEAR_MAX, YEAR_MIN  # until the bounds move to the core (here: web loads Flask)
+    from index.query import YEAR_MAX, YEAR_MIN, QuerySyntaxError, parse_year_range
 
     wanted = f"a year from {YEAR_MIN} to {YEAR_MAX} or a range of them: {YEAR_RANGES}" if ranges else \
         f"one year from {YEAR_MIN} to {YEAR_MAX}"
@@ -374,16 +373,17 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
     from .meeting_groups import group_hits_by_meeting
 
     year_from, year_to = year
-    filters = (year_from, year_to, *((value or "").strip() for value in (body, country, lang)))
-    if not query.strip() and not any(filters):  # as the API refuses it: every agreement is no answer
+    asked = SearchQuery(text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
+                        sort=sort, page=page, per_page=limit, translate=translate, facets=as_json)
+    if not asked.asks_something:  # as the API refuses it: every agreement is no answer
         raise _refused("give a query or at least one filter (--year, --body, --country, --lang)")
-    result = _open(ctx).search(SearchQuery(
-        text=query, year_from=year_from, year_to=year_to, body=body, country=country, language=lang,
-        sort=sort, page=page, per_page=limit, translate=translate, facets=as_json))
+    result = _open(ctx).search(asked)
     if as_json:
         _emit_json(serialize.search_result_to_dict(result))
         return
     click.echo(f"{result.total} agreements" + (f" — did you mean: {result.suggestion}" if result.suggestion else ""))
+    if result.translated_total:
+        click.echo(f"with --translate (the other language's equivalents): {result.translated_total} agreements")
     for expansion in result.expansions:
         forms = ", ".join(a.form for a in expansion.alternatives)
         hint = (f"only {expansion.typed!r}: {expansion.literal}" if expansion.kind == "entity"
@@ -438,7 +438,7 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
     counts = archive.timeline(term, translate)
     suggestion = None if counts else archive.suggestion(term, translate)
     if as_json:
-        _emit_json({**serialize.timeline_to_dict(term, counts, translate), "suggestion": suggestion})
+        _emit_json(serialize.timeline_to_dict(term, counts, translate, suggestion))
         return
     if not counts:
         click.echo("no matches" + (f" — did you mean: {suggestion}" if suggestion else ""))

@@ -151,12 +151,14 @@ def precedent_to_dict(precedent: Precedent) -> dict[str, Any]:
     return {**hit_to_dict(precedent.hit), "score": round(precedent.score, 4)}
 
 
-def timeline_to_dict(term: str, counts: list[YearCount], translate: bool = False) -> dict[str, Any]:
+def timeline_to_dict(term: str, counts: list[YearCount], translate: bool = False,
+                     suggestion: str | None = None) -> dict[str, Any]:
     return {
         "term": term,
         "translate": translate,
         "total": sum(c.agreements for c in counts),
         "years": [{"year": c.year, "agreements": c.agreements, "reports": c.reports} for c in counts],
+        "suggestion": suggestion,
     }
 
 

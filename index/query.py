@@ -33,6 +33,7 @@ from index.analysis import fold, iter_word_tokens, word_tokens
 MAX_QUERY_CHARS = 500  # what a person may type, longer than any real query: every edge refuses more (validated)
 MAX_PARSED_CHARS = 4 * MAX_QUERY_CHARS  # the parser's own bound, for queries built from data (a glossary entity's forms)
 MAX_CLAUSES = 64
+YEAR_MIN, YEAR_MAX = 1900, 2100  # the years a person may ask for, on every edge (the CRM met first in 1996)
 MIN_PREFIX = 2
 MAX_FUZZY_DISTANCE = 2
 

@@ -27,6 +27,14 @@ class SearchQuery:
     translate: bool = False  # also match the thesaurus equivalents in the other language (index.expansion)
     facets: bool = True  # count the facets (SearchResult.facets); per-year counts are always counted
 
+    @property
+    def asks_something(self) -> bool:
+        """Words to search or a filter. Without either the answer is every agreement, which no edge gives
+        (the CLI and the API refuse it, the search page shows its form); a filter alone lists its selection."""
+        return bool((self.text or "").strip()) or any(
+            value is not None and str(value).strip() for value in (self.year_from, self.year_to, self.body,
+                                                                   self.country, self.language))
+
 
 @dataclass(frozen=True)
 class Hit:

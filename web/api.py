@@ -234,7 +234,10 @@ def timeline() -> Response:
         return flag_refused
     term = term.strip()
     translate = flag(request.args, "translate")
-    return jsonify(serialize.timeline_to_dict(term, get_archive().timeline(term, translate), translate))
+    archive = get_archive()
+    counts = archive.timeline(term, translate)
+    suggestion = None if counts else archive.suggestion(term, translate)
+    return jsonify(serialize.timeline_to_dict(term, counts, translate, suggestion))
 
 
 @cache

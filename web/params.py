@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from index import SearchQuery
-from index.query import MAX_QUERY_CHARS  # the core's one limit, checked here as sent: a 10k-char query never reaches the parser
+# The core's limits. The query's length is checked here as sent: a 10k-char query never reaches the parser.
+from index.query import MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN
+
 MAX_FILTER_CHARS = 100
 MAX_PAGE = 100_000
-YEAR_MIN, YEAR_MAX = 1900, 2100
 SORTS = ("relevance", "date")
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 # Problems that only normalise a value the caller's intent is clear about (a year range written
@@ -109,12 +110,10 @@ def parse_search(args: Mapping[str, str], names: ParamNames, per_page: int = 20,
         sort = "relevance"
     body, country, language = choice(names.body), choice(names.country), choice(names.language)
 
-    if not text and not any((year_from, year_to, body, country, language)):
-        return ParsedSearch(None, tuple(problems))
     query = SearchQuery(text=text, year_from=year_from, year_to=year_to, body=body, country=country,
                         language=language, sort=sort, page=page, per_page=size,
                         translate=flag(args, names.translate))
-    return ParsedSearch(query, tuple(problems))
+    return ParsedSearch(query if query.asks_something else None, tuple(problems))
 
 
 def last_page(total: int, per_page: int) -> int:

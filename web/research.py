@@ -29,9 +29,10 @@ from archive.folding import fold
 from archive.glossary import glossary
 from archive.models import Meeting, NotFound, Report
 from archive.participation import ABSENT, HOST, OBSERVER, PARTICIPANT, ParticipationMatrix
+from index.query import YEAR_MAX, YEAR_MIN
 
 from . import i18n, presenters
-from .params import MAX_FILTER_CHARS, NORMALISED, REJECTED_WORDING, YEAR_MAX, YEAR_MIN, Problem
+from .params import MAX_FILTER_CHARS, NORMALISED, REJECTED_WORDING, Problem
 from .views import content_disposition, get_archive, t
 
 bp = Blueprint("research", __name__)

@@ -379,16 +379,18 @@ def timeline() -> str:
         messages.append(t("error_query_too_long", max=MAX_QUERY_CHARS))
         term = ""
     translate = flag(request.args, "traducir")
+    suggestion = None
     if term:
         try:
             counts = get_archive().timeline(term, translate)
+            suggestion = None if counts else get_archive().suggestion(term, translate)
         except QuerySyntaxError as e:
             messages.append(t("error_syntax", detail=i18n.core_message(str(e), g.lang)))
     chart = year_chart({c.year: c.agreements for c in counts},
                        lambda year: link("ui.search", q=term, desde=year, hasta=year, traducir=1 if translate else None),
                        t("timeline_chart", term=term), "timeline")
     return render_template("timeline.html", term=term, counts=counts, chart=chart, messages=messages,
-                           searched=bool(term) and not messages, translate=translate)
+                           searched=bool(term) and not messages, translate=translate, suggestion=suggestion)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------

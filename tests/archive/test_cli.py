@@ -287,6 +287,16 @@ def test_an_empty_query_with_a_filter_lists_the_filtered_agreements(ingested_dat
     assert code == 0 and "agreements" in out, err
 
 
+def test_a_search_that_finds_nothing_says_what_translate_finds(ingested_data: Path) -> None:
+    code, out, err = run_cli(ingested_data, "search", "migrant smuggling")  # in no report as written
+    _, translated, _ = _search_json(ingested_data, "migrant smuggling", "--translate")
+    assert code == 0 and out.startswith("0 agreements"), err
+    assert translated["total"] > 0
+    assert f"with --translate (the other language's equivalents): {translated['total']} agreements" in out
+    _, plain, _ = _search_json(ingested_data, "migrant smuggling")
+    assert plain["translated_total"] == translated["total"] and translated["translated_total"] is None
+
+
 def test_an_empty_timeline_term_is_refused(ingested_data: Path) -> None:
     code, out, err = run_cli(ingested_data, "timeline", " ")
     assert code == 2 and "give a term" in err and not out

@@ -251,3 +251,12 @@ def test_query_syntax_errors_are_english_like_the_other_api_errors(client: Flask
     message = get_json(client, "/api/search?" + urlencode({"q": " ".join(f"w{i}" for i in range(70))}), 400)["error"]
     assert message.startswith("query syntax: ") and "Too many terms" in message
     assert " / " not in message and "Demasiados" not in message
+
+
+def test_a_timeline_that_finds_nothing_offers_did_you_mean_on_every_edge(client: FlaskClient, ingested_data: Path) -> None:
+    body = get_json(client, "/api/timeline?q=protecion")
+    assert body["total"] == 0 and body["suggestion"] == "protección"  # as the reports write it
+    assert body == cli_json(ingested_data, "timeline", "protecion")
+    assert get_json(client, "/api/timeline?q=protección")["suggestion"] is None  # found: nothing to correct
+    page = client.get("/timeline?q=protecion").get_data(as_text=True)
+    assert "¿Quiso decir" in page and 'href="/timeline?q=protecci%C3%B3n"' in page
