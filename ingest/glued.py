@@ -14,8 +14,10 @@ marks the parts inside the glued word).
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache, lru_cache
+from pathlib import Path
 
 from archive.folding import fold
 
@@ -36,8 +38,23 @@ _WORD_RX = re.compile(r"[^\W\d_]+")
 
 @cache
 def _vocabulary() -> dict[str, float]:
-    """Folded word -> Zipf frequency (the higher of Spanish and English); names get a frequency of 4."""
-    from wordfreq import get_frequency_dict, zipf_frequency  # noqa: F401  (imported lazily: ~1 s, 60 MB)
+    """Folded word -> Zipf frequency (the higher of Spanish and English); names get a frequency of 4.
+
+    Building it reads wordfreq's lists (~1.3 s); a one-shot ``crm-archive search`` needs it for its query's
+    words, so the built table is kept in the user's cache folder (``marshal``, ~0.1 s to read), under a key
+    of everything it is made from: a new wordfreq, glossary or venue table makes a new one."""
+    names = _names()
+    path = _cache_path(names)
+    vocab = _read_cached(path) if path is not None else None
+    if vocab is None:
+        vocab = _built_vocabulary(names)
+        if path is not None:
+            _write_cached(path, vocab)
+    return vocab
+
+
+def _built_vocabulary(names: list[str]) -> dict[str, float]:
+    from wordfreq import get_frequency_dict  # imported lazily: ~1 s, 60 MB
 
     vocab: dict[str, float] = {}
     for lang in ("es", "en"):
@@ -48,11 +65,60 @@ def _vocabulary() -> dict[str, float]:
             key = fold(word)
             if zipf > vocab.get(key, 0.0):
                 vocab[key] = zipf
-    for name in _names():
+    for name in names:
         for word in _WORD_RX.findall(fold(name)):
             if len(word) >= 3:
                 vocab[word] = max(vocab.get(word, 0.0), 4.0)
     return vocab
+
+
+_CACHE_FORMAT = "1"  # bump when _built_vocabulary changes what it makes of the same inputs
+
+
+def _cache_path(names: list[str]) -> Path | None:
+    """Where the vocabulary of these names, this wordfreq and this Python's marshal format is kept (XDG
+    cache folder); None when there is no home to keep it in."""
+    import hashlib
+    import marshal
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        wordfreq = version("wordfreq")
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (PackageNotFoundError, RuntimeError):
+        return None
+    digest = hashlib.sha256("\n".join([_CACHE_FORMAT, wordfreq, str(marshal.version), str(_MIN_ZIPF), *names])
+                            .encode()).hexdigest()[:16]
+    return root / "crm-archive" / f"glued-vocabulary-{digest}.marshal"
+
+
+def _read_cached(path: Path) -> dict[str, float] | None:
+    """The cached vocabulary, or None when it is missing or unreadable (it is then built again)."""
+    import marshal
+
+    try:
+        vocab = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return vocab if isinstance(vocab, dict) else None
+
+
+def _write_cached(path: Path, vocab: dict[str, float]) -> None:
+    """Keep the vocabulary for the next process: written aside and renamed, so a reader never sees half a
+    file; a cache that cannot be written is no error (the next process builds it again)."""
+    import marshal
+    import tempfile
+
+    aside = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".vocabulary-", delete=False) as out:
+            aside = Path(out.name)
+            out.write(marshal.dumps(vocab))
+        os.replace(aside, path)
+    except OSError:
+        if aside is not None:
+            aside.unlink(missing_ok=True)
 
 
 def _log10(x: float) -> float:

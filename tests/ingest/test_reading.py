@@ -4,12 +4,16 @@ dates, two host cities, names that hold a place, bare headings, display titles; 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from archive.models import Meeting
+from ingest import glued
 from ingest.glued import repair_glued, split_glued
 from ingest.metadata import meeting_sentence_date, read_meeting, two_host_cities
 from ingest.reading import document_start, mask_non_places, reading_text, unflatten_head
@@ -41,6 +45,29 @@ def test_repair_glued_only_adds_spaces() -> None:
     repaired = repair_glued(text)
     assert repaired == "The delegations met in Tela and La Ceiba. Canada attended."
     assert repaired.replace(" ", "") == text.replace(" ", "")
+
+
+
+def test_the_glued_words_vocabulary_is_kept_for_the_next_process(tmp_path: Path) -> None:
+    # A one-shot CLI search needs the vocabulary for its query's words: built once (~1.3 s), then read (~0.1 s).
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    script = "from ingest.glued import split_glued; print([p for _, p in split_glued('Canadaattended')])"
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert [run.stdout for run in runs] == ["['Canada', 'attended']\n"] * 2
+    kept = list((tmp_path / "crm-archive").iterdir())
+    assert [path.name for path in kept] == [glued._cache_path(glued._names()).name]  # nothing left aside
+    assert glued._read_cached(kept[0]) == glued._built_vocabulary(glued._names())
+
+
+def test_a_broken_or_unwritable_vocabulary_cache_is_no_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.marshal"
+    broken.write_bytes(b"\x00 not marshal")
+    assert glued._read_cached(broken) is None and glued._read_cached(tmp_path / "missing.marshal") is None
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    glued._write_cached(blocker / "vocabulary.marshal", {"word": 5.0})  # its folder cannot be made
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "broken.marshal"]
 
 
 COVER = "NACIONES UNIDAS\nCarta de fecha 14 de junio de 1999\n\nTengo el honor de transmitirle el comunicado.\n\n(Firmado) Hugo Pino\nEmbajador\n\nAnexo\n\nCOMUNICADO CONJUNTO\n"
