@@ -3,7 +3,9 @@
 Forms read (accent- and case-insensitive, any spacing): "24 de noviembre de 2014", "6 de mayo, 2008",
 "9 y 10 de octubre de 2012", "del 3 al 4 de marzo de 2010", "30 de junio al 2 de julio de 2015",
 "1° de junio de 2011", "1ro de junio de 2011", "November 24-25, 2014", "24-25 November 2014",
-"April 9 and 10, 2019", "June 30 - July 1, 2015", "24th of November 2014", ISO "2014-11-24", and
+"April 9 and 10, 2019", "June 30 - July 1, 2015", "24th of November 2014", the month first with "de"
+("Noviembre 19 y 20 de 2015"), an acta's "a los 24 días del mes de noviembre de 2014", abbreviated
+months ("Nov. 24-25, 2014", "24 de nov. de 2014"), ISO "2014-11-24", and
 "24/11/2014" only when day and month cannot be swapped (one of them above 12, or both equal).
 
 Deliberately not read: a month without a day ("Noviembre 2014") and a day without a year ("1ro de
@@ -26,30 +28,44 @@ MONTHS: dict[str, int] = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
 }  # fmt: skip
+# Abbreviations, as headers and English reports write them ("Nov. 24-25, 2014", "24 de nov. de 2014"); matched
+# only as whole words, so "mar" is never the start of "marco" nor "dic" of "dicho".
+_ABBREVIATED_MONTHS: dict[str, int] = {
+    "ene": 1, "jan": 1, "feb": 2, "mar": 3, "abr": 4, "apr": 4, "jun": 6, "jul": 7, "ago": 8, "aug": 8,
+    "sep": 9, "set": 9, "oct": 10, "nov": 11, "dic": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_NUMBER = {**MONTHS, **_ABBREVIATED_MONTHS}
 
 # Years a CRM report can be about (the process began in 1996); anything else is a number, not a year.
 _FIRST_YEAR, _LAST_YEAR = 1990, 2040
 
-_MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = (
+    "(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+    + "|(?:" + "|".join(sorted(_ABBREVIATED_MONTHS, key=len, reverse=True)) + r")(?![a-z]))\.?"
+)
 # A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1er", "1st", "24th".
 _DAY = r"(?<![\d/.,])\d{1,2}(?:\s?(?:°|ro|er|o|st|nd|rd|th)\b|°)?"
 _YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)"
 _TO = r"(?:al|a|-|–|hasta(?:\s+el)?|to|through|until|till)"
 _AND = r"(?:y|and|&|e)"
+# Between a month and its year: "de 2014", "del 2014", "del año 2014" (folded "ano"), ", 2014", " 2014"; also
+# after a month written first, as Central American headers do: "Noviembre 19 y 20 de 2015".
+_YEAR_LEAD = r"\s*(?:(?:de|del)(?:\s+ano)?|,)?\s*"
 _DAYS = rf"(?P<d1>{_DAY})(?:\s*(?:,\s*{_DAY}\s*)*(?:{_TO}|{_AND}|,)\s*(?:el\s+)?(?P<d2>{_DAY}))?"
 
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         # 30 de junio al 2 de julio de 2015; 30 de diciembre de 2014 al 2 de enero de 2015
-        rf"(?P<d1>{_DAY})\s+de\s+(?P<m1>{_MONTH})(?:\s*(?:de|del|,)?\s*(?P<y1>{_YEAR}))?\s*(?:{_TO}|{_AND})\s*(?:el\s+)?"
-        rf"(?P<d2>{_DAY})\s+de\s+(?P<m2>{_MONTH})\s*(?:de|del|,)?\s*(?P<y2>{_YEAR})",
-        # 24 de noviembre de 2014; 9 y 10 de octubre de 2012; del 3 al 4 de marzo de 2010; 6 de mayo, 2008
-        rf"{_DAYS}\s+de\s+(?P<m1>{_MONTH})\s*(?:de|del|,)?\s*(?P<y2>{_YEAR})",
-        # June 30 - July 1, 2015
-        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:{_TO}|{_AND})\s*(?P<m2>{_MONTH})\s+(?P<d2>{_DAY}),?\s*(?P<y2>{_YEAR})",
-        # November 24-25, 2014; April 9 and 10, 2019; November 24, 2014
-        rf"(?P<m1>{_MONTH})\s+{_DAYS},?\s*(?P<y2>{_YEAR})",
+        rf"(?P<d1>{_DAY})\s+de\s+(?P<m1>{_MONTH})(?:{_YEAR_LEAD}(?P<y1>{_YEAR}))?\s*(?:{_TO}|{_AND})\s*(?:el\s+)?"
+        rf"(?P<d2>{_DAY})\s+de\s+(?P<m2>{_MONTH}){_YEAR_LEAD}(?P<y2>{_YEAR})",
+        # 24 de noviembre de 2014; 9 y 10 de octubre de 2012; del 3 al 4 de marzo de 2010; 6 de mayo, 2008;
+        # the formula of an acta: "a los 24 días del mes de noviembre de 2014"
+        rf"{_DAYS}(?:\s+dias)?\s+(?:del\s+mes\s+)?de\s+(?P<m1>{_MONTH}){_YEAR_LEAD}(?P<y2>{_YEAR})",
+        # June 30 - July 1, 2015; junio 30 a julio 1 de 2015
+        rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:{_TO}|{_AND})\s*(?P<m2>{_MONTH})\s+(?P<d2>{_DAY}){_YEAR_LEAD}(?P<y2>{_YEAR})",
+        # November 24-25, 2014; April 9 and 10, 2019; November 24, 2014; noviembre 24 de 2014
+        rf"(?P<m1>{_MONTH})\s+{_DAYS}{_YEAR_LEAD}(?P<y2>{_YEAR})",
         # 30 June - 1 July 2015
         rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})\s*(?:{_TO}|{_AND})\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s*(?P<y2>{_YEAR})",
         # 24-25 November 2014; 24th of November, 2014
@@ -86,7 +102,7 @@ def _day(token: str | None) -> int | None:
 
 
 def _month(token: str | None) -> int | None:
-    return MONTHS[token.rstrip(".")] if token else None
+    return _MONTH_NUMBER[token.rstrip(".")] if token else None
 
 
 def _year(token: str | None) -> int | None:

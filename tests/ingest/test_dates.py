@@ -30,6 +30,20 @@ CASES = [
     ("23 Y 24 DE JUNIO DE 2013", (D(2013, 6, 23), D(2013, 6, 24))),
     ("24 de\nnoviembre de\n2014", (D(2014, 11, 24), D(2014, 11, 24))),
     ("Tegucigalpa, M.D.C., 1 al 3 de febrero de 1996", (D(1996, 2, 1), D(1996, 2, 3))),
+    # The month first, as Central American headers write it, and the year after "de"
+    ("Noviembre 19 y 20 de 2015", (D(2015, 11, 19), D(2015, 11, 20))),
+    ("noviembre 24 de 2014", (D(2014, 11, 24), D(2014, 11, 24))),
+    ("junio 23 al 24 de 2015", (D(2015, 6, 23), D(2015, 6, 24))),
+    ("Junio 23-24 del 2015", (D(2015, 6, 23), D(2015, 6, 24))),
+    ("junio 30 a julio 1 de 2015", (D(2015, 6, 30), D(2015, 7, 1))),
+    # The formula of an acta, and "del año"
+    ("a los 24 días del mes de noviembre de 2014", (D(2014, 11, 24), D(2014, 11, 24))),
+    ("los días 24 y 25 del mes de noviembre de 2014", (D(2014, 11, 24), D(2014, 11, 25))),
+    ("el 24 de noviembre del año 2014", (D(2014, 11, 24), D(2014, 11, 24))),
+    # Abbreviated months
+    ("24 de nov. de 2014", (D(2014, 11, 24), D(2014, 11, 24))),
+    ("9 al 10 de Sept. de 2012", (D(2012, 9, 9), D(2012, 9, 10))),
+    ("Tegucigalpa, 3 Dic 2016", (D(2016, 12, 3), D(2016, 12, 3))),
     # English
     ("November 24-25, 2014", (D(2014, 11, 24), D(2014, 11, 25))),
     ("November 24 – 25, 2014", (D(2014, 11, 24), D(2014, 11, 25))),
@@ -41,6 +55,10 @@ CASES = [
     ("the 24th of November, 2014", (D(2014, 11, 24), D(2014, 11, 24))),
     ("held from March 3 to 5, 2010", (D(2010, 3, 3), D(2010, 3, 5))),
     ("Ottawa, Canada, November 24-25, 2014", (D(2014, 11, 24), D(2014, 11, 25))),
+    ("June 23rd and 24th, 2015", (D(2015, 6, 23), D(2015, 6, 24))),
+    ("Nov. 24-25, 2014", (D(2014, 11, 24), D(2014, 11, 25))),
+    ("24 Nov 2014", (D(2014, 11, 24), D(2014, 11, 24))),
+    ("Dec. 1, 2016", (D(2016, 12, 1), D(2016, 12, 1))),
     # Numeric, only when unambiguous
     ("2014-11-24", (D(2014, 11, 24), D(2014, 11, 24))),
     ("24/11/2014", (D(2014, 11, 24), D(2014, 11, 24))),
@@ -68,6 +86,8 @@ NEGATIVES = [
     "Plan de Acción 2014-2020",
     "Informe Global sobre Trata de Personas 2014",
     "may 2014 be a good year",
+    "24 de marco de 2014",  # an abbreviation is a whole word: "marco" is not "mar"
+    "el marco 24 de 2014",
 ]
 
 
