@@ -6,6 +6,7 @@ a batch of reports without a body shifted the facets and filters of every later 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,5 +42,32 @@ def test_facets_and_filters_stay_aligned_when_a_segment_lacks_a_column(tmp_path:
         assert [h.report_id for h in only_grcm.hits] == ["cuatro"]
         in_2014 = index.search(SearchQuery("retorno", year_from=2014, year_to=2014))
         assert [h.report_id for h in in_2014.hits] == ["cuatro"]
+    finally:
+        index.close()
+
+
+def test_columns_read_in_bulk_equal_whooshs_reader_value_by_value(tmp_path: Path) -> None:
+    # Generation.column_values reads the two column kinds as arrays; every value, its type and the
+    # defaults Whoosh leaves out after a segment's last written number must be those its reader yields.
+    from index.generation import column_values
+
+    undated = _report("sin-fecha", 2012, None, None)
+    undated = replace(undated, meeting=replace(undated.meeting, date=None, date_end=None))
+    index = AgreementIndex(tmp_path / "index")
+    try:
+        index.update([_report("uno", 2008, "red_trafico_trata", "Honduras"), undated])
+        index.update([_report("dos", 2010, None, None), _report("tres", 2011, "grcm", "El Salvador")])
+        reader = index._current().reader
+        checked = set()
+        for leaf, _base in reader.leaf_readers():
+            for name, field in reader.schema.items():
+                if field.column_type is None or not leaf.has_column(name):
+                    continue
+                iterated = list(leaf.column_reader(name))
+                bulk = column_values(leaf.column_reader(name), leaf.doc_count_all())
+                assert bulk == iterated and list(map(type, bulk)) == list(map(type, iterated)), name
+                checked.add(type(leaf.column_reader(name).raw_column()).__qualname__)
+        assert checked == {"NumericColumn.Reader", "RefBytesColumn.Reader"}  # both kinds met
+        assert 0 in index._current().years  # the undated report's default year is there
     finally:
         index.close()
