@@ -14,7 +14,8 @@ markers and are not ("27 de febrero de 2015.", "art. 3.", "24.11.2014", "la ST e
 "2." removes nearly all of them; the remaining checks (what precedes and follows a marker) remove
 the rest.
 
-Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``.
+Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``; a sub-point
+numbered as actas number them, "2.1", keeps its number: ``2.1`` (parent ``2``), ``2.1.a`` under it.
 Irregular numbering is kept, never dropped: a repeated number gets a suffix, ``3`` then ``3_2``
 (an underscore, so the label still reads as "the second 3" and never as a sub-point or bullet);
 a skipped number keeps its own number (``1``, ``3``). When a report numbers nothing but has a
@@ -71,6 +72,7 @@ _ANCHORED_MARKER = re.compile(
     )
     (?P<marker>
         (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
+      | (?P<decimal>\d{{1,2}}\.\d{{1,2}})\.?(?={_HSPACE})        # 2.1  2.1.  a decimal sub-point of point 2
       | (?P<token>[0-9A-Za-z|]{{1,5}})
         (?P<close>
             \ ?\.(?:\ ?[-–])?          # 1.  1 .  (OCR)  1.-  1. -
@@ -140,6 +142,7 @@ class _Candidate:
     follow: str  # "upper" | "lower" | "digit" | "other": how the item's first word starts
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
+    decimal: tuple[int, int] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2
 
 
 def _classify_following(text: str, end: int) -> str:
@@ -193,10 +196,15 @@ def _candidates(text: str) -> list[_Candidate]:
     for m in _ANCHORED_MARKER.finditer(text):
         at_line_start = m.group("line") is not None
         start = m.start("marker")
+        decimal = None
         if m.group("line_bullet") is not None:
             if not at_line_start:
                 continue  # hyphens, asterisks and "o" mid-line are prose
             token, bullet, parenthesized = "", m.group("line_bullet"), False
+        elif m.group("decimal") is not None:
+            token, bullet, parenthesized = m.group("decimal"), "", False
+            point, sub = token.split(".")
+            decimal = (int(point), int(sub))
         else:
             token = m.group("ptoken") or m.group("token")
             if not _has_reading(token):
@@ -229,7 +237,8 @@ def _candidates(text: str) -> list[_Candidate]:
                 glued=glued,
                 follow=_classify_following(text, m.end("marker")),
                 after_reference=_after_reference(text, start, at_line_start),
-                dotted_number=_is_dotted_number(text, start, glued, after, token),
+                dotted_number=decimal is None and _is_dotted_number(text, start, glued, after, token),
+                decimal=decimal,
             )
         )
     for m in _SYMBOL_BULLET.finditer(text):
@@ -341,6 +350,8 @@ class _Sequencer:
         self.letter_label: str | None = None
         self.roman = 0
         self.roman_label: str | None = None
+        self.decimal = 0  # "2.3" under point 2: 3; 0 before the first decimal sub-point of the point
+        self.decimal_label: str | None = None
         self.used: set[str] = set()
         self.repeats: dict[str, int] = {}  # label -> last repeat suffix handed out (first repeat: 2)
         self.bullets: Counter[str] = Counter()
@@ -402,24 +413,32 @@ class _Sequencer:
         self.number = value
         self.number_label = self._unique(str(value))
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        self.decimal, self.decimal_label = 0, None
         return _Unit(c.start, self.number_label, None)
+
+    def _take_decimal(self, c: _Candidate, sub: int) -> _Unit:
+        self.decimal = sub
+        parent = self.number_label
+        self.decimal_label = self._unique(f"{parent}.{sub}")
+        self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        return _Unit(c.start, self.decimal_label, parent)
 
     def _take_letter(self, c: _Candidate, letter: int) -> _Unit:
         self.letter = letter
         base = chr(ord("a") + letter)
-        parent = self.number_label
+        parent = self.decimal_label or self.number_label
         self.letter_label = self._unique(f"{parent}.{base}" if parent else base)
         self.roman, self.roman_label = 0, None
         return _Unit(c.start, self.letter_label, parent)
 
     def _take_roman(self, c: _Candidate, value: int) -> _Unit:
         self.roman = value
-        parent = self.letter_label or self.number_label
+        parent = self.letter_label or self.decimal_label or self.number_label
         self.roman_label = self._unique(f"{parent}.{_to_roman(value)}")
         return _Unit(c.start, self.roman_label, parent)
 
     def _take_bullet(self, c: _Candidate) -> _Unit | None:
-        parent = self.roman_label or self.letter_label or self.number_label
+        parent = self.roman_label or self.letter_label or self.decimal_label or self.number_label
         if parent is None:
             return None  # bullets before the first point belong to the preamble
         self.bullets[parent] += 1
@@ -432,6 +451,14 @@ class _Sequencer:
         if c.bullet:
             return self._bullet(c, text)
         if not self._starts_item(c):
+            return None
+        if c.decimal is not None:
+            # "2.1", "2.2" under point 2 (actas number sub-points so). Only the next one of the current
+            # point, or the same one repeated: "1.5 millones" and "sección 2.1" never continue a sequence.
+            point, sub = c.decimal
+            if self.number_label is not None and point == self.number and sub in (self.decimal + 1, self.decimal) and sub:
+                if sub == self.decimal + 1 or c.follow == "upper":
+                    return self._take_decimal(c, sub)
             return None
         number = _number_reading(c.token)
         letter = _letter_reading(c.token)

@@ -178,7 +178,10 @@ FALSE_MARKERS = [
     ("year ends a sentence", INTRO + "1. Informe de 2014. La Red agradece.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("Ley 8.", INTRO + "1. La Ley 8. Establece.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("Ley wrapped", INTRO + "1. Según la Ley\n2. Sobre migración.\n2. Dos.", [PREAMBLE, "1", "2"]),
-    ("section numbers 1.1", INTRO + "1. Uno.\n1.1 Detalle.\n1.2. Detalle.\n2. Dos.", [PREAMBLE, "1", "2"]),
+    ("1.1 not under point 1", INTRO + "1. Uno.\n2. Dos.\n1.1 Detalle.\n3. Tres.", [PREAMBLE, "1", "2", "3"]),
+    ("1.5 millones wrapped", INTRO + "1. Afectó a\n1.5 millones de personas.\n2. Dos.", [PREAMBLE, "1", "2"]),
+    ("sección wrapped", INTRO + "1. Ver la sección\n1.1 Objetivos.\n2. Dos.", [PREAMBLE, "1", "2"]),
+    ("1.3 skipping 1.1", INTRO + "1. Uno.\n1.3 Detalle.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("a. m.", INTRO + "1. Uno:\na. Sesión a las 9 a. m. Fin.\nb. Sub.", [PREAMBLE, "1", "1.a", "1.b"]),
     ("a. m. at sentence end", INTRO + "1. La sesión inició a las 9. a. m. y terminó.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("EE. UU.", INTRO + "1. Los EE. UU. Y Canadá.\n2. Dos.", [PREAMBLE, "1", "2"]),
@@ -204,6 +207,18 @@ IRREGULAR = [
     ),
     ("a lone later 1. is not a restart", INTRO + "1. Uno.\n2. Dos.\n1. Otra cosa.\n3. Tres.", [PREAMBLE, "1", "2", "3"]),
     ("repeated letter", INTRO + "1. Uno:\na. A.\nb. B.\nb. B otra.\nc. C.", [PREAMBLE, "1", "1.a", "1.b", "1.b_2", "1.c"]),
+]
+
+# Actas number sub-points under their point: "2.1", "2.2" (or "2.1.") are the sub-points of point 2.
+DECIMAL = [
+    ("decimal sub-points", INTRO + "1. Uno.\n1.1 Detalle.\n1.2. Detalle.\n2. Dos.", [PREAMBLE, "1", "1.1", "1.2", "2"]),
+    (
+        "decimal sub-points flattened",
+        "El GRCM acordó lo siguiente: 1. Niñez migrante: 1.1 Instar a los países. 1.2 Solicitar a la ST. "
+        "2. Migración extrarregional. 2.1 Agradecer a la OIM. 3. Agradecer a Nicaragua.",
+        [PREAMBLE, "1", "1.1", "1.2", "2", "2.1", "3"],
+    ),
+    ("letters under a decimal sub-point", INTRO + "1. Uno.\n1.1 Detalle:\na) Sub.\nb) Sub.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.1.a", "1.1.b", "1.2"]),
 ]
 
 OCR = [
@@ -234,12 +249,17 @@ ENGLISH = [
 
 @pytest.mark.parametrize(
     "text, expected",
-    [pytest.param(t, e, id=i) for i, t, e in MARKER_FORMS + BULLETS + FLATTENED + FALSE_MARKERS + IRREGULAR + OCR + ENGLISH],
+    [pytest.param(t, e, id=i) for i, t, e in MARKER_FORMS + BULLETS + FLATTENED + FALSE_MARKERS + IRREGULAR + DECIMAL + OCR + ENGLISH],
 )
 def test_labels(text: str, expected: list[str]) -> None:
     units = split_agreements(text)
     assert [u.label for u in units] == expected
     assert_partition(text, units)
+
+
+def test_decimal_sub_points_belong_to_their_point() -> None:
+    units = split_agreements(INTRO + "2. Dos:\n2.1 Detalle:\na) Sub.\n2.2 Otro.\n3. Tres.")
+    assert [(u.label, u.parent) for u in units[1:]] == [("2", None), ("2.1", "2"), ("2.1.a", "2.1"), ("2.2", "2"), ("3", None)]
 
 
 def test_parents_and_texts() -> None:
