@@ -227,6 +227,12 @@ def find_bodies(text: str) -> list[BodyMention]:
             if key == "rrocm" and not _is_statement(folded, text, m.start(), m.end()):
                 continue
             found.append(BodyMention(normalize_space(text[m.start() : m.end()]), key, m.start(), m.end()))
+    # The glossary's names, variants and acronyms of every body count too, so a form an archivist adds to the
+    # data file ("Regional Consultative Group on Migration") is found without a pattern written for it here.
+    for mention in glossary().find(text, kinds=("body",)):
+        if mention.key == "rrocm" and not _is_statement(folded, text, mention.start, mention.end):
+            continue
+        found.append(BodyMention(normalize_space(mention.form), mention.key, mention.start, mention.end))
     return without_overlaps(found)
 
 
