@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .folding import fold_in_place
@@ -94,12 +94,20 @@ class Glossary:
         for a, key in by_acronym.items():
             if a not in ambiguous_acronyms:
                 self._by_folded_acronym.setdefault(_fold_words(a), key)
-        names = sorted(by_folded_name, key=len, reverse=True)  # longest first
-        self._name_rx = re.compile(
+
+    # The two patterns ``find`` scans texts with are compiled on its first use: a search only looks forms up,
+    # and compiling the alternation of every name and acronym is most of loading the glossary (~0.2 s).
+    @cached_property
+    def _name_rx(self) -> re.Pattern[str]:
+        names = sorted(self._by_folded_name, key=len, reverse=True)  # longest first
+        return re.compile(
             r"(?<![\w])(?:" + "|".join(re.escape(n).replace(r"\ ", _BETWEEN_WORDS) for n in names) + r")(?![\w])"
         )
-        acronyms = sorted(by_acronym, key=len, reverse=True)
-        self._acronym_rx = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w])")
+
+    @cached_property
+    def _acronym_rx(self) -> re.Pattern[str]:
+        acronyms = sorted(self._by_acronym, key=len, reverse=True)
+        return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, acronyms)) + r")(?![\w])")
 
     def get(self, key: str) -> Entity:
         """The entity of ``key``; KeyError for an unknown key."""
