@@ -584,6 +584,18 @@ def specific_body_name(key: str | None, lang: str) -> str | None:
     return None if key in (None, "", "other") else body_name(key, lang)
 
 
+def country_name(name: str | None, lang: str) -> str | None:
+    """A country as the page names it: its glossary name in ``lang`` ("México" -> "Mexico" in English,
+    "the Dominican Republic" -> "República Dominicana" in Spanish); a name the glossary does not know
+    as a country is shown as given."""
+    if not name:
+        return name
+    from archive.glossary import glossary
+
+    entity = glossary().lookup(name)
+    return entity.name(lang) if entity is not None and entity.kind == "country" else name
+
+
 def agreement_name(label: str, lang: str) -> str:
     """``acuerdo 2.d`` / ``agreement 2.d``; the preamble has its own word."""
     if label == "preamble":

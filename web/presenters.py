@@ -36,11 +36,16 @@ def agreement_tree(agreements: Sequence[Agreement]) -> list[AgreementNode]:
     return roots
 
 
-def place(city: str | None, country: str | None) -> str | None:
-    """``Managua, Nicaragua``; a city that already names its country is not repeated."""
+def place(city: str | None, country: str | None, shown_country: str | None = None) -> str | None:
+    """``Managua, Nicaragua``; a city that already names its country is not repeated.
+
+    ``shown_country`` is how the page names ``country`` (its name in the UI language); whether the city
+    already names it is judged on the name as written ("Ciudad de México", México), not the translation.
+    """
+    shown = shown_country or country
     if city and country and country.lower() not in city.lower():
-        return f"{city}, {country}"
-    return city or country
+        return f"{city}, {shown}"
+    return city or shown
 
 
 def roman(number: int) -> str:
