@@ -160,6 +160,22 @@ Países observadores: Colombia, Ecuador.
 Tegucigalpa, Honduras, C.A.
 """
 
+# The GRCM by its short name under the Conference's header, and the date with its month first, as Honduran
+# actas write it.
+GRCM_SHORT_NAME_2015 = """CONFERENCIA REGIONAL SOBRE MIGRACIÓN (CRM)
+
+REUNIÓN DEL GRUPO REGIONAL DE CONSULTA
+
+Tegucigalpa, M.D.C., Honduras
+Noviembre 19 y 20 de 2015
+
+El Grupo, reunido en Tegucigalpa, M.D.C., Honduras, con la participación de Belice, Costa Rica, El Salvador, Guatemala,
+Honduras, México, Nicaragua, Panamá y República Dominicana, y en calidad de observadores la OIM, acordó lo siguiente:
+
+• Aprobar la agenda de la reunión.
+• Instar a los Países Miembros a enviar sus puntos focales a más tardar el 15 de enero de 2016.
+"""
+
 HEADERS = [
     (
         COMMUNIQUE_EN,
@@ -247,6 +263,14 @@ HEADERS = [
             title="REPORT OF THE REGIONAL CONSULTATION GROUP ON MIGRATION", body_key="grcm", number=None,
             city="Washington, D.C.", country="Estados Unidos", date=date(2019, 4, 9), date_end=date(2019, 4, 10),
             participants=["belice", "canada", "mexico", "estados_unidos"], observers=(),
+        ),
+    ),
+    (
+        GRCM_SHORT_NAME_2015,
+        dict(
+            title="REUNIÓN DEL GRUPO REGIONAL DE CONSULTA", body_key="grcm", number=None, city="Tegucigalpa", country="Honduras",
+            date=date(2015, 11, 19), date_end=date(2015, 11, 20),
+            participants=[m for m in MEMBERS if m not in ("canada", "estados_unidos")], observers=("OIM",),
         ),
     ),
     (
