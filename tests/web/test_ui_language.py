@@ -128,3 +128,18 @@ def test_place_line_names_the_host_in_english_without_repeating_a_city_that_name
     mexico = text_of(client, f"/r/{ids['mexico-2015.txt']}?lang=en")
     # "Ciudad de México" already names the country: no "Ciudad de México, Mexico".
     assert "Ciudad de México, Mexico" not in mexico and "Place Ciudad de México Date" in mexico
+
+
+def test_ninez_no_acompanada_with_translate_finds_the_english_report(client, ids):
+    """The commonest Spanish wording, without "migrante", is a thesaurus term: translate finds the English
+    report's "unaccompanied children" in the API and on the page alike."""
+    answer = client.get("/api/search?q=ni%C3%B1ez+no+acompa%C3%B1ada&translate=1").get_json()
+    found = {(h["report_id"], h["label"]) for h in answer["hits"]}
+    assert (ids["san-jose-2016-en.txt"], "1") in found and (ids["mexico-2015.txt"], "2") in found
+    added = {a["form"] for e in answer["expansions"] for a in e["also"]}
+    assert "unaccompanied children" in added
+    page = text_of(client, "/buscar?q=ni%C3%B1ez+no+acompa%C3%B1ada&traducir=1&lang=en")
+    assert f"{answer['total']} agreements found" in page and "unaccompanied children" in page
+    # Without translate, only the Spanish wording, and the page says what translating would add.
+    plain = client.get("/api/search?q=ni%C3%B1ez+no+acompa%C3%B1ada").get_json()
+    assert {h["report_id"] for h in plain["hits"]} == {ids["mexico-2015.txt"]}
