@@ -4,7 +4,9 @@ Similarity is a weighted OR query of the agreement's most distinctive words (tf 
 folded, unstemmed field, so a rare acronym such as "RROCM" weighs most), run on the stemmed fields
 with BM25 and restricted to units of other reports dated strictly before this report's date.
 Units without a date can never be "earlier", so they are never precedents; a report without a date
-has no precedents. Very weak matches are not precedents (see the MIN_PRECEDENT_* thresholds).
+has no precedents. Very weak matches are not precedents (see the MIN_PRECEDENT_* thresholds), nor is
+a report's preamble: it agrees nothing, and its lists of participants and its title share words with
+any agreement of the same body (the Secretaría Técnica drafting an agreement wants agreements).
 
 The other language counts too: the thesaurus concepts the agreement names add their terms in the other
 language (each the AND of its stems in that language's field, ``index.expansion.other_language_terms``),
@@ -20,7 +22,7 @@ from collections import Counter
 
 from whoosh import query as wq
 
-from archive.models import ArchiveError, Report
+from archive.models import PREAMBLE, ArchiveError, Report
 from index import docsets
 from index.analysis import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, iter_word_tokens, stem_english, stem_spanish
 from index.expansion import Stemmed, other_language_terms
@@ -86,10 +88,13 @@ def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10
         shared = [weight for weight, docs in term_docs if hit.docnum in docs]
         if len(shared) < need_terms or sum(shared) < MIN_PRECEDENT_SHARE * total_weight:
             continue
+        made = make_hit(gen, hit.docnum, hit.score, marks)
+        if made.label == PREAMBLE:
+            continue
         best = hit.score if best is None else best
         if hit.score < MIN_PRECEDENT_RELATIVE_SCORE * best:
             break
-        found.append(Precedent(make_hit(gen, hit.docnum, hit.score, marks), float(hit.score)))
+        found.append(Precedent(made, float(hit.score)))
         if len(found) == limit:
             break
     return found

@@ -71,3 +71,13 @@ def test_weak_matches_are_not_precedents(tmp_path):
     assert found[0] == ("panama2005", "5")
     assert ("panama2005", "3") not in found  # shares the number 3 and "organización"
     assert ("panama2005", "4") not in found
+
+
+def test_a_preamble_is_never_a_precedent(seed_index):
+    """Tela 2008's preamble names the same network, countries and bodies as any Managua 2014 point, but it
+    agrees nothing: the Secretaría Técnica looking for precedents wants agreements."""
+    managua = seed_reports()[0]
+    for agreement in managua.agreements:
+        precedents = seed_index.precedents(managua, agreement.label, limit=50)
+        assert "preamble" not in {p.hit.label for p in precedents}, agreement.label
+    assert seed_index.precedents(managua, "5")  # the real precedents are still there

@@ -113,6 +113,7 @@ def test_precedents_equal_the_cli(client: FlaskClient, ingested_data: Path) -> N
     body = get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/5/precedents")
     assert body == cli_json(ingested_data, "precedents", MANAGUA_ID, "5")
     assert (TELA_ID, "3") in {(p["report_id"], p["label"]) for p in body["precedents"]}
+    assert "preamble" not in {p["label"] for p in body["precedents"]}  # a preamble agrees nothing
     assert len(get_json(client, f"/api/reports/{MANAGUA_ID}/agreements/5/precedents?limit=1")["precedents"]) <= 1
 
 
