@@ -112,6 +112,7 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "next": "Siguiente",
         "pagination": "Paginación",
         "agreement": "acuerdo",
+        "paragraph": "párrafo",
         "preamble": "preámbulo",
         "label_prefix": "Punto",
         "page_abbr": "p. {page}",
@@ -335,6 +336,7 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "next": "Next",
         "pagination": "Pagination",
         "agreement": "agreement",
+        "paragraph": "paragraph",
         "preamble": "preamble",
         "label_prefix": "Point",
         "page_abbr": "p. {page}",
@@ -601,7 +603,7 @@ def agreement_name(label: str, lang: str) -> str:
     if label == "preamble":
         return translate(lang, "preamble")
     if label[:1] == "p" and label[1:2].isdigit():  # a paragraph of a report that numbers nothing: "p3-1"
-        return f"{'paragraph' if lang == 'en' else 'párrafo'} {label[1:]}"
+        return f"{translate(lang, 'paragraph')} {label[1:]}"
     return f"{translate(lang, 'agreement')} {label}"
 
 

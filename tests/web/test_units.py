@@ -170,6 +170,30 @@ def test_place(city: str | None, country: str | None, expected: str | None) -> N
     assert presenters.place(city, country) == expected
 
 
+@pytest.mark.parametrize(("city", "country", "lang", "expected"), [
+    ("Panamá", "Panamá", "en", "Panamá"),  # the city names the country as written: not "Panamá, Panama"
+    ("Ciudad de México", "México", "en", "Ciudad de México"),
+    ("Tela", "Honduras", "en", "Tela, Honduras"),
+    ("San Pedro Sula", "Honduras", "es", "San Pedro Sula, Honduras"),
+    (None, "México", "en", "Mexico"),
+    ("Roatán", "República Dominicana", "en", "Roatán, Dominican Republic"),
+    ("Atlantis", "Atlántida", "en", "Atlantis, Atlántida"),  # not a country the glossary knows: as given
+])
+def test_place_names_the_country_in_the_ui_language(city, country, lang, expected) -> None:
+    assert presenters.place(city, country, i18n.country_name(country, lang)) == expected
+
+
+@pytest.mark.parametrize(("label", "lang", "expected"), [
+    ("2.d", "es", "acuerdo 2.d"), ("2.d", "en", "agreement 2.d"),
+    ("preamble", "es", "preámbulo"), ("preamble", "en", "preamble"),
+    ("p3", "es", "párrafo 3"), ("p3-1", "en", "paragraph 3-1"),
+])
+def test_agreement_name_from_the_catalogue(label: str, lang: str, expected: str) -> None:
+    assert i18n.agreement_name(label, lang) == expected
+    if label.startswith("p") and label != "preamble":
+        assert expected.split()[0] == i18n.STRINGS[lang]["paragraph"]
+
+
 # -- input parsing ---------------------------------------------------------------------------------------
 
 
