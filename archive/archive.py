@@ -406,9 +406,10 @@ class Archive:
 
     # -- reads -------------------------------------------------------------------------------------
 
-    def reports(self, texts: bool = True) -> list[Report]:
-        """All reports in date order; ``texts=False`` for listings (metadata and agreement tree only)."""
-        return self.catalog.reports(texts=texts)
+    def reports(self, texts: bool = True, ids: list[str] | None = None) -> list[Report]:
+        """All reports (or those of ``ids``) in date order; ``texts=False`` for listings (metadata and
+        agreement tree only)."""
+        return self.catalog.reports(ids=ids, texts=texts)
 
     def report(self, report_id: str) -> Report:
         return self.catalog.report(report_id)

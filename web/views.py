@@ -196,12 +196,18 @@ def search() -> str:
     if result is not None and result.by_year:
         chart = year_chart(result.by_year, lambda year: search_link(desde=year, hasta=year), t("chart_title"),
                            "years")
+    groups = group_hits_by_meeting(result.hits, _document_of()) if result else []
+    # A hit carries the meeting's first day only; a group's heading shows its dates as the report page
+    # does ("21 y 22 de junio de 2011"): one catalog read for the page's reports, without their texts.
+    meetings = {r.id: r.meeting for r in get_archive().reports(texts=False, ids=[gr.report_id for gr in groups])} \
+        if groups else {}
     return render_template(
         "search.html",
         q=request.args.get("q", "")[:MAX_QUERY_CHARS],
         query=query,
         result=result,
-        groups=group_hits_by_meeting(result.hits, _document_of()) if result else [],
+        groups=groups,
+        date_ends={key: m.date_end for key, m in meetings.items()},
         pages=last_page(result.total, result.query.per_page) if result else 1,
         messages=messages,
         chart=chart,

@@ -143,3 +143,16 @@ def test_ninez_no_acompanada_with_translate_finds_the_english_report(client, ids
     # Without translate, only the Spanish wording, and the page says what translating would add.
     plain = client.get("/api/search?q=ni%C3%B1ez+no+acompa%C3%B1ada").get_json()
     assert {h["report_id"] for h in plain["hits"]} == {ids["mexico-2015.txt"]}
+
+
+def test_a_search_groups_heading_shows_the_meetings_dates_as_the_report_page_does(client, ids):
+    """A two-day meeting is "25 y 26 de junio de 2015" on its report page, the meetings list and the
+    search results alike (a hit carries only the first day)."""
+    for lang, dates in (("es", "25 y 26 de junio de 2015"), ("en", "June 25–26, 2015")):
+        report = text_of(client, f"/r/{ids['mexico-2015.txt']}?lang={lang}")
+        assert dates in report
+        page = parse_page(client.get(f"/buscar?q=rrocm&lang={lang}").get_data(as_text=True))
+        assert f"Ciudad de México · {dates}" in page.plain_text, page.plain_text
+        # A one-day meeting stays one day.
+        one_day = "15 de noviembre de 2016" if lang == "es" else "November 15, 2016"
+        assert f"San José, Costa Rica · {one_day}" in page.plain_text
