@@ -16,6 +16,7 @@ the rest.
 
 Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``; a sub-point
 numbered as actas number them, "2.1", keeps its number: ``2.1`` (parent ``2``), ``2.1.a`` under it.
+Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:") are points ``1``, ``2``, ``3``.
 Irregular numbering is kept, never dropped: a repeated number gets a suffix, ``3`` then ``3_2``
 (an underscore, so the label still reads as "the second 3" and never as a sub-point or bullet);
 a skipped number keeps its own number (``1``, ``3``). When a report numbers nothing but has a
@@ -33,7 +34,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.models import PREAMBLE, Agreement
+from ingest.bodies import ORDINAL, ordinal_value
 from ingest.paragraphs import split_paragraphs
+from ingest.places import fold_for_matching
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,24 @@ _CAPITALS_HEADING = re.compile(
 # U+F0B7 / U+F0A7 / U+F0D8 are Symbol/Wingdings private-use bullets that Word exports leak.
 _SYMBOL_BULLET = re.compile("[•▪●◦■►➢\uf0b7\uf0a7\uf0d8]")
 
+# Resolutions and actas number their points with words at a line start: "PRIMERO: Aprobar …", "Segundo.- Instar
+# …", "DÉCIMO PRIMERO.", "FIRST: To approve …". The word is read by the ordinals of ingest.bodies.
+_ORDINAL_WORD_MARKER = re.compile(
+    rf"(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?P<marker>(?P<word>[A-ZÁÉÍÓÚ][A-Za-zÁÉÍÓÚáéíóú]+(?:[ -][A-Za-zÁÉÍÓÚáéíóú]+)?)"
+    rf"{_HSPACE}?(?:[.:]-?|[-–—]|\)))(?={_HSPACE}|{_LINE_BREAK})"
+)
+_ORDINAL_RX = re.compile(ORDINAL)
+
+
+def _ordinal_word_value(word: str) -> int | None:
+    """1 for "PRIMERO"/"Primera"/"FIRST", 11 for "DÉCIMO PRIMERO"; None for any other word (and for roman
+    numerals and digits, which the main tokenizer reads)."""
+    m = _ORDINAL_RX.fullmatch(fold_for_matching(word))
+    if m is None or not (m.group("es") or m.group("en")):
+        return None
+    return ordinal_value(m, word)
+
+
 # A page number between dashes on a line of its own ("- 3 -"), not a bullet.
 _PAGE_NUMBER_LINE = re.compile(r"[-–—][ \t]*\d+[ \t]*[-–—]?[ \t]*(?:\n|\Z)")
 # A line that is itself a bullet item (so an "o " line after it is one too).
@@ -143,6 +164,7 @@ class _Candidate:
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
     decimal: tuple[int, int] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2
+    ordinal_word: bool = False  # "SEGUNDO:" (token "2"): a point numbered with a word
 
 
 def _classify_following(text: str, end: int) -> str:
@@ -257,6 +279,26 @@ def _candidates(text: str) -> list[_Candidate]:
                 dotted_number=False,
             )
         )
+    for m in _ORDINAL_WORD_MARKER.finditer(text):
+        value = _ordinal_word_value(m.group("word"))
+        if value is None:
+            continue
+        found.append(
+            _Candidate(
+                start=m.start("marker"),
+                end=m.end("marker"),
+                token=str(value),
+                bullet="",
+                parenthesized=False,
+                at_line_start=True,
+                after="",
+                glued=False,
+                follow=_classify_following(text, m.end("marker")),
+                after_reference=False,
+                dotted_number=False,
+                ordinal_word=True,
+            )
+        )
     found.sort(key=lambda c: c.start)
     return found
 
@@ -352,6 +394,7 @@ class _Sequencer:
         self.roman_label: str | None = None
         self.decimal = 0  # "2.3" under point 2: 3; 0 before the first decimal sub-point of the point
         self.decimal_label: str | None = None
+        self.words_number = False  # the current point was numbered with a word ("SEGUNDO:")
         self.used: set[str] = set()
         self.repeats: dict[str, int] = {}  # label -> last repeat suffix handed out (first repeat: 2)
         self.bullets: Counter[str] = Counter()
@@ -361,7 +404,7 @@ class _Sequencer:
         for i, c in enumerate(candidates):
             if c.bullet or not self._placed(c) or c.follow != "upper":
                 continue
-            if c.token.isdigit() and len(c.token) <= 3:
+            if c.token.isdigit() and len(c.token) <= 3 and not c.ordinal_word:
                 self.positions["n", int(c.token)].append(i)
             letter = _letter_reading(c.token)
             if letter is not None and c.token.islower():
@@ -411,6 +454,7 @@ class _Sequencer:
 
     def _take_number(self, c: _Candidate, value: int) -> _Unit:
         self.number = value
+        self.words_number = False
         self.number_label = self._unique(str(value))
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
         self.decimal, self.decimal_label = 0, None
@@ -451,6 +495,15 @@ class _Sequencer:
         if c.bullet:
             return self._bullet(c, text)
         if not self._starts_item(c):
+            return None
+        if c.ordinal_word:
+            # Only a list numbered with words from its first point ("PRIMERO:", "SEGUNDO:"), and only the next
+            # word: "Segundo: …" opening a line inside point 1 of a report numbered "1.", "2." stays text.
+            value = int(c.token)
+            if c.follow == "upper" and value == self.number + 1 and (self.number == 0 or self.words_number):
+                unit = self._take_number(c, value)
+                self.words_number = True
+                return unit
             return None
         if c.decimal is not None:
             # "2.1", "2.2" under point 2 (actas number sub-points so). Only the next one of the current

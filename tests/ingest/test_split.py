@@ -221,6 +221,22 @@ DECIMAL = [
     ("letters under a decimal sub-point", INTRO + "1. Uno.\n1.1 Detalle:\na) Sub.\nb) Sub.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.1.a", "1.1.b", "1.2"]),
 ]
 
+# Resolutions and actas number with words: the words are the points' numbers, in sequence from the first.
+ORDINAL_WORDS = [
+    (
+        "PRIMERO.- SEGUNDO.-",
+        "Acuerdan:\nPRIMERO.- Aprobar.\nSEGUNDO.- Instar a:\na) Uno.\nb) Dos.\nTERCERO.- Agradecer.",
+        [PREAMBLE, "1", "2", "2.a", "2.b", "3"],
+    ),
+    ("Primero: Segundo:", "Acuerdan:\n\nPrimero: Aprobar.\n\nSegundo: Agradecer.", [PREAMBLE, "1", "2"]),
+    ("FIRST: SECOND:", "The Vice-Ministers agree:\nFIRST: To approve.\nSECOND: To thank.\nTHIRD: To meet.", [PREAMBLE, "1", "2", "3"]),
+    ("DÉCIMO PRIMERO", "Acuerdan:\n" + "".join(f"{w}. Punto.\n" for w in "PRIMERO SEGUNDO TERCERO CUARTO QUINTO SEXTO SÉPTIMO OCTAVO NOVENO DÉCIMO".split()) + "DÉCIMO PRIMERO. Once.", [PREAMBLE] + [str(n) for n in range(1, 12)]),
+    # Not markers: a word inside a list numbered with digits, a lowercase item, a word out of sequence.
+    ("Segundo: inside a digit list", INTRO + "1. Uno.\nSegundo: Esto es texto.\n2. Dos.", [PREAMBLE, "1", "2"]),
+    ("Primero, prose", "Acuerdan:\nPrimero, se aprobó la agenda.\nPrimera Reunión de la Red.", [PREAMBLE, "p1", "p2"]),
+    ("out of sequence", "Acuerdan:\nPrimero: Aprobar.\nCuarto: Saltado.", [PREAMBLE, "1"]),
+]
+
 OCR = [
     ("l for 1", INTRO + "l. Uno.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("I for 1", INTRO + "I. Uno.\n2. Dos.", [PREAMBLE, "1", "2"]),
@@ -249,7 +265,7 @@ ENGLISH = [
 
 @pytest.mark.parametrize(
     "text, expected",
-    [pytest.param(t, e, id=i) for i, t, e in MARKER_FORMS + BULLETS + FLATTENED + FALSE_MARKERS + IRREGULAR + DECIMAL + OCR + ENGLISH],
+    [pytest.param(t, e, id=i) for i, t, e in MARKER_FORMS + BULLETS + FLATTENED + FALSE_MARKERS + IRREGULAR + DECIMAL + ORDINAL_WORDS + OCR + ENGLISH],
 )
 def test_labels(text: str, expected: list[str]) -> None:
     units = split_agreements(text)
