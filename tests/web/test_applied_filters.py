@@ -105,7 +105,7 @@ def test_the_search_page_shows_typed_filters_as_chips(client: FlaskClient) -> No
     chips = [i for i, (tag, attrs) in enumerate(page.tags) if tag == "li" and attrs.get("class") == "typed"]
     assert len(chips) == 2
     text = page.plain_text
-    assert "Año: 2008 (en la consulta)" in text and "País sede: excepto nicaragua (en la consulta)" in text
+    assert "Año: 2008 (en la consulta)" in text and "País sede: excepto Nicaragua (en la consulta)" in text  # the country's name, not the folded form
     assert "Quitar filtros" in text  # the form's own filter keeps its removal links
     assert "no coinciden" not in text
 
