@@ -4,6 +4,11 @@ langdetect is randomised (it samples n-grams); ``DetectorFactory.seed = 0`` fixe
 same text always gets the same answer — re-ingesting a report must not flip its language. The text is
 sampled in a few bounded windows (start, middle, end): detection cost stays constant for a 200-page
 report, and a Spanish report with an English annex is still judged by most of its text.
+
+On a short text (a one-page acta, a few bullets) langdetect's character n-grams mistake Spanish for its
+neighbours ("Aprobar la agenda. Agradecer a Costa Rica." -> Catalan, a 20-word acta -> Portuguese). There
+the words decide: among langdetect's candidates and the CRM's two languages, the one whose word-frequency
+list (wordfreq, already a dependency) knows the text's words best.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ import re
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
+from archive.thesaurus import LANGUAGES as CRM_LANGUAGES  # the two languages the CRM writes in
+
 log = logging.getLogger(__name__)
 
 DetectorFactory.seed = 0
 
 _WINDOW = 2000  # characters per sample window; 3 windows are plenty for a stable answer
 _MIN_LETTERS = 20  # below this langdetect answers at random ("Acta" -> "pt"?); say None instead
+_SHORT_LETTERS = 300  # up to this many letters the words decide between langdetect's candidates
 
 # Numbers, URLs and e-mail addresses say nothing about the language and confuse short samples.
 _NOISE_RX = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+")
@@ -40,7 +48,8 @@ def detect_language(text: str) -> str | None:
     Deterministic and never raises: a text langdetect cannot judge gives None.
     """
     sample = language_sample(text or "")
-    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < _MIN_LETTERS:
         return None
     DetectorFactory.seed = 0  # again: another caller may have changed the shared factory's seed
     try:
@@ -48,4 +57,24 @@ def detect_language(text: str) -> str | None:
     except LangDetectException as e:
         log.debug("language not detected: %s", e)
         return None
-    return ranked[0].lang if ranked else None
+    if not ranked:
+        return None
+    if letters > _SHORT_LETTERS or ranked[0].lang in CRM_LANGUAGES:
+        return ranked[0].lang
+    return _best_known_words(sample, [r.lang for r in ranked])
+
+
+def _best_known_words(sample: str, candidates: list[str]) -> str:
+    """Of ``candidates`` (langdetect's, best first) and the CRM's languages, the language whose words the
+    sample's are most often (mean Zipf frequency, 0 for a word the list lacks); langdetect's first on a tie
+    or where wordfreq has no list for any of them."""
+    from wordfreq import available_languages, tokenize, zipf_frequency  # imported lazily: ~1 s
+
+    listed = available_languages()
+    best, best_score = candidates[0], -1.0
+    for language in dict.fromkeys([*candidates, *CRM_LANGUAGES]):
+        words = tokenize(sample, language) if language in listed else []
+        score = sum(zipf_frequency(w, language) for w in words) / len(words) if words else -1.0
+        if score > best_score:
+            best, best_score = language, score
+    return best

@@ -30,6 +30,20 @@ def test_detects_the_language(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
+
+@pytest.mark.parametrize(("text", "language"), [
+    # Short Spanish that langdetect's n-grams alone call Catalan or Portuguese: the words decide.
+    ("Acta\n\nAprobar la agenda.\n\nAgradecer a Costa Rica.", "es"),
+    ("Aprobar el acta anterior. Tomar nota del informe.", "es"),
+    ("ACTA\n• Aprobar la agenda.\n• Agradecer a Honduras.\n• Próxima reunión en Panamá.", "es"),
+    # ... and short text really in another language keeps it.
+    ("Ata da reunião. Aprovar a agenda. Agradecer ao governo do Brasil.", "pt"),
+    ("Acta de la reunió. Aprovar l'ordre del dia. Agrair a Costa Rica.", "ca"),
+    ("Minutes. Approve the agenda. Thank Costa Rica.", "en"),
+])
+def test_a_short_text_is_judged_by_its_words(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
 @pytest.mark.parametrize("text", ["", "   ", "Acta", "1. 2. 3. 2014-11-24 / 27", "https://www.crmsv.org/ info@crmsv.org 2014"])
 def test_too_little_text_gives_none(text: str) -> None:
     assert detect_language(text) is None
