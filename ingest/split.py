@@ -17,6 +17,7 @@ the rest.
 Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``; a sub-point
 numbered as actas number them, "2.1", keeps its number: ``2.1`` (parent ``2``), ``2.1.a`` under it.
 Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:") are points ``1``, ``2``, ``3``.
+A section heading on its own lines between two points ("III. PRÓXIMA REUNIÓN") opens the unit after it.
 Irregular numbering is kept, never dropped: a repeated number gets a suffix, ``3`` then ``3_2``
 (an underscore, so the label still reads as "the second 3" and never as a sub-point or bullet);
 a skipped number keeps its own number (``1``, ``3``). When a report numbers nothing but has a
@@ -657,24 +658,30 @@ def _build(text: str, units: list[_Unit], page_starts: Sequence[int], ocr: bool)
     def page_at(offset: int) -> int:
         return max(1, bisect.bisect_right(starts, offset))
 
-    spans: list[tuple[int, int, str, str | None]] = []
+    spans: list[tuple] = []  # (start, stop, label, parent[, the marker's offset])
     first = units[0].start if units else len(text)
     preamble = text[:first]
     if preamble.strip():
         lead = len(preamble) - len(preamble.lstrip())
         spans.append((lead, first, PREAMBLE, None))
-    for unit, following in zip(units, units[1:] + [None]):
-        spans.append((unit.start, following.start if following else len(text), unit.label, unit.parent))
+    # A section heading between two points ("III. PRÓXIMA REUNIÓN") opens the point after it, not the end of
+    # the one before: a unit starts at the heading lines just above its marker (its page is its marker's).
+    starts_at = [units[0].start] if units else []
+    for before, unit in zip(units, units[1:]):
+        starts_at.append(_section_heading_start(text, before.start, unit.start))
+    for i, unit in enumerate(units):
+        stop = starts_at[i + 1] if i + 1 < len(units) else len(text)
+        spans.append((starts_at[i], stop, unit.label, unit.parent, unit.start))
 
     agreements = []
-    for start, stop, label, parent in spans:
+    for start, stop, label, parent, *marker in spans:
         body = text[start:stop].rstrip()
         agreements.append(
             Agreement(
                 label=label,
                 text=body,
                 parent=parent,
-                page=page_at(start),
+                page=page_at(marker[0] if marker else start),
                 start=start,
                 end=start + len(body),
                 ocr=ocr,
@@ -682,3 +689,42 @@ def _build(text: str, units: list[_Unit], page_starts: Sequence[int], ocr: bool)
         )
     log.debug("split %d characters into %d units", len(text), len(agreements))
     return agreements
+
+
+# A section heading on a line of its own: an uppercase roman numeral or capital letter that numbers it, or none,
+# then words in capitals ("III. PRÓXIMA REUNIÓN", "B. OTROS ASUNTOS:", "ACUERDOS"); or a roman numeral and a
+# capitalised title without a final stop ("IV. Próxima reunión"). Uppercase roman numerals are never points.
+_SECTION_HEADING = re.compile(
+    rf"""{_HSPACE}*(?:
+        (?:(?:[IVXL]{{1,6}}|[A-Z])[.)]{_HSPACE}+)?[^\w\n]*[A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ0-9 \t,;:()/'’"“”«»–-]*[A-ZÁÉÍÓÚÑÜ][.:]?
+      | [IVXL]{{1,6}}[.)]{_HSPACE}+[A-ZÁÉÍÓÚÑÜ][^\n.]*[^\s.]
+    ){_HSPACE}*""",
+    re.VERBOSE,
+)
+_MAX_HEADING_CHARS = 100
+# One short word in capitals and nothing else is an acronym ("ACNUR", "UNICEF" in a list of observers), not a heading.
+_ACRONYM_LIKE = re.compile(rf"{_HSPACE}*[A-ZÁÉÍÓÚÑÜ]{{2,6}}[.:]?{_HSPACE}*")
+
+
+def _section_heading_start(text: str, previous: int, marker: int) -> int:
+    """Where the section heading lines right above the marker at ``marker`` start (``marker`` if there are
+    none): whole lines between the previous unit's text and the marker, that unit keeping some text."""
+    start = marker
+    while True:
+        gap_end = start
+        line_end = len(text[previous:gap_end].rstrip()) + previous
+        if line_end == gap_end or not _LINE_BREAK_RX.search(text, line_end, gap_end):
+            return start  # the marker (or the heading below) does not start a line of its own
+        line_start = max(previous, max((text.rfind(ch, previous, line_end) for ch in "\n\f\v"), default=-1) + 1)
+        line = text[line_start:line_end]
+        above = text[previous:line_start]
+        if (line_start <= previous or len(line.strip()) > _MAX_HEADING_CHARS or not _SECTION_HEADING.fullmatch(line)
+                or _ACRONYM_LIKE.fullmatch(line) or not _ENDS_A_PASSAGE.search(above)):
+            return start
+        start = line_start
+
+
+_LINE_BREAK_RX = re.compile(_LINE_BREAK)
+# What a heading follows: a sentence's end or a blank line, so the capitals that end a wrapped line ("con la\n
+# OIM Y EL ACNUR") stay the sentence's.
+_ENDS_A_PASSAGE = re.compile(rf"\S(?:[.:;!?)\]»”\"]{_HSPACE}*{_LINE_BREAK}|{_HSPACE}*{_LINE_BREAK}{_HSPACE}*{_LINE_BREAK})\s*\Z")

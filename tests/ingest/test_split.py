@@ -490,3 +490,27 @@ def test_inline_lists(text: str, expected: list[str]) -> None:
     units = split_agreements(text)
     assert [u.label for u in units] == expected
     assert_partition(text, units)
+
+
+SECTIONED = (
+    "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\nManagua, Nicaragua, 24 de noviembre de 2014\n\n"
+    "I. ANTECEDENTES\n\nLa reunión contó con la participación de Belice y Costa Rica.\n\nII. ACUERDOS\n\n"
+    "1. Aprobar la agenda.\n\n2. Instar a los países a enviar sus informes:\na. Informe de avances.\nb. Informe financiero.\n\n"
+    "III. PRÓXIMA REUNIÓN\n\n3. Celebrar la próxima reunión en Panamá.\n\n4. Agradecer a Nicaragua, con la OIM y el\n"
+    "ACNUR\n5. Coordinar con la\nOIM Y EL ACNUR\n5.1 Informar.\nIV. Otros asuntos\n6. Tomar nota del informe PRESENTADO POR LA OIM\n7. Clausurar.\n\n"
+    "V. NEXT MEETING AND OTHER MATTERS:\n\n8. Meet again.\n"
+)
+
+
+def test_a_section_heading_between_points_opens_the_point_after_it() -> None:
+    units = split_agreements(SECTIONED, page_starts=(0, SECTIONED.index("3. Celebrar")))
+    texts = {u.label: u.text for u in units}
+    assert texts["2.b"] == "b. Informe financiero."
+    assert texts["3"] == "III. PRÓXIMA REUNIÓN\n\n3. Celebrar la próxima reunión en Panamá."
+    assert texts["6"].startswith("IV. Otros asuntos\n6. ") and texts["6"].endswith("POR LA OIM")  # capitals, not a line of their own
+    assert texts["8"].startswith("V. NEXT MEETING AND OTHER MATTERS:\n\n8. ")
+    assert texts["4"].endswith("con la OIM y el\nACNUR")  # a lone acronym is the point's text, not a heading
+    assert texts["5"].endswith("con la\nOIM Y EL ACNUR")  # capitals ending a wrapped sentence are its own
+    assert texts["preamble"].endswith("II. ACUERDOS")  # the heading of all the points stays before them
+    assert {u.label: u.page for u in units}["3"] == 2  # a unit's page is its marker's, not its heading's
+    assert_partition(SECTIONED, units)
