@@ -264,7 +264,7 @@ STRINGS: dict[str, dict[str, str | tuple[str, str]]] = {
         "search_button": "Search",
         "search_examples": "Examples:",
         "search_help": ("Words are combined with AND; use \"quotes\" for phrases, OR in capitals (\"or\" is a "
-                        "word like any other), -exclusion, prefix*, and filters such as año:2014. "
+                        "word like any other), -exclusion, prefix*, and filters such as year:2014 (or año:2014). "
                         "In words, accents and case never matter."),
         "search_intro": ("Search the text of the agreements of every CRM meeting since 1996. "
                          "Each result leads to a permanent link you can cite."),
