@@ -330,7 +330,7 @@ def _find_organisations(text: str) -> list[tuple[int, int, str]]:
 _PARTICIPATION_RX = re.compile(
     r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of|"
     r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
-    r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\s+by\b|\bparticipated\b|"
+    r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\b|\bparticipated\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
     r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
     # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
@@ -349,17 +349,48 @@ _SPAN_END_RX = re.compile(
     r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b"
 )
 _OBSERVER_RX = re.compile(
-    r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as)?|"
-    r"\bas\s+observers?\b|\bobservers?\s*:|\bobservador(?:es|as)?\s*:|paises\s+observadores|organismos\s+observadores|"
+    r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as|a)?|"
+    r"\bas\s+(?:an\s+)?observers?\b|\bobservers?\s*:|\bobservador(?:es|as)?\s*:|paises\s+observadores|organismos\s+observadores|"
     r"observer\s+(?:countries|states|organi[sz]ations)|organismos\s+internacionales|organizaciones\s+internacionales|"
     r"international\s+organi[sz]ations"
 )
 _LIST_BOUNDARY_RX = re.compile(
     r";|:|\n\s*\n|\bas[i]\s+como\b|\bademas\s+de\b|\bas\s+well\s+as\b|,?\s+y\s+de\b|,?\s+and\s+of\b|"
+    # "..., Panamá y República Dominicana, y con la OIM y la RROCM como observadoras": a second "con" (or
+    # "and with") opens the observers' clause, whatever follows it ("y con la presencia de ...").
+    r",?\s+y\s+con\b|,?\s+and\s+with\b|"
     r"\by\s+(?:de\s+)?(?:los|las)\s+(?:representantes|delegaciones|delegados|organismos)\b|"
     r"\band\s+(?:the\s+)?(?:representatives|delegations|delegates)\b|"
     r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of"
 )
+
+
+# A verb whose subject may be the list: "Belice, Costa Rica y Panamá participaron ...", "Belize and Canada attended".
+_SUBJECT_VERB_RX = re.compile(r"\b(?:asistieron|participaron|attended|participated)\b(?!\s+by\b)")
+_LIST_GLUE_RX = re.compile(r"[\s,]*(?:(?:y|e|and|the|la|el|los|las)\b[\s,]*)*")
+
+
+def _subject_list_start(text: str, folded: str, verb: re.Match[str]) -> int | None:
+    """Where the list of countries that is the verb's subject starts ("Belize, Canada and Mexico attended the
+    meeting"), or None: only a sentence that opens with the list and has nothing but the list before the verb,
+    so "Los países que participaron ..." or "En Panamá participaron ..." are read forward as before."""
+    if not _SUBJECT_VERB_RX.fullmatch(folded, verb.start(), verb.end()):
+        return None
+    if _OBSERVER_RX.match(folded, verb.end() + 1, verb.end() + 60):
+        return None  # "Colombia y Perú participaron como observadores": an observer span reads it
+    before = text[max(0, verb.start() - 600) : verb.start()]
+    breaks = list(re.finditer(r"[.;:](?=\s)|\n\s*\n", before))
+    start = verb.start() - len(before) + (breaks[-1].end() if breaks else 0)
+    subject = fold_for_matching(text[start : verb.start()])
+    countries = find_countries(text[start : verb.start()])
+    if not countries:
+        return None
+    pieces, last = [], 0
+    for c in countries:
+        pieces.append(subject[last : c.start])
+        last = c.end
+    pieces.append(subject[last:])
+    return start if all(_LIST_GLUE_RX.fullmatch(p) for p in pieces) else None
 
 
 @dataclass(frozen=True)
@@ -384,6 +415,9 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
             before = text[max(0, start - 600) : start]
             breaks = list(re.finditer(r"[.;](?=\s+[A-ZÁÉÍÓÚÑ])|\n\s*\n|:", before))
             start = start - len(before) + (breaks[-1].end() if breaks else 0)
+        else:
+            subject = _subject_list_start(text, folded, m)
+            start = start if subject is None else subject
         end_match = _SPAN_END_RX.search(folded, m.end(), min(len(folded), m.end() + 1500))
         # Case matters for the sentence end, so look at the original text for it.
         sentence_end = re.search(r"[.;](?=\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,})|\n\s*\n", text[m.end() : m.end() + 1500])
@@ -396,8 +430,11 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> list[tuple[int, int, bool]]:
-    """(start, end, backward) zones of a participation span that list observers; ``mentions`` are country positions.
+def _observer_zones(
+    folded: str, start: int, end: int, mentions: list[int], organisations: list[int] = ()
+) -> list[tuple[int, int, bool]]:
+    """(start, end, backward) zones of a participation span that list observers; ``mentions`` are country
+    positions, ``organisations`` those of observer organisations.
 
     "... y en calidad de observadores, Colombia y la OIM" lists them after the words (forward); "..., así
     como Colombia y Perú en calidad de observadores" lists them before (backward), back to the nearest
@@ -418,6 +455,9 @@ def _observer_zones(folded: str, start: int, end: int, mentions: list[int]) -> l
             and singular
             and not re.match(r"\s+(?:countries|states|organi)", folded[m.end() : m.end() + 20])
             and not _LIST_BOUNDARY_RX.search(folded, before[-1], m.start())
+            # "..., Panamá y República Dominicana, y la OIM en calidad de observadora": the one observer is the
+            # organisation named after the last country, not that country.
+            and not any(before[-1] < o < m.start() for o in organisations)
         ):
             # "… de la República Dominicana en calidad de observador": one observer, the country just before.
             zones.append((before[-1], m.start(), False))
@@ -450,7 +490,8 @@ def read_participation(text: str) -> Participation:
         span = text[start:end]
         # "la Universidad de Costa Rica", "la Embajada de México": a country inside a name takes no part.
         countries = [(c.start + start, c) for c in find_countries(mask_non_places(span))]
-        zones = _observer_zones(folded, start, end, [p for p, _ in countries])
+        organisations = _find_organisations(span)
+        zones = _observer_zones(folded, start, end, [p for p, _ in countries], [o[0] + start for o in organisations])
         for position, country in countries:
             if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
                 continue  # "reunidos en Managua, Nicaragua": the venue's country, not a participant
@@ -459,7 +500,7 @@ def read_participation(text: str) -> Participation:
                 observers.append((position, country_name(country.key)))
             elif not observers_only:
                 participants.append((position, Country(country.as_written, country.key)))
-        observers += [(o[0] + start, o[2]) for o in _find_organisations(span)]
+        observers += [(o[0] + start, o[2]) for o in organisations]
     first_seen: dict[str, Country] = {}
     for _, country in sorted(participants, key=lambda pc: pc[0]):
         first_seen.setdefault(country.key, country)

@@ -341,6 +341,84 @@ PARTICIPATION = [
     ),
     ("Agradecer a la RROCM y a Belice por su presentación.", [], ()),  # no participation sentence
     ("", [], ()),
+    # The observers' clause is only what follows ", y con" / "and with" / "así como": the countries before
+    # it are participants, and a singular "observadora" after an organisation is that organisation.
+    (
+        "con la participación de Belice, Costa Rica, Panamá y República Dominicana, y con la OIM y la RROCM como observadoras.",
+        ["belice", "costa_rica", "panama", "republica_dominicana"],
+        ("OIM", "RROCM"),
+    ),
+    (
+        "con la participación de Belice, Costa Rica, Panamá y República Dominicana, y con la OIM como observador.",
+        ["belice", "costa_rica", "panama", "republica_dominicana"],
+        ("OIM",),
+    ),
+    (
+        "con la participación de Belice, Panamá y República Dominicana, y la OIM en calidad de observadora.",
+        ["belice", "panama", "republica_dominicana"],
+        ("OIM",),
+    ),
+    (
+        "con la participación de Belice, Panamá y República Dominicana, y con la presencia de la OIM y el ACNUR en calidad de observadores.",
+        ["belice", "panama", "republica_dominicana"],
+        ("OIM", "ACNUR"),
+    ),
+    (
+        "con la participación de Belice, Panamá y República Dominicana, así como de la OIM y el ACNUR en calidad de observadores.",
+        ["belice", "panama", "republica_dominicana"],
+        ("OIM", "ACNUR"),
+    ),
+    (
+        "con la participación de Belice, Panamá y México, y con Colombia, Ecuador y la OIM como observadores.",
+        ["belice", "panama", "mexico"],
+        ("Colombia", "Ecuador", "OIM"),
+    ),
+    (  # one observer country just before the singular words: unchanged
+        "con la participación de Belice, Costa Rica y Panamá, y de la República Dominicana en calidad de observador.",
+        ["belice", "costa_rica", "panama"],
+        ("República Dominicana",),
+    ),
+    (
+        "Asistieron Belice, Costa Rica y Panamá; participaron como observadores Colombia y la OIM.",
+        ["belice", "costa_rica", "panama"],
+        ("Colombia", "OIM"),
+    ),
+    (  # the list of countries is the verb's subject
+        "Belice, Costa Rica y Panamá participaron en la reunión. Colombia y la OIM participaron como observadores.",
+        ["belice", "costa_rica", "panama"],
+        ("Colombia", "OIM"),
+    ),
+    (
+        "with the participation of Belize, Canada, Mexico, Panama and the Dominican Republic, and with IOM and UNHCR as observers.",
+        ["belice", "canada", "mexico", "panama", "republica_dominicana"],
+        ("OIM", "ACNUR"),
+    ),
+    (
+        "with the participation of Belize, Canada, Panama and the Dominican Republic, and IOM as an observer.",
+        ["belice", "canada", "panama", "republica_dominicana"],
+        ("OIM",),
+    ),
+    (
+        "with the participation of Belize, Mexico and the Dominican Republic, and with the presence of IOM as an observer.",
+        ["belice", "mexico", "republica_dominicana"],
+        ("OIM",),
+    ),
+    (
+        "with the participation of Belize, Canada, Mexico and the Dominican Republic, as well as Colombia and IOM as observers.",
+        ["belice", "canada", "mexico", "republica_dominicana"],
+        ("Colombia", "OIM"),
+    ),
+    (
+        "Belize, Canada, Mexico and the Dominican Republic attended the meeting. Colombia, Ecuador and IOM attended as observers.",
+        ["belice", "canada", "mexico", "republica_dominicana"],
+        ("Colombia", "Ecuador", "OIM"),
+    ),
+    (
+        "The meeting was attended by Belize, Canada and the Dominican Republic; Colombia and IOM attended as observers.",
+        ["belice", "canada", "republica_dominicana"],
+        ("Colombia", "OIM"),
+    ),
+    ("Los países que participaron en la XX Reunión Viceministerial acordaron lo siguiente.", [], ()),
 ]
 
 
@@ -349,6 +427,20 @@ def test_participants_and_observers(text: str, participants: list[str], observer
     found = read_participation(text)
     assert [c.key for c in found.participants] == participants
     assert found.observers == observers
+
+
+def test_observers_clause_of_a_whole_report() -> None:
+    """Read through the reading text, whose glued-word repair writes a rare "observadoras" as "observador as"
+    (a singular): the last participant is still a participant."""
+    text = (
+        "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\nSanto Domingo, 12 de marzo de 2015\n\n"
+        "La reunión se celebró en Santo Domingo, República Dominicana, el 12 de marzo de 2015, con la participación de "
+        "Belice, Costa Rica, El Salvador, Guatemala, Honduras, México, Nicaragua, Panamá y República Dominicana, y con la "
+        "OIM y la RROCM como observadoras.\n\n1. Aprobar la agenda.\n"
+    )
+    meeting = read_meeting(text)
+    assert [c.key for c in meeting.participants] == [m for m in MEMBERS if m not in ("canada", "estados_unidos")]
+    assert meeting.observers == ("OIM", "RROCM")
 
 
 def test_head_stops_at_the_first_point_and_separates_heading_lines() -> None:
