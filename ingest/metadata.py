@@ -33,6 +33,7 @@ from ingest.places import (
     parse_place,
     place_in_line,
     place_in_prose,
+    written_places,
 )
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,20 @@ def _place_written(region: str, city: str | None, country: str | None) -> bool:
 
 def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
     """(city, country, country_inferred) of the meeting."""
+    city, country, inferred = _place_of_head(head, text)
+    if inferred and city:
+        # The header gives the city alone ("Santo Domingo, 12 de marzo de 2015") but the head writes it with
+        # its country elsewhere ("reunidos en Santo Domingo, República Dominicana"): the country is stated.
+        cities = {fold_for_matching(c) for c in re.split(r" (?:y|e|and) ", city)}
+        for region in (head.text, read_intro(head, text)):
+            written = [p for p in written_places(mask_non_places(region)) if fold_for_matching(p[0]) in cities]
+            if written:
+                return city, written[0][1], False
+    return city, country, inferred
+
+
+def _place_of_head(head: Head, text: str) -> tuple[str | None, str | None, bool]:
+    """(city, country, country_inferred) of the first place of the heading lines, else of the preamble."""
     for _, line in head.lines:
         folded = fold_for_matching(line)
         if _PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded):

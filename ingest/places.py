@@ -293,3 +293,25 @@ def place_in_prose(text: str) -> tuple[str | None, str | None] | None:
             if city and country_key(city) is None and len(city.split()) <= 4 and first_word not in _NOT_A_CITY:
                 return _as_written_city(city), None
     return None
+
+
+def written_places(text: str) -> list[tuple[str, str]]:
+    """(city, country name) of every "City, Country" the text writes, in order: "Santo Domingo, República
+    Dominicana", "Tegucigalpa, M.D.C., Honduras", "held in Ottawa, Canada". Only pairs whose country is written
+    after the city count, so a city alone ("Santo Domingo, 12 de marzo") gives nothing here."""
+    from ingest.dates import blank_out_dates  # local: dates does not depend on places, avoid an import cycle
+
+    text = blank_out_dates(text)
+    found = []
+    for run in _RUN_RX.finditer(text):
+        segments = run.group().split(",")
+        if len(segments) < 2:
+            continue
+        place = parse_place(segments, header=False)
+        if place is None or place[0] is None or country_key(place[0]) is not None:
+            continue
+        written = find_countries(",".join(segments[1:]))
+        if any(country_name(c.key) == place[1] for c in written):
+            found.append((place[0], place[1]))
+    return found
+

@@ -443,6 +443,40 @@ def test_observers_clause_of_a_whole_report() -> None:
     assert meeting.observers == ("OIM", "RROCM")
 
 
+_PREAMBLE = "La reunión se celebró {place}, el 12 de marzo de 2015, con la participación de Belice y Costa Rica.\n\n1. Aprobar la agenda.\n"
+
+# (header place line, preamble place, city, country, country_inferred): the country is stated when the head
+# writes it with the city anywhere (heading line or preamble), inferred from venues.json only when it does not.
+PLACES_STATED_OR_INFERRED = [
+    ("Santo Domingo, 12 de marzo de 2015", "en Santo Domingo, República Dominicana", "Santo Domingo", "República Dominicana", False),
+    ("SANTO DOMINGO, 12 DE MARZO DE 2015", "en Santo Domingo, República Dominicana", "Santo Domingo", "República Dominicana", False),
+    ("Tegucigalpa, 12 de marzo de 2015", "en Tegucigalpa, M.D.C., Honduras", "Tegucigalpa", "Honduras", False),
+    ("Santo Domingo, República Dominicana, 12 de marzo de 2015", "en Santo Domingo", "Santo Domingo", "República Dominicana", False),
+    ("Santo Domingo, 12 de marzo de 2015", "en Santo Domingo", "Santo Domingo", "República Dominicana", True),
+    ("Santo Domingo, 12 de marzo de 2015", "en la capital", "Santo Domingo", "República Dominicana", True),
+    # Another city written with its country is not this one's.
+    ("Santo Domingo, 12 de marzo de 2015", "en Santo Domingo tras la reunión de Managua, Nicaragua", "Santo Domingo", "República Dominicana", True),
+    ("", "en Managua, Nicaragua", "Managua", "Nicaragua", False),
+    ("", "en Managua", "Managua", "Nicaragua", True),
+]
+
+
+@pytest.mark.parametrize(("header", "place", "city", "country", "inferred"), PLACES_STATED_OR_INFERRED)
+def test_country_is_stated_when_the_head_writes_it_with_the_city(
+    header: str, place: str, city: str, country: str, inferred: bool
+) -> None:
+    text = "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\n" + (header + "\n\n" if header else "")
+    meeting = read_meeting(text + _PREAMBLE.format(place=place))
+    assert (meeting.city, meeting.country, meeting.country_inferred) == (city, country, inferred)
+
+
+def test_country_stated_in_english_preamble() -> None:
+    text = ("REPORT OF THE MEETING OF THE REGIONAL CONSULTATION GROUP ON MIGRATION\n\nOttawa, November 24, 2014\n\n"
+            "The RCGM met in Ottawa, Canada, on November 24, 2014, with the participation of Belize and Mexico.\n\n1. To approve.\n")
+    meeting = read_meeting(text)
+    assert (meeting.city, meeting.country, meeting.country_inferred) == ("Ottawa", "Canadá", False)
+
+
 def test_head_stops_at_the_first_point_and_separates_heading_lines() -> None:
     head = read_head((CORPUS / "000_cf50010547db6d03.txt").read_text(encoding="utf-8"))
     assert [line for _, line in head.lines] == [

@@ -15,6 +15,7 @@ from ingest.places import (
     fold_for_matching,
     place_in_line,
     place_in_prose,
+    written_places,
 )
 
 COUNTRY_NAMES = [
@@ -196,10 +197,32 @@ def test_folding_agrees_with_the_index_folding_on_report_words(text: str) -> Non
     assert fold_for_matching(text) == fold(text)
 
 
+# "City, Country" as written: the pairs that state a venue's country (else it is inferred from venues.json).
+WRITTEN_PLACES = [
+    ("se celebró en Santo Domingo, República Dominicana, el 12 de marzo de 2015", [("Santo Domingo", "República Dominicana")]),
+    ("SANTO DOMINGO, REPÚBLICA DOMINICANA", [("Santo Domingo", "República Dominicana")]),
+    ("reunidos en Tegucigalpa, M.D.C., Honduras, los días", [("Tegucigalpa", "Honduras")]),
+    ("held in Ottawa, Canada, on November 24-25, 2014", [("Ottawa", "Canadá")]),
+    ("Washington, D.C., United States, January 26, 2000", [("Washington, D.C.", "Estados Unidos")]),
+    ("en Tela y La Ceiba, Honduras", [("La Ceiba", "Honduras")]),
+    ("San José, Costa Rica, 3 de mayo; Managua, Nicaragua", [("San José", "Costa Rica"), ("Managua", "Nicaragua")]),
+    ("Santo Domingo, 12 de marzo de 2015", []),  # the city alone
+    ("reunidos en Managua, con la participación de Belice, Nicaragua y Panamá", []),  # a list is no place
+    ("con la participación de Belice, Canadá, México", []),
+    ("Honduras, Nicaragua", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WRITTEN_PLACES)
+def test_written_places(text: str, expected: list[tuple[str, str]]) -> None:
+    assert written_places(text) == expected
+
+
 @given(st.text(max_size=200))
 def test_place_readers_never_raise(text: str) -> None:
     for place in (place_in_line(text), place_in_prose(text)):
         assert place is None or len(place) == 2
+    assert all(len(p) == 2 for p in written_places(text))
 
 
 def test_venue_data_file_schema_and_unique_spellings() -> None:
