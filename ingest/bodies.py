@@ -12,8 +12,10 @@ meetings of these bodies are named ("XIX Reunión Viceministerial", "VII Confere
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from archive.glossary import glossary
 from archive.spans import without_overlaps
@@ -48,6 +50,34 @@ BODIES: dict[str, Body] = _bodies_from_glossary()
 # Vice-Ministerial Meeting, so a header naming several is the report of the most specific one. The
 # glossary's ``specificity`` says so per body.
 SPECIFICITY: dict[str, int] = {e.key: e.specificity for e in glossary().by_kind("body")}
+
+# ---------------------------------------------------------------- events
+
+# Workshops, seminars, forums: meetings that are no session of a body. Their report is the catch-all
+# body's when it names no body of the table, named by the event itself (see ingest.metadata).
+EVENTS_FILE = Path(__file__).resolve().parents[1] / "archive" / "data" / "events.json"
+
+
+def load_events(path: Path = EVENTS_FILE) -> dict[str, tuple[str, ...]]:
+    """Event key -> its words, folded ("taller", "workshop"); ValueError naming a malformed entry."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    events: dict[str, tuple[str, ...]] = {}
+    for item in raw["events"]:
+        key, words = item.get("key"), [*item.get("es", ()), *item.get("en", ())]
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z_]+", key) or not words or key in events:
+            raise ValueError(f"{path.name}: bad event {item!r}")
+        if not all(isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(f"{path.name}: bad event {item!r}")
+        events[key] = tuple(normalize_space(fold_for_matching(w)) for w in words)
+    return events
+
+
+EVENTS: dict[str, tuple[str, ...]] = load_events()
+# The event words as one regex alternation over folded text, longest first ("seminario taller" before
+# "seminario"), a space matching any run of whitespace.
+EVENT_WORDS = "(?:" + "|".join(
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted({w for ws in EVENTS.values() for w in ws}, key=len, reverse=True)
+) + ")"
 
 # ---------------------------------------------------------------- ordinals
 

@@ -19,7 +19,7 @@ from datetime import date
 
 from archive.glossary import glossary
 from archive.models import Country, Meeting
-from ingest.bodies import ORDINAL, OTHER, SPECIFICITY, BodyMention, find_bodies, most_specific, ordinal_value
+from ingest.bodies import EVENT_WORDS, ORDINAL, OTHER, SPECIFICITY, BodyMention, find_bodies, most_specific, ordinal_value
 from ingest.dates import find_dates, parse_meeting_date
 from ingest.paragraphs import opening_formula_end
 from ingest.reading import document_start, mask_non_places, reading_text
@@ -57,19 +57,26 @@ _TITLE_START_RX = re.compile(
     r"conclusions|recomendaciones|recommendations|resumen|summary|comunicado|communique|joint communique|joint statement|"
     r"statement|pronunciamiento|posicionamiento|plan de accion|plan of action|lineamientos|guidelines)\b"
 )
-_MEETING_START_RX = re.compile(r"^\W*(?:reunion|meeting|encuentro|taller|workshop|seminario|seminar)\b")
+# A heading that opens with the meeting, its ordinal or "regional" first: "II Taller Regional sobre ...".
+_MEETING_START_RX = re.compile(rf"^\W*(?:{ORDINAL}\s+)?(?:regional\s+)?(?:reunion|meeting|{EVENT_WORDS})\b")
 _TITLE_INSIDE_RX = re.compile(r"\b(?:informe|report|acta|minutes|declaracion|declaration) (?:de|of|final)\b")
 _NUMBERED_MEETING_RX = re.compile(
     ORDINAL
-    + r"\s+(?:(?:regional\s+)?(?:reunion|meeting|conferencia|conference|encuentro|session|sesion|rvm|vmm)\b|"
+    + rf"\s+(?:(?:regional\s+)?(?:reunion|meeting|conferencia|conference|{EVENT_WORDS}|session|sesion|rvm|vmm)\b|"
     r"(?:vice[- ]?ministerial|ordinaria|extraordinaria|regular|annual|anual|special|joint|conjunta)\s+(?:meeting|reunion|session|sesion)\b)"
 )
+_REPORT_OF = (
+    r"(?:informe|report|acta|minutes|memoria|relatoria|resumen|summary)(?:\s+final)?\s+(?:de\s+la|del|de\s+los|of\s+the)\s+"
+)
 _OTHER_BODY_RX = re.compile(
-    r"^\W*(?:informe|report|acta|minutes|memoria|relatoria|resumen|summary)(?:\s+final)?\s+(?:de\s+la|del|of\s+the)\s+"
-    r"(?:\S+\s+)?(?:reunion|meeting|taller|workshop|seminario|seminar|encuentro|sesion|session)"
-    r"(?:\s+(?:ordinaria|extraordinaria|conjunta|virtual|joint|special|regional))?\s+(?:de\s+la|del|de\s+los|de|of\s+the|of|on)\s+(?P<body>\S.*)$",
+    rf"^\W*{_REPORT_OF}"
+    rf"(?:\S+\s+)?(?:(?P<session>reunion|meeting|sesion|session)|{EVENT_WORDS})"
+    r"(?:\s+(?:ordinaria|extraordinaria|conjunta|virtual|joint|special|regional))?\s+(?P<of>de\s+la|del|de\s+los|de|of\s+the|of|on)\s+(?P<body>\S.*)$",
     re.S,
 )
+# A workshop, seminar or forum that names no body is its own: "INFORME DEL TALLER SOBRE RETORNO ...",
+# "Taller regional sobre ...", "Report of the Second Regional Workshop on ..." (an ordinal or adjective before).
+_EVENT_TITLE_RX = re.compile(rf"^\W*(?:{_REPORT_OF})?(?P<event>(?:[\w.-]+\s+){{0,2}}?{EVENT_WORDS}\b.*)$", re.S)
 _CONNECTOR_START_RX = re.compile(r"(?:ante|a|al|de|del|para|sobre|en|y|e|to|of|on|for|before|and|in)\b", re.I)
 _CONNECTOR_END_RX = re.compile(r"\b(?:de|del|la|las|los|el|y|e|para|al|a|sobre|en|of|the|on|and|to|for|in)\s*$", re.I)
 
@@ -529,13 +536,20 @@ def read_participation(text: str) -> Participation:
 
 
 def _other_body(title: str | None) -> tuple[str, str] | None:
-    """A title naming a meeting of a body the table does not know: ("Comisión X", "other")."""
+    """A title naming a meeting of a body the table does not know: ("Comisión X", "other"); a workshop or
+    seminar (archive/data/events.json) of no named body is its own: ("Taller sobre Retorno ...", "other")."""
     if not title:
         return None
-    m = _OTHER_BODY_RX.match(fold_for_matching(title))
-    if not m:
-        return None
-    return normalize_space(title[m.start("body") :]).strip(" .,;:"), OTHER
+    folded = fold_for_matching(title)
+    m = _OTHER_BODY_RX.match(folded)
+    # "Workshop on Labour Migration", "Taller de capacitación en ...": after an event, "on" or a bare "de"
+    # introduces its subject, not a body; "Taller de la Comisión X" names the body.
+    if m and (m.group("session") or re.fullmatch(r"de\s+la|del|de\s+los|of\s+the", m.group("of"))):
+        return normalize_space(title[m.start("body") :]).strip(" .,;:"), OTHER
+    event = _EVENT_TITLE_RX.match(folded)
+    if event:
+        return normalize_space(title[event.start("event") :]).strip(" .,;:"), OTHER
+    return None
 
 
 def _repeated_lines(text: str) -> frozenset[str]:

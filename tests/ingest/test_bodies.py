@@ -121,3 +121,33 @@ def test_ordinal_value(token: str, value: int | None) -> None:
     m = re.fullmatch(ORDINAL, fold_for_matching(token))
     assert m is not None
     assert ordinal_value(m, token) == value
+
+
+def test_events_data_file_schema_and_unique_words() -> None:
+    import json
+
+    from ingest.bodies import EVENTS, EVENTS_FILE, load_events
+
+    raw = json.loads(EVENTS_FILE.read_text(encoding="utf-8"))
+    assert set(raw) == {"about", "events"}
+    seen: dict[str, str] = {}
+    for item in raw["events"]:
+        assert set(item) == {"key", "es", "en"} and item["es"] + item["en"], item
+        for word in item["es"] + item["en"]:
+            assert seen.setdefault(fold_for_matching(word), item["key"]) == item["key"], word
+    assert set(EVENTS) == {item["key"] for item in raw["events"]} and load_events() == EVENTS
+
+
+def test_a_malformed_events_file_is_refused(tmp_path) -> None:
+    from ingest.bodies import load_events
+
+    path = tmp_path / "events.json"
+    path.write_text('{"events": [{"key": "workshop", "es": [], "en": []}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad event"):
+        load_events(path)
+
+
+@pytest.mark.parametrize("title", ["Taller regional sobre retorno", "Workshop on Return", "SEMINARIO-TALLER DE TRATA", "Foro"])
+def test_an_event_is_no_body_of_the_table(title: str) -> None:
+    # Workshops and seminars are classed by ingest.metadata (the catch-all body), never found as a body here.
+    assert body_of(title) is None and body_key_of(title) == OTHER
