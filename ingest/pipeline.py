@@ -22,8 +22,9 @@ from .split import split_agreements
 log = logging.getLogger(__name__)
 
 # Bump when extraction, metadata or splitting change in a way that should re-read unchanged files.
-PIPELINE_VERSION = "3"  # 2: paragraph units, metadata from the reading text, country_inferred; 3: month-first and
-# abbreviated dates, the glossary's body forms, decimal ("2.1") and word ("PRIMERO:") numbering
+PIPELINE_VERSION = "4"  # 2: paragraph units, metadata from the reading text, country_inferred; 3: month-first and
+# abbreviated dates, the glossary's body forms, decimal ("2.1") and word ("PRIMERO:") numbering; 4: the observers'
+# clause after ", y con", a country stated anywhere in the head, workshops and seminars as the "other" body
 
 
 @dataclass(frozen=True)
