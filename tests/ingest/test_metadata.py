@@ -466,8 +466,8 @@ def test_participants_and_observers(text: str, participants: list[str], observer
 
 
 def test_observers_clause_of_a_whole_report() -> None:
-    """Read through the reading text, whose glued-word repair writes a rare "observadoras" as "observador as"
-    (a singular): the last participant is still a participant."""
+    """Read through the reading text (whose glued-word repair has written the rare "observadoras" as the
+    singular "observador as"): the last participant is still a participant, the organisations observers."""
     text = (
         "INFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\nSanto Domingo, 12 de marzo de 2015\n\n"
         "La reunión se celebró en Santo Domingo, República Dominicana, el 12 de marzo de 2015, con la participación de "
