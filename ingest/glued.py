@@ -26,19 +26,23 @@ __all__ = ["glued_parts", "repair_glued", "split_glued"]
 _MIN_ZIPF = 3.0
 _MIN_GLUED = 7  # shorter tokens are words, acronyms or names, not two words
 _MIN_DICTIONARY = 7  # a part without a case boundary is cut only from this length
-# Function words that may be a piece of a glued token although they are short ("de|personas", "los|días").
-_SHORT_WORDS = frozenset(
-    """a y e o u de la el en al lo los las del por con sin una un su sus que se le les nos
-    of in on to an as at by the and or for its with from was are has""".split()
-)
+# Function words that may be a piece of a glued token although they are short ("de|personas", "los|días"), per
+# language: such a piece is glued only to a word of its own language ("observador|as" is not a split of the
+# Spanish "observadoras", nor "informes|on" of "informeson").
+_SHORT_WORDS_BY_LANGUAGE = {
+    "es": frozenset("a y e o u de la el en al lo los las del por con sin una un su sus que se le les nos".split()),
+    "en": frozenset("a of in on to an as at by the and or for its with from was are has".split()),
+}
+_SHORT_WORDS = frozenset().union(*_SHORT_WORDS_BY_LANGUAGE.values())
+_LANGUAGES = tuple(_SHORT_WORDS_BY_LANGUAGE)  # the order of a vocabulary entry's frequencies
 # A lowercase letter followed by a capitalised word ("in|Tela") or by an acronym that ends the token ("la|OIM").
 _CAMEL_RX = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü]|[A-ZÁÉÍÓÚÑ]{2,6}$)")
 _WORD_RX = re.compile(r"[^\W\d_]+")
 
 
 @cache
-def _vocabulary() -> dict[str, float]:
-    """Folded word -> Zipf frequency (the higher of Spanish and English); names get a frequency of 4.
+def _vocabulary() -> dict[str, tuple[float, ...]]:
+    """Folded word -> its Zipf frequencies in Spanish and English (0 where a list lacks it); names get 4 in both.
 
     Building it reads wordfreq's lists (~1.3 s); a one-shot ``crm-archive search`` needs it for its query's
     words, so the built table is kept in the user's cache folder (``marshal``, ~0.1 s to read), under a key
@@ -53,26 +57,25 @@ def _vocabulary() -> dict[str, float]:
     return vocab
 
 
-def _built_vocabulary(names: list[str]) -> dict[str, float]:
+def _built_vocabulary(names: list[str]) -> dict[str, tuple[float, ...]]:
     from wordfreq import get_frequency_dict  # imported lazily: ~1 s, 60 MB
 
-    vocab: dict[str, float] = {}
-    for lang in ("es", "en"):
+    vocab: dict[str, list[float]] = {}
+    for i, lang in enumerate(_LANGUAGES):
         for word, freq in get_frequency_dict(lang, wordlist="best").items():
             if freq < 1e-7 or not word.isalpha():
                 continue
-            zipf = 9 + _log10(freq)
-            key = fold(word)
-            if zipf > vocab.get(key, 0.0):
-                vocab[key] = zipf
+            zipfs = vocab.setdefault(fold(word), [0.0] * len(_LANGUAGES))
+            zipfs[i] = max(zipfs[i], 9 + _log10(freq))
     for name in names:
         for word in _WORD_RX.findall(fold(name)):
             if len(word) >= 3:
-                vocab[word] = max(vocab.get(word, 0.0), 4.0)
-    return vocab
+                zipfs = vocab.setdefault(word, [0.0] * len(_LANGUAGES))
+                zipfs[:] = [max(z, 4.0) for z in zipfs]
+    return {word: tuple(zipfs) for word, zipfs in vocab.items()}
 
 
-_CACHE_FORMAT = "1"  # bump when _built_vocabulary changes what it makes of the same inputs
+_CACHE_FORMAT = "2"  # bump when _built_vocabulary changes what it makes of the same inputs
 
 
 def _cache_path(names: list[str]) -> Path | None:
@@ -137,8 +140,18 @@ def _names() -> list[str]:
 
 
 def _known(word: str) -> float:
-    """Zipf frequency of a folded word; 0 when unknown."""
-    return _vocabulary().get(word, 0.0)
+    """Zipf frequency of a folded word (the higher of its languages'); 0 when unknown."""
+    return max(_vocabulary().get(word, (0.0,)))
+
+
+def _same_language(left: str, right: str) -> bool:
+    """Whether a function word among the two pieces is glued to a common word of its own language."""
+    for short, other in ((left, right), (right, left)):
+        if short in _SHORT_WORDS and other not in _SHORT_WORDS:
+            zipfs = _vocabulary().get(other, ())
+            return any(short in _SHORT_WORDS_BY_LANGUAGE[lang] and zipf >= _MIN_ZIPF
+                       for lang, zipf in zip(_LANGUAGES, zipfs))
+    return True
 
 
 def _good_piece(word: str) -> float:
@@ -158,7 +171,7 @@ def _dictionary_split(word: str) -> tuple[int, ...]:
     best: tuple[float, tuple[int, ...]] = (0.0, ())
     for i in range(2, len(word) - 1):
         score = min(_good_piece(word[:i]), _good_piece(word[i:]))
-        if score > best[0]:
+        if score > best[0] and _same_language(word[:i], word[i:]):
             best = (score, (i,))
     return best[1]
 

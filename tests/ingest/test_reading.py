@@ -28,6 +28,11 @@ MESSY = sorted((Path(__file__).parent / "messy").glob("*.txt"))
     ("Statesagreed", ["States", "agreed"]),
     ("sociedadcivil", ["sociedad", "civil"]),
     ("Tapachula", ["Tapachula"]),  # a rare name is never cut into words
+    ("observadoras", ["observadoras"]),  # a function word is glued only to a word of its language: not "observador|as"
+    ("mediadoras", ["mediadoras"]),
+    ("informeson", ["informeson"]),
+    ("migrantesde", ["migrantes", "de"]),
+    ("meetingof", ["meeting", "of"]),
     ("Guanacaste", ["Guanacaste"]),
     ("McAllen", ["McAllen"]),
     ("extrarregional", ["extrarregional"]),
