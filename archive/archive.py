@@ -414,6 +414,14 @@ class Archive:
     def report(self, report_id: str) -> Report:
         return self.catalog.report(report_id)
 
+    def report_id_of_file(self, name: str) -> str | None:
+        """The id of the report archived from a file called ``name`` (a path, or the file name as the ingest
+        read it: ids are file names without their extension), None if none or several were."""
+        wanted = Path(name).name
+        found = {r.id for r in self.catalog.reports(texts=False)
+                 if Path(r.source).name == wanted or (r.id == Path(wanted).stem and wanted != r.id)}
+        return found.pop() if len(found) == 1 else None
+
     def agreement(self, report_id: str, label: str) -> Agreement:
         found = self.report(report_id).agreement(label)
         if found is None:

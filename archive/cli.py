@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .glossary import KINDS, glossary
-from .models import ArchiveError
+from .models import ArchiveError, NotFound
 from .participation import ABSENT, HOST, OBSERVER, PARTICIPANT
 
 if TYPE_CHECKING:
@@ -57,6 +57,15 @@ def _core_error(e: ArchiveError) -> click.ClickException:
     return _refused(str(e)) if isinstance(e, QuerySyntaxError) else click.ClickException(str(e))
 
 
+def _with_file_hint(ctx: click.Context, e: NotFound) -> ArchiveError:
+    """A report id that is a file name ("show 02_acta.txt"): say which id that file was archived under."""
+    given = ctx.params.get("report_id")
+    if not given or not str(e).startswith("no report with id"):
+        return e
+    found = _open(ctx).report_id_of_file(given)
+    return NotFound(f"{e}; the report of the file {given!r} has the id {found!r}") if found else e
+
+
 class JsonError(click.ClickException):
     """An error of a command run with --json, shown as ``{"error": message}`` on stdout."""
 
@@ -86,6 +95,8 @@ class ArchiveCommand(click.Command):
         try:
             try:
                 return super().invoke(ctx)
+            except NotFound as e:
+                raise _core_error(_with_file_hint(ctx, e)) from None
             except ArchiveError as e:
                 raise _core_error(e) from None
         except click.ClickException as e:

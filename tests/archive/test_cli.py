@@ -111,6 +111,15 @@ def test_unknown_report_is_a_one_line_error(ingested_data: Path) -> None:
     assert code == 1 and "no report with id 'no-such-report'" in err and "Traceback" not in err
 
 
+def test_a_file_name_given_for_a_report_id_is_answered_with_its_id(ingested_data: Path) -> None:
+    code, _, err = run_cli(ingested_data, "show", "corpus/000_cf50010547db6d03.txt")
+    assert code == 1 and "the report of the file 'corpus/000_cf50010547db6d03.txt' has the id '000_cf50010547db6d03'" in err
+    code, out, _ = run_cli(ingested_data, "precedents", "--json", "000_cf50010547db6d03.txt", "5")
+    assert code == 1 and "has the id '000_cf50010547db6d03'" in json.loads(out)["error"]
+    code, _, err = run_cli(ingested_data, "show", "no-such-report.txt")
+    assert code == 1 and "has the id" not in err  # no file of that name: the plain error
+
+
 def test_search_precedents_timeline_and_reindex(ingested_data: Path, tmp_path: Path, backend: Backend) -> None:
     data = backend.copy_node(ingested_data, tmp_path / "copy")
     code, out, _ = run_cli(data, "search", "--json", "RROCM")
