@@ -95,7 +95,7 @@ def _cache_path(names: list[str]) -> Path | None:
     return root / "crm-archive" / f"glued-vocabulary-{digest}.marshal"
 
 
-def _read_cached(path: Path) -> dict[str, float] | None:
+def _read_cached(path: Path) -> dict[str, tuple[float, ...]] | None:
     """The cached vocabulary, or None when it is missing or unreadable (it is then built again)."""
     import marshal
 
@@ -106,7 +106,7 @@ def _read_cached(path: Path) -> dict[str, float] | None:
     return vocab if isinstance(vocab, dict) else None
 
 
-def _write_cached(path: Path, vocab: dict[str, float]) -> None:
+def _write_cached(path: Path, vocab: dict[str, tuple[float, ...]]) -> None:
     """Keep the vocabulary for the next process: written aside and renamed, so a reader never sees half a
     file; a cache that cannot be written is no error (the next process builds it again)."""
     import marshal
