@@ -66,15 +66,26 @@ def detect_language(text: str) -> str | None:
 
 def _best_known_words(sample: str, candidates: list[str]) -> str:
     """Of ``candidates`` (langdetect's, best first) and the CRM's languages, the language whose words the
-    sample's are most often (mean Zipf frequency, 0 for a word the list lacks); langdetect's first on a tie
-    or where wordfreq has no list for any of them."""
+    sample's are most often (mean Zipf frequency, 0 for a word the list lacks). langdetect's first stands on
+    a tie, when no word is known, and when wordfreq cannot judge it (no list: "zh-cn"; a tokenizer it lacks:
+    Japanese, Korean), so a text in another script is never made Spanish for want of a judge."""
+    top = candidates[0]
+    scores = {language: _known_words_score(sample, language) for language in dict.fromkeys([*candidates, *CRM_LANGUAGES])}
+    if scores[top] is None:
+        return top
+    best = max(scores, key=lambda language: -1.0 if scores[language] is None else scores[language])
+    return best if scores[best] > scores[top] else top
+
+
+def _known_words_score(sample: str, language: str) -> float | None:
+    """The mean Zipf frequency in ``language`` of the sample's words; None where wordfreq cannot tell."""
     from wordfreq import available_languages, tokenize, zipf_frequency  # imported lazily: ~1 s
 
-    listed = available_languages()
-    best, best_score = candidates[0], -1.0
-    for language in dict.fromkeys([*candidates, *CRM_LANGUAGES]):
-        words = tokenize(sample, language) if language in listed else []
-        score = sum(zipf_frequency(w, language) for w in words) / len(words) if words else -1.0
-        if score > best_score:
-            best, best_score = language, score
-    return best
+    if language not in available_languages():
+        return None
+    try:
+        words = tokenize(sample, language)
+        return sum(zipf_frequency(w, language) for w in words) / len(words) if words else None
+    except (ImportError, LookupError, ValueError) as e:  # a tokenizer of an optional package (MeCab, jieba)
+        log.debug("no word list judges %s: %s", language, e)
+        return None

@@ -68,3 +68,16 @@ def test_sample_is_bounded() -> None:
 def test_never_raises(text: str) -> None:
     result = detect_language(text)
     assert result is None or (isinstance(result, str) and result)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    # Short text in another script: wordfreq has no list ("zh-cn") or no tokenizer installed (MeCab for
+    # Japanese and Korean) to judge it, so langdetect's answer stands -- never Spanish, never an error.
+    ("東京都の会議で移民について議論しました。移民の権利を守ることが重要です。", "ja"),
+    ("移民问题会议在北京举行，各国代表讨论了移民权利。", "zh-cn"),
+    ("이민 문제에 관한 회의가 서울에서 열렸습니다 여러 나라 대표들이", "ko"),
+    ("การประชุมเรื่องการย้ายถิ่นจัดขึ้นที่กรุงเทพ", "th"),
+    ("Встреча по вопросам миграции прошла в Москве", "ru"),
+])
+def test_a_short_text_in_another_script_keeps_langdetects_answer(text: str, language: str) -> None:
+    assert detect_language(text) == language
