@@ -30,7 +30,10 @@ from index.generation import Generation
 from index.hits import make_hit
 from index.postings import term_docnums
 from index.results import Precedent
+from index.schema import STORED_FIELDS
 from index.snippets import HighlightTerms
+
+_LABEL = STORED_FIELDS.index("label")
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +88,15 @@ def find_precedents(gen: Generation, report: Report, label: str, limit: int = 10
     best = None
     found: list[Precedent] = []
     for hit in results:
+        if gen.stored_values(hit.docnum)[_LABEL] == PREAMBLE:
+            continue  # read from the stored values before a hit and its snippet are made for nothing
         shared = [weight for weight, docs in term_docs if hit.docnum in docs]
         if len(shared) < need_terms or sum(shared) < MIN_PRECEDENT_SHARE * total_weight:
-            continue
-        made = make_hit(gen, hit.docnum, hit.score, marks)
-        if made.label == PREAMBLE:
             continue
         best = hit.score if best is None else best
         if hit.score < MIN_PRECEDENT_RELATIVE_SCORE * best:
             break
-        found.append(Precedent(made, float(hit.score)))
+        found.append(Precedent(make_hit(gen, hit.docnum, hit.score, marks), float(hit.score)))
         if len(found) == limit:
             break
     return found
