@@ -69,8 +69,11 @@ def _best_known_words(sample: str, candidates: list[str]) -> str:
     sample's are most often (mean Zipf frequency, 0 for a word the list lacks). langdetect's first stands on
     a tie, when no word is known, and when wordfreq cannot judge it (no list: "zh-cn"; a tokenizer it lacks:
     Japanese, Korean), so a text in another script is never made Spanish for want of a judge."""
-    top = candidates[0]
-    scores = {language: _known_words_score(sample, language) for language in dict.fromkeys([*candidates, *CRM_LANGUAGES])}
+    from wordfreq import available_languages  # imported lazily: ~1 s
+
+    top, listed = candidates[0], available_languages()  # a scan of wordfreq's data folder: once
+    scores = {language: _known_words_score(sample, language) if language in listed else None
+              for language in dict.fromkeys([*candidates, *CRM_LANGUAGES])}
     if scores[top] is None:
         return top
     best = max(scores, key=lambda language: -1.0 if scores[language] is None else scores[language])
@@ -78,11 +81,9 @@ def _best_known_words(sample: str, candidates: list[str]) -> str:
 
 
 def _known_words_score(sample: str, language: str) -> float | None:
-    """The mean Zipf frequency in ``language`` of the sample's words; None where wordfreq cannot tell."""
-    from wordfreq import available_languages, tokenize, zipf_frequency  # imported lazily: ~1 s
+    """The mean Zipf frequency in ``language`` (one wordfreq lists) of the sample's words; None where it cannot tell."""
+    from wordfreq import tokenize, zipf_frequency
 
-    if language not in available_languages():
-        return None
     try:
         words = tokenize(sample, language)
         return sum(zipf_frequency(w, language) for w in words) / len(words) if words else None
