@@ -39,7 +39,7 @@ from .commitments import ListedCommitment, all_commitments
 from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
                         parse_in_workers, walk)
-from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
+from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, Meeting, NotFound, Report
 from .glossary import glossary
 from .participation import ParticipationMatrix, participation_matrix
 from .store import CatalogOriginalStore, OriginalStore
@@ -414,6 +414,10 @@ class Archive:
     def report(self, report_id: str) -> Report:
         return self.catalog.report(report_id)
 
+    def meetings(self, ids: list[str]) -> dict[str, Meeting]:
+        """report id -> its meeting, for those of ``ids`` that exist (metadata only: cheap for a page)."""
+        return self.catalog.meetings(ids)
+
     def report_id_of_file(self, name: str) -> str | None:
         """The id of the report archived from a file called ``name`` (a path, or the file name as the ingest
         read it: ids are file names without their extension), None if none or several were."""
@@ -452,8 +456,11 @@ class Archive:
 
     def version_links(self) -> VersionLinks:
         """Language versions and format copies of every report (archive.versions), computed from the
-        catalog's reports and kept until the catalog changes (a report added, replaced or removed)."""
-        state = hash(frozenset(self.catalog.versions().items()))
+        catalog's reports and kept until the catalog changes (a report added, replaced or removed).
+
+        The catalog's change sequence tells (every save and removal adds a step): one indexed read,
+        where hashing every report's version took ~4 ms at 2,093 reports -- on every search page."""
+        state = self.catalog.last_change()
         with self._links_lock:
             if self._links is None or self._links[0] != state:
                 self._links = (state, link_versions(self.catalog.reports()))

@@ -402,6 +402,16 @@ class Catalog:
         rows.sort(key=_date_order)  # in Python: SQLite and PostgreSQL collate text differently
         return [_report_from_rows(r, by_report.get(r["id"], [])) for r in rows]
 
+    def meetings(self, ids: list[str]) -> dict[str, Meeting]:
+        """report id -> its meeting, for the reports of ``ids`` that exist: report rows only (no texts, no
+        agreements), for a page that shows a few meetings' dates."""
+        cols = self._columns_without_text("reports")
+        found: dict[str, Meeting] = {}
+        for where, params in _id_filters([i for i in ids if "\x00" not in i]):
+            for row in self._connect().execute(f"SELECT {cols} FROM reports{where.format(column='id')}", params):
+                found[row["id"]] = _meeting_from_row(row)
+        return found
+
     def _column_names(self, table: str) -> list[str]:
         cursor = self._connect().execute(f"SELECT * FROM {table} WHERE 1 = 0")
         cursor.fetchall()  # (in a PostgreSQL pipeline the description comes with the result)
@@ -501,8 +511,8 @@ def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _report_from_rows(row: Any, agreement_rows: list[Any]) -> Report:
-    meeting = Meeting(
+def _meeting_from_row(row: Any) -> Meeting:
+    return Meeting(
         title=row["title"],
         body=row["body"],
         body_key=row["body_key"],
@@ -515,6 +525,10 @@ def _report_from_rows(row: Any, agreement_rows: list[Any]) -> Report:
         observers=tuple(json.loads(row["observers"])),
         country_inferred=bool(row["country_inferred"]),
     )
+
+
+def _report_from_rows(row: Any, agreement_rows: list[Any]) -> Report:
+    meeting = _meeting_from_row(row)
     agreements = tuple(
         Agreement(
             label=a["label"], text=a["text"], parent=a["parent"], page=a["page"],

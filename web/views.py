@@ -198,9 +198,8 @@ def search() -> str:
                            "years")
     groups = group_hits_by_meeting(result.hits, _document_of()) if result else []
     # A hit carries the meeting's first day only; a group's heading shows its dates as the report page
-    # does ("21 y 22 de junio de 2011"): one catalog read for the page's reports, without their texts.
-    meetings = {r.id: r.meeting for r in get_archive().reports(texts=False, ids=[gr.report_id for gr in groups])} \
-        if groups else {}
+    # does ("21 y 22 de junio de 2011"): one read of the page's report rows (not their agreements).
+    meetings = get_archive().meetings([gr.report_id for gr in groups]) if groups else {}
     return render_template(
         "search.html",
         q=request.args.get("q", "")[:MAX_QUERY_CHARS],

@@ -143,6 +143,18 @@ def test_reports_by_id_read_only_those(catalog: Catalog) -> None:
     assert catalog.reports([]) == []
 
 
+def test_meetings_by_id_are_those_of_the_full_reports(catalog: Catalog) -> None:
+    with catalog.transaction() as conn:
+        for n in range(3):
+            catalog.save_report(conn, replace(make_report(f"r{n}", f"r{n}.txt"),
+                                              meeting=replace(make_report().meeting, date_end=date(2008, 5, 6 + n))), "k")
+    meetings = catalog.meetings(["r2", "r0", "missing", "r\x00"])
+    assert set(meetings) == {"r0", "r2"}
+    assert meetings == {r.id: r.meeting for r in catalog.reports(["r0", "r2"])}
+    assert meetings["r2"].date_end == date(2008, 5, 8) and meetings["r0"].participants == (Country("México", "mexico"),)
+    assert catalog.meetings([]) == {}
+
+
 def test_a_new_catalog_has_the_current_schema_version_and_an_id(new_catalog: Callable[[], Catalog]) -> None:
     one, two = new_catalog(), new_catalog()
     assert one.schema_version() == two.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)

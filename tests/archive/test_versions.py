@@ -141,6 +141,22 @@ def test_matching_agreements_follow_aligned_structures(tmp_path):
         assert archive.version_links() is links  # cached while the catalog does not change
 
 
+
+def test_version_links_follow_a_report_another_process_adds(tmp_path):
+    data = ingest(tmp_path, {"gr-es.txt": SPANISH})
+    with Archive(data) as archive:
+        (spanish,) = [r.id for r in archive.reports(texts=False)]
+        assert archive.version_links().versions_of(spanish) == ()
+        english = tmp_path / "later" / "gr-en.txt"
+        english.parent.mkdir()
+        english.write_text(ENGLISH, encoding="utf-8")
+        code, out, err = run_cli(data, "ingest", str(english))
+        assert code == 0, out + err
+        # the catalog's change sequence moved: the links are computed again, with the new version
+        (other,) = archive.version_links().versions_of(spanish)
+        assert archive.report(other).source == "gr-en.txt"
+
+
 def test_document_kinds_data_file_and_reading_a_title():
     raw = json.loads(KINDS_FILE.read_text(encoding="utf-8"))
     assert set(raw) == {"about", "kinds", "modifiers"}
