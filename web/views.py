@@ -286,6 +286,7 @@ def meetings() -> str:
     # A document's language versions and format copies are listed once, under its first report.
     links = get_archive().version_links()
     by_id = {r.id: r for r in reports}
+    shown_ids = {r.id for r in shown}  # not ``r in shown``: a list scan comparing whole reports
     listed: set[str] = set()
     alternates: dict[str, list[Report]] = {}
     by_year: dict[int | None, list[Report]] = {}
@@ -294,7 +295,7 @@ def meetings() -> str:
             continue
         group = [by_id[i] for i in links.group_of(report.id) if i in by_id]
         # Spanish first: the conference's working language heads the entry, the others follow it.
-        first = next((r for r in group if r.language == "es" and r in shown), report)
+        first = next((r for r in group if r.language == "es" and r.id in shown_ids), report)
         listed.update(r.id for r in group)
         alternates[first.id] = [r for r in group if r.id != first.id]
         by_year.setdefault(first.year, []).append(first)
