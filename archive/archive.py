@@ -86,11 +86,18 @@ class CheckResult:
 
 
 class Archive:
-    def __init__(self, data_dir: Path, catalog: str | None = None) -> None:
-        """``catalog``: a ``sqlite:///`` or ``postgresql://`` URL; None for ``<data_dir>/catalog.sqlite3``."""
+    def __init__(self, data_dir: Path, catalog: str | None = None, create: bool = True) -> None:
+        """``catalog``: a ``sqlite:///`` or ``postgresql://`` URL; None for ``<data_dir>/catalog.sqlite3``.
+        ``create=False`` refuses an SQLite catalog that does not exist yet instead of creating an empty one."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         location = parse_catalog_url(catalog, self.data_dir)
+        if not create and location.path is not None and not location.path.is_file():
+            raise ArchiveError(f"no archive at {self.data_dir}: there is no catalog {location.path} "
+                               f"(an ingest creates one)")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a parent that does not exist under /proc, a read-only disk, no permission
+            raise ArchiveError(f"cannot create the data folder {self.data_dir}: {e.strerror or e}") from e
         self.catalog = Catalog(location)
         if location.kind == "sqlite":
             assert location.path is not None  # originals travel with the SQLite file

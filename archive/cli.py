@@ -35,10 +35,13 @@ def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _open(ctx: click.Context) -> Archive:
+def _open(ctx: click.Context, create: bool = False) -> Archive:
+    """The archive of --data/--catalog. Only the commands that fill or serve an archive (``create``) make a
+    new one: a read command given a mistyped --data would otherwise create an empty archive there and
+    answer "0 reports" as if the archive were empty."""
     from .archive import Archive
 
-    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"))
+    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"), create=create)
     ctx.call_on_close(archive.close)
     return archive
 
@@ -151,13 +154,21 @@ def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> N
     ctx.obj["catalog"] = catalog or None
 
 
+def _no_empty_path(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[Path, ...]:
+    """An empty argument (an unset shell variable: ``ingest "$CARPETA"``) would be Path(""), which is ".":
+    the whole current folder, ingested recursively."""
+    if any(not v.strip() for v in value):
+        raise click.BadParameter("an empty path names no file or folder", param_hint="PATHS")
+    return tuple(Path(v) for v in value)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), callback=_no_empty_path)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--max-size", type=int, default=_LimitDefault("max_bytes"), show_default=True,
+@click.option("--max-size", type=click.IntRange(min=1), default=_LimitDefault("max_bytes"), show_default=True,
               help="Refuse files larger than this many bytes.")
-@click.option("--timeout", type=float, default=_LimitDefault("timeout"), show_default=True,
-              help="Seconds allowed to extract one file.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=_LimitDefault("timeout"),
+              show_default=True, help="Seconds allowed to extract one file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=_LimitDefault("workers"), show_default=True,
               help="Files extracted in parallel.")
 @click.option("--retry-failed", is_flag=True,
@@ -174,7 +185,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
     from . import serialize
     from .ingesting import Limits
 
-    archive = _open(ctx)
+    archive = _open(ctx, create=True)
     limits = Limits(max_bytes=max_size, timeout=timeout, workers=workers)
     show_bar = sys.stderr.isatty() and not as_json
     bar_ctx = click.progressbar(length=1, label="Ingesting", file=sys.stderr, show_pos=True,
@@ -601,7 +612,15 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
 
     from .archive import ArchiveBusy
 
-    follower = _open(ctx)
+    follower = _open(ctx, create=True)
+    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
+    # Bound before the catch-up, so that a port in use or a bad --host is said at once, in one line (it was
+    # waitress's traceback, after the catch-up); connections that come meanwhile wait in the backlog.
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="crm-archive")
+    except (OSError, ValueError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo(f"crm-archive: catching up with {follower.catalog.location.display} …", err=True)
     try:
         follower.reindex(if_needed=True)
@@ -609,7 +628,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
         pass
     stop = threading.Event()
     threading.Thread(target=follower.follow, args=(stop, poll), name="index-follower", daemon=True).start()
-    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
     from web.views import get_archive
 
     with app.app_context():  # the first visitor must not wait for the searcher and its columns
@@ -618,9 +636,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
     threading.Thread(target=shared.keep_derived_warm, args=(stop, poll), name="derived-views", daemon=True).start()
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+        server.run()
     finally:
         stop.set()
+        server.close()
 
 
 @cli.command("migrate-catalog")
@@ -647,3 +666,7 @@ def migrate_catalog(ctx: click.Context, target: str, as_json: bool) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     cli(obj={})
+
+
+if __name__ == "__main__":  # python -m archive.cli: without this it imported the group and exited 0 silently
+    main()
