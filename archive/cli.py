@@ -46,6 +46,17 @@ def _open(ctx: click.Context, create: bool = False) -> Archive:
     return archive
 
 
+def _open_index(ctx: click.Context) -> Archive:
+    """The archive for a command that reads the index, caught up with the catalog first (unless an ingest is
+    writing it): after an interrupted ingest the catalog holds reports the index has not taken in yet."""
+    archive = _open(ctx)
+    sync = archive.catch_up_if_idle()
+    if sync is not None and sync.changed:
+        done = "rebuilt" if sync.rebuilt else f"{sync.updated} reports indexed, {sync.removed} removed"
+        click.echo(f"note: the index was behind the catalog (an interrupted ingest?): {done}", err=True)
+    return archive
+
+
 def _refused(message: str) -> click.ClickException:
     """Input understood as a command but refused (a query error, nothing to search): one line, exit status 2,
     no usage block."""
@@ -297,7 +308,7 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of reports, agreements, originals and index, by year, body and language."""
-    data = _open(ctx).stats()
+    data = _open_index(ctx).stats()
     if as_json:
         _emit_json(data)
         return
@@ -399,7 +410,7 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
                         sort=sort, page=page, per_page=limit, translate=translate, facets=as_json)
     if not asked.asks_something:  # as the API refuses it: every agreement is no answer
         raise _refused("give a query or at least one filter (--year, --body, --country, --lang)")
-    result = _open(ctx).search(asked)
+    result = _open_index(ctx).search(asked)
     if as_json:
         _emit_json(serialize.search_result_to_dict(result))
         return
@@ -432,7 +443,7 @@ def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_js
     """Agreements from earlier meetings most similar to one agreement."""
     from . import serialize
 
-    found = _open(ctx).precedents(report_id, label, limit)
+    found = _open_index(ctx).precedents(report_id, label, limit)
     if as_json:
         _emit_json({"report_id": report_id, "label": label,
                     "precedents": [serialize.precedent_to_dict(p) for p in found]})
@@ -456,7 +467,7 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
 
     if not term.strip():
         raise _refused("give a term")  # as the API does; an empty term would count every agreement
-    archive = _open(ctx)
+    archive = _open_index(ctx)
     counts = archive.timeline(term, translate)
     suggestion = None if counts else archive.suggestion(term, translate)
     if as_json:
@@ -476,7 +487,7 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
     """The CRM glossary: every entity with its Spanish and English names, acronyms and mentions."""
     from . import serialize
 
-    data = serialize.glossary_to_dict(glossary(), _open(ctx).entity_mentions())
+    data = serialize.glossary_to_dict(glossary(), _open_index(ctx).entity_mentions())
     if kind:
         data["entities"] = [e for e in data["entities"] if e["kind"] == kind]
         data["total"] = len(data["entities"])
