@@ -542,13 +542,19 @@ def commitments(ctx: click.Context, actor: str | None, year: int | None, status:
 
 
 @cli.command()
-@click.option("--body", help="Only the meetings of this body key.")
+@click.option("--body", help="Only the meetings of this body: its key (grcm, red_trafico_trata), name or acronym.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
     """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
     from . import serialize
 
+    from .participation import body_key_of, body_keys
+
+    body = body if body and body.strip() else None  # empty: no filter, as an empty --year
+    if body is not None and body_key_of(body) is None:  # as --actor: an unknown key is a typo, not "no one"
+        raise click.BadParameter(f"{body!r} is not a body: give a key ({', '.join(body_keys())}) or a body's "
+                                 f"name or acronym (GRCM)", param_hint="--body")
     matrix = _open(ctx).participation(body)
     if as_json:
         _emit_json(serialize.participation_to_dict(matrix))
