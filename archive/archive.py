@@ -38,7 +38,7 @@ from .catalog import Catalog, now_iso
 from .commitments import ListedCommitment, all_commitments
 from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
-                        parse_in_workers, walk)
+                        parse_in_workers, unsupported_reason, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, NotFound, Report
 from .glossary import glossary
 from .participation import ParticipationMatrix, participation_matrix
@@ -179,7 +179,9 @@ class Archive:
                 log.info("removing %s, left by an interrupted ingest", temp)
                 temp.unlink(missing_ok=True)
             self.catch_up()
-            found = list(walk(Path(p) for p in paths))
+            skipped: list[Path] = []
+            found = list(walk((Path(p) for p in paths), skipped))
+            summary.skipped.extend((str(p), unsupported_reason(p)) for p in skipped)
             total, done = len(found), 0
             to_parse: list[Candidate] = []
             unchanged: list[tuple[str, str, str, str]] = []

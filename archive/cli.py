@@ -228,12 +228,31 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
             click.echo(f"unchanged (failed before: {reason}): {file}", err=True)
         for file, reason in summary.failed:
             click.echo(f"failed: {file}: {reason}", err=True)
+        _echo_skipped(summary.skipped)
         before = f" ({len(summary.failed_before)} failed before)" if summary.failed_before else ""
+        skipped = f", skipped {len(summary.skipped)}" if summary.skipped else ""
         click.echo(f"added {len(summary.added)}, unchanged {len(summary.unchanged)}{before}, "
-                   f"updated {len(summary.updated)}, failed {len(summary.failed)}")
+                   f"updated {len(summary.updated)}, failed {len(summary.failed)}{skipped}")
         if summary.failed_before:
             click.echo("(--retry-failed parses the files that failed before again)", err=True)
     ctx.exit(0 if summary.ok else 1)
+
+
+def _echo_skipped(skipped: list[tuple[str, str]]) -> None:
+    """Files of types the archive does not read, found in the folders: a line each for the document formats
+    that are likely reports to convert (.doc, .rtf, .odt), one count by type for the rest (.md, .xlsx)."""
+    from .ingesting import CONVERT_FIRST
+
+    rest: dict[str, int] = {}
+    for file, reason in skipped:
+        suffix = Path(file).suffix.lower()
+        if suffix in CONVERT_FIRST:
+            click.echo(f"skipped: {file}: {reason}", err=True)
+        else:
+            rest[suffix or "(no suffix)"] = rest.get(suffix or "(no suffix)", 0) + 1
+    if rest:
+        counts = ", ".join(f"{suffix} {n}" for suffix, n in sorted(rest.items()))
+        click.echo(f"skipped {sum(rest.values())} files of types the archive does not read: {counts}", err=True)
 
 
 @cli.command("list")

@@ -112,3 +112,27 @@ def test_serve_on_an_address_that_is_not_one_says_so(tmp_path: Path) -> None:
                     "serve", "--host", "999.1.1.1")
     assert done.returncode == 1 and "cannot listen on 999.1.1.1:5000" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_files_of_types_not_read_in_a_folder_are_counted_and_reports_to_convert_named(tmp_path: Path) -> None:
+    """A .doc, .rtf or .odt report in a folder was passed over without a word: a report missing from the
+    archive that nobody was told of."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / TELA.name).write_text(TELA.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "acta-1998.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    (folder / "acta-2001.rtf").write_text(r"{\rtf1\ansi 1. Acuerdo.}")
+    (folder / "notas.md").write_text("# notas")
+    (folder / "lista.xlsx").write_bytes(b"PK\x03\x04")
+    code, out, err = run_cli(tmp_path / "data", "ingest", str(folder))
+    assert code == 0, out + err  # not failures: nothing was tried
+    assert "added 1, unchanged 0, updated 0, failed 0, skipped 4" in out
+    assert f"skipped: {folder / 'acta-1998.doc'}: unsupported file type '.doc' (Word 97-2003: save it as " \
+           f".docx or PDF to archive it)" in err
+    assert f"skipped: {folder / 'acta-2001.rtf'}: unsupported file type '.rtf'" in err
+    assert "skipped 2 files of types the archive does not read: .md 1, .xlsx 1" in err
+    code, out, _ = run_cli(tmp_path / "data", "ingest", "--json", str(folder))
+    summary = json.loads(out)
+    assert summary["skipped"] == 4 and summary["unchanged"] == 1
+    assert [f["file"] for f in summary["files"]["skipped"]] == [
+        str(folder / n) for n in ("acta-1998.doc", "acta-2001.rtf", "lista.xlsx", "notas.md")]
