@@ -66,6 +66,15 @@ class ArchiveBusy(ArchiveError):
     """Another ingest holds the archive's write lock."""
 
 
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest, with what it did before (each file is committed whole, or not at all): the
+    CLI says what was kept instead of a bare "Aborted!". A KeyboardInterrupt still, for any other caller."""
+
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
 @dataclass(frozen=True)
 class IndexSync:
     rebuilt: bool = False
@@ -167,8 +176,17 @@ class Archive:
 
         Bytes that failed before with the same extractor version are not parsed again (a damaged PDF
         or a blank scan would cost its full parse or OCR on every run) unless ``retry_failed``.
+        Ctrl-C raises ``IngestInterrupted`` with what was done before it.
         """
         summary = IngestSummary()
+        try:
+            self._ingest_into(summary, paths, limits, progress, page_progress, retry_failed)
+        except KeyboardInterrupt:
+            raise IngestInterrupted(summary) from None
+        return summary
+
+    def _ingest_into(self, summary: IngestSummary, paths: Iterable[Path], limits: Limits,
+                     progress: Progress | None, page_progress: PageProgress | None, retry_failed: bool) -> None:
         if self.catalog.read_only:
             raise CatalogReadOnly(f"the catalog {self.catalog.location.display} is a read-only replica "
                                   f"(hot standby): ingest into the primary")
@@ -270,7 +288,6 @@ class Archive:
                     self.index.update(batch)
                     indexed.update(r.id for r in batch)
                 self._advance(indexed)
-        return summary
 
     def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None,
               extractor_version: str | None = None) -> None:

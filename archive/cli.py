@@ -213,14 +213,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
             bar_ctx.label = f"OCR {name}: page {done}/{total}"
             bar_ctx.render_progress()
 
-    if bar_ctx is not None:
-        with bar_ctx:
+    from .archive import IngestInterrupted
+
+    interrupted = False
+    try:
+        if bar_ctx is not None:
+            with bar_ctx:
+                summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
+        else:
             summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
-    else:
-        summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
+    except IngestInterrupted as e:  # the files committed before it are archived whole: say so, not "Aborted!"
+        summary, interrupted = e.summary, True
 
     if as_json:
-        _emit_json(serialize.summary_to_dict(summary))
+        _emit_json({**serialize.summary_to_dict(summary), **({"interrupted": True} if interrupted else {})})
     else:
         for file, note in summary.notes:
             click.echo(f"note: {file}: {note}", err=True)
@@ -235,7 +241,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
                    f"updated {len(summary.updated)}, failed {len(summary.failed)}{skipped}")
         if summary.failed_before:
             click.echo("(--retry-failed parses the files that failed before again)", err=True)
-    ctx.exit(0 if summary.ok else 1)
+        if interrupted:
+            click.echo("interrupted: the files counted above are archived whole and kept; the same ingest run "
+                       "again goes on from there", err=True)
+    ctx.exit(130 if interrupted else 0 if summary.ok else 1)  # 130: killed by SIGINT, as a shell reports it
 
 
 def _echo_skipped(skipped: list[tuple[str, str]]) -> None:

@@ -29,8 +29,9 @@ def _committed(data: Path) -> int:
         return 0
 
 
-@pytest.fixture
-def ingest_held_on_a_scan(tmp_path: Path, backend: Backend) -> Iterator[tuple[Path, subprocess.Popen]]:
+@pytest.fixture(params=[()])
+def ingest_held_on_a_scan(request: pytest.FixtureRequest, tmp_path: Path,
+                          backend: Backend) -> Iterator[tuple[Path, subprocess.Popen]]:
     """An ingest into a fresh archive that has committed the two seeds and is busy OCR-ing the last file
     (its index is built at the end of the batch, so it holds none of them yet)."""
     import pikepdf
@@ -47,8 +48,8 @@ def ingest_held_on_a_scan(tmp_path: Path, backend: Backend) -> Iterator[tuple[Pa
             scan.pages.append(one.pages[0])
         scan.save(folder / "zz-escaneado.pdf")
     data = backend.new_archive(tmp_path / "data")
-    ingest = subprocess.Popen(stress_kill.cli_args(data, "ingest", str(folder)), cwd=stress_kill.ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ingest = subprocess.Popen(stress_kill.cli_args(data, "ingest", *request.param, str(folder)),
+                              cwd=stress_kill.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while _committed(data) < 2:
@@ -60,7 +61,7 @@ def ingest_held_on_a_scan(tmp_path: Path, backend: Backend) -> Iterator[tuple[Pa
         yield data, ingest
     finally:
         ingest.kill()
-        ingest.wait()
+        ingest.communicate()
 
 
 def test_after_a_kill_a_search_finds_what_the_catalog_holds(ingest_held_on_a_scan) -> None:
@@ -68,7 +69,7 @@ def test_after_a_kill_a_search_finds_what_the_catalog_holds(ingest_held_on_a_sca
     killed with -9 had committed, until the next ingest."""
     data, ingest = ingest_held_on_a_scan
     ingest.kill()
-    ingest.wait()
+    ingest.communicate()
     code, out, _ = run_cli(data, "check")
     assert code == 1 and "in the catalog but not in the index" in out
     assert "reindex --if-needed (or check --repair) brings it in line" in out  # what to do about it
@@ -98,3 +99,24 @@ def test_while_an_ingest_runs_check_reports_its_progress_as_a_note_and_repair_wa
     code, out, err = run_cli(data, "search", "--json", "RROCM")  # the ingest indexes them itself, later
     assert code == 0 and "note:" not in err
     assert ingest.poll() is None  # all of this while it ran
+
+
+@pytest.mark.parametrize("ingest_held_on_a_scan", [(), ("--json",)], indirect=True, ids=["text", "json"])
+def test_ctrl_c_says_what_was_archived_before_it(ingest_held_on_a_scan) -> None:
+    """It printed "Aborted!" and nothing else (exit status 1), the two reports it had archived untold."""
+    import signal
+
+    data, ingest = ingest_held_on_a_scan
+    ingest.send_signal(signal.SIGINT)
+    out, err = ingest.communicate(timeout=60)
+    assert ingest.returncode == 130, out + err
+    assert "Aborted!" not in err and "Traceback" not in err
+    if "--json" in ingest.args:
+        summary = json.loads(out)
+        assert summary["interrupted"] is True and summary["added"] == 2
+        assert sorted(Path(f).name for f in summary["files"]["added"]) == sorted([MANAGUA.name, TELA.name])
+    else:
+        assert out.startswith("added 2, unchanged 0, updated 0, failed 0")
+        assert "interrupted: the files counted above are archived whole and kept" in err
+    code, out, _ = run_cli(data, "search", "--json", "RROCM")  # and they are searchable
+    assert code == 0 and json.loads(out)["total"] == 2
