@@ -302,7 +302,10 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
-    """Show a report's metadata and its agreement tree."""
+    """Show a report's metadata and its agreement tree.
+
+    REPORT_ID is the id `list` shows: the file name without its extension (acta_2010.pdf -> acta_2010).
+    """
     from . import serialize
 
     archive = _open(ctx)
@@ -468,7 +471,10 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_json: bool) -> None:
-    """Agreements from earlier meetings most similar to one agreement."""
+    """Agreements from earlier meetings most similar to one agreement.
+
+    REPORT_ID is the id `list` shows; LABEL an agreement's label as `show` prints it (2, 2.a, p3, preamble).
+    """
     from . import serialize
 
     found = _open_index(ctx).precedents(report_id, label, limit)
@@ -617,7 +623,11 @@ def reindex(ctx: click.Context, if_needed: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
-    """Verify originals, catalog and index against each other; exit status 1 if something is wrong."""
+    """Verify originals, catalog and index against each other; exit status 1 if something is wrong.
+
+    While an ingest runs, the index behind the catalog is its work in progress (a note, not a problem),
+    and --repair is refused until it ends.
+    """
     archive = _open(ctx)
     result = archive.check(repair=repair)
     remaining = archive.check() if repair else result
