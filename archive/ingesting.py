@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ingest.extract import EXTRACTOR_VERSION, format_of, ocr
 from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
-from ingest.sidecar import sidecar_path
+from ingest.sidecar import SIDECAR_SUFFIX, sidecar_path
 
 from .models import ArchiveError, ExtractionError
 from .store import sha256_of
@@ -82,10 +82,21 @@ def walk(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[t
     Folders are walked recursively in name order, hidden entries and sidecars skipped, symlinked folders
     not followed (a symlink loop cannot trap us); files of unknown type inside folders are not yielded
     but appended to ``skipped`` (the ingest counts them), while a file named explicitly on the command line
-    is always reported.
+    is always reported. A sidecar named explicitly stands for the report it sits beside.
     """
+    paths = list(paths)
+    named = set(paths)
     for root in paths:
-        if root.is_symlink() and not root.exists():
+        if is_sidecar(root) and root.is_file():
+            # Named by itself (`ingest informes/*` names every sidecar too): it stands for its report, read
+            # with it; once, if the report is named as well.
+            report = root.with_name(root.name[: -len(SIDECAR_SUFFIX)])
+            if not report.is_file():
+                yield root, f"an archivist's sidecar without its report: there is no {report.name} beside it"
+            elif report not in named:
+                named.add(report)
+                yield from walk([report], skipped)
+        elif root.is_symlink() and not root.exists():
             yield root, "broken symbolic link (or a symlink loop)"
         elif root.exists() and not root.is_file() and not root.is_dir():
             yield root, "not a regular file (a pipe, socket or device)"

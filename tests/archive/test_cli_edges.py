@@ -136,3 +136,15 @@ def test_files_of_types_not_read_in_a_folder_are_counted_and_reports_to_convert_
     assert summary["skipped"] == 4 and summary["unchanged"] == 1
     assert [f["file"] for f in summary["files"]["skipped"]] == [
         str(folder / n) for n in ("acta-1998.doc", "acta-2001.rtf", "lista.xlsx", "notas.md")]
+
+
+def test_a_folder_ingested_by_glob_reads_each_sidecar_with_its_report(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    report = folder / "acta.txt"
+    report.write_text(TELA.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "acta.txt.meta.json").write_text('{"city": "La Ceiba"}', encoding="utf-8")
+    code, out, err = run_cli(tmp_path / "data", "ingest", *sorted(str(p) for p in folder.iterdir()))
+    assert code == 0, out + err
+    assert out.startswith("added 1, unchanged 0, updated 0, failed 0") and not err
+    assert [r["city"] for r in export(tmp_path / "data")["reports"]] == ["La Ceiba"]

@@ -88,3 +88,17 @@ def test_a_file_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
     candidates = [_candidate(big), _candidate(tmp_path / "tela.txt")]
     results = {c.path.name: error for c, _, error in parse_in_workers(candidates, Limits(timeout=1.0, workers=2))}
     assert results == {"big.txt": "extraction timed out after 1 s", "tela.txt": None}
+
+
+def test_a_sidecar_named_by_itself_stands_for_its_report(tmp_path: Path) -> None:
+    """`ingest informes/*` names the sidecars too, and each failed as "unsupported file type '.json'"."""
+    report, sidecar = tmp_path / "acta.pdf", tmp_path / "acta.pdf.meta.json"
+    report.write_text("x")
+    sidecar.write_text('{"city": "Tela"}')
+    assert list(walk([sidecar])) == [(report, None)]
+    assert list(walk([report, sidecar])) == [(report, None)]  # the glob: the report once
+    assert list(walk([sidecar, report])) == [(report, None)]
+    lonely = tmp_path / "perdido.pdf.meta.json"
+    lonely.write_text("{}")
+    assert list(walk([lonely])) == [
+        (lonely, "an archivist's sidecar without its report: there is no perdido.pdf beside it")]
