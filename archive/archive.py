@@ -419,8 +419,9 @@ class Archive:
                 return self.catch_up()
         except ArchiveBusy:
             return None
-        except OSError as e:  # a data folder this user may only read: search what the index holds
-            log.info("cannot catch the index up: %s", e)
+        except OSError as e:  # a data folder this user may only read, a full disk: search what the index holds
+            log.warning("could not bring the index in line with the catalog (%s): the answer may miss "
+                        "reports archived since it was last updated", e.strerror or e)
             return None
 
     def reindex(self, if_needed: bool = False) -> IndexSync:

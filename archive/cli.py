@@ -113,6 +113,9 @@ class ArchiveCommand(click.Command):
                 raise _core_error(_with_file_hint(ctx, e)) from None
             except ArchiveError as e:
                 raise _core_error(e) from None
+            except OSError as e:  # a full disk, a folder this user may not write: one line, not a traceback
+                where = f"{e.filename}: " if e.filename else ""
+                raise click.ClickException(f"{where}{e.strerror or e}") from None
         except click.ClickException as e:
             if ctx.params.get("as_json"):
                 raise JsonError(e) from None
