@@ -38,7 +38,7 @@ from .catalog import Catalog, now_iso
 from .commitments import ListedCommitment, all_commitments
 from .dialects import CatalogBusy, CatalogReadOnly, parse_catalog_url
 from .ingesting import (Candidate, Limits, PageProgress, Progress, extractor_version_of, hash_file, ingest_key_of,
-                        parse_in_workers, walk)
+                        parse_in_workers, unsupported_reason, walk)
 from .models import Agreement, ArchiveError, ExtractionError, IngestSummary, Meeting, NotFound, Report
 from .glossary import glossary
 from .participation import ParticipationMatrix, participation_matrix
@@ -57,10 +57,22 @@ INDEX_FLUSH_SECONDS = 60.0
 # How often a following node looks for changes when no notification can reach it (SQLite, a replica).
 FOLLOW_POLL_SECONDS = 2.0
 FOLLOWS_FILE = "FOLLOWS.json"
+# How long a check waits for the data folder's lock: a serving node's follower holds it for a moment at
+# every poll, an ingest for its whole run.
+FOLLOWER_LOCK_WAIT = 3.0
 
 
 class ArchiveBusy(ArchiveError):
     """Another ingest holds the archive's write lock."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest, with what it did before (each file is committed whole, or not at all): the
+    CLI says what was kept instead of a bare "Aborted!". A KeyboardInterrupt still, for any other caller."""
+
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__()
+        self.summary = summary
 
 
 @dataclass(frozen=True)
@@ -86,11 +98,18 @@ class CheckResult:
 
 
 class Archive:
-    def __init__(self, data_dir: Path, catalog: str | None = None) -> None:
-        """``catalog``: a ``sqlite:///`` or ``postgresql://`` URL; None for ``<data_dir>/catalog.sqlite3``."""
+    def __init__(self, data_dir: Path, catalog: str | None = None, create: bool = True) -> None:
+        """``catalog``: a ``sqlite:///`` or ``postgresql://`` URL; None for ``<data_dir>/catalog.sqlite3``.
+        ``create=False`` refuses an SQLite catalog that does not exist yet instead of creating an empty one."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         location = parse_catalog_url(catalog, self.data_dir)
+        if not create and location.path is not None and not location.path.is_file():
+            raise ArchiveError(f"no archive at {self.data_dir}: there is no catalog {location.path} "
+                               f"(an ingest creates one)")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a parent that does not exist under /proc, a read-only disk, no permission
+            raise ArchiveError(f"cannot create the data folder {self.data_dir}: {e.strerror or e}") from e
         self.catalog = Catalog(location)
         if location.kind == "sqlite":
             assert location.path is not None  # originals travel with the SQLite file
@@ -121,21 +140,27 @@ class Archive:
         self.close()
 
     @contextmanager
-    def _index_lock(self) -> Iterator[int]:
-        """Hold this data directory's lock (one writer of its index); yields its descriptor."""
+    def _index_lock(self, wait: float = 0.0) -> Iterator[int]:
+        """Hold this data directory's lock (one writer of its index); yields its descriptor. ``wait``: seconds
+        to keep trying first (a serving node's follower holds it for a moment at every poll)."""
+        deadline = time.monotonic() + wait
         with (self.data_dir / "ingest.lock").open("w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ArchiveBusy(f"another ingest is writing to {self.data_dir}; try again when it ends")
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ArchiveBusy(f"another ingest is writing to {self.data_dir}; try again when it ends")
+                    time.sleep(0.05)
             yield lock.fileno()
 
     @contextmanager
-    def _write_lock(self) -> Iterator[tuple[int, ...]]:
+    def _write_lock(self, wait: float = 0.0) -> Iterator[tuple[int, ...]]:
         """Hold the archive's single-writer locks (this index, and the catalog: an advisory lock on
         PostgreSQL, so two ingests from two machines are serialised too); yields their descriptors,
         which worker processes must not inherit."""
-        with self._index_lock() as index_fd:
+        with self._index_lock(wait) as index_fd:
             try:
                 with self.catalog.writer_lock() as catalog_fd:
                     yield (index_fd, catalog_fd)
@@ -151,8 +176,17 @@ class Archive:
 
         Bytes that failed before with the same extractor version are not parsed again (a damaged PDF
         or a blank scan would cost its full parse or OCR on every run) unless ``retry_failed``.
+        Ctrl-C raises ``IngestInterrupted`` with what was done before it.
         """
         summary = IngestSummary()
+        try:
+            self._ingest_into(summary, paths, limits, progress, page_progress, retry_failed)
+        except KeyboardInterrupt:
+            raise IngestInterrupted(summary) from None
+        return summary
+
+    def _ingest_into(self, summary: IngestSummary, paths: Iterable[Path], limits: Limits,
+                     progress: Progress | None, page_progress: PageProgress | None, retry_failed: bool) -> None:
         if self.catalog.read_only:
             raise CatalogReadOnly(f"the catalog {self.catalog.location.display} is a read-only replica "
                                   f"(hot standby): ingest into the primary")
@@ -163,7 +197,9 @@ class Archive:
                 log.info("removing %s, left by an interrupted ingest", temp)
                 temp.unlink(missing_ok=True)
             self.catch_up()
-            found = list(walk(Path(p) for p in paths))
+            skipped: list[Path] = []
+            found = list(walk((Path(p) for p in paths), skipped))
+            summary.skipped.extend((str(p), unsupported_reason(p)) for p in skipped)
             total, done = len(found), 0
             to_parse: list[Candidate] = []
             unchanged: list[tuple[str, str, str, str]] = []
@@ -252,7 +288,6 @@ class Archive:
                     self.index.update(batch)
                     indexed.update(r.id for r in batch)
                 self._advance(indexed)
-        return summary
 
     def _fail(self, summary: IngestSummary, path: Path, reason: str, sha: str | None = None,
               extractor_version: str | None = None) -> None:
@@ -370,6 +405,24 @@ class Archive:
         tmp.write_text(json.dumps({"catalog_id": self.catalog.catalog_id, "seq": seq,
                                    "generation": pointer.generation}), encoding="utf-8")
         os.replace(tmp, path)
+
+    def catch_up_if_idle(self) -> IndexSync | None:
+        """``catch_up`` unless another process is writing this index (None then: it is doing just that).
+
+        For the one-shot reads (a CLI search): an ingest cut off by ``kill -9`` leaves reports committed to
+        the catalog that the index has not taken in, and until the next ingest a search missed what
+        ``list`` showed (in the trial, "0 agreements" for "migrantes" with 32 reports archived). Nothing
+        changed since the last catch-up costs a read of the change number.
+        """
+        try:
+            with self._index_lock():
+                return self.catch_up()
+        except ArchiveBusy:
+            return None
+        except OSError as e:  # a data folder this user may only read, a full disk: search what the index holds
+            log.warning("could not bring the index in line with the catalog (%s): the answer may miss "
+                        "reports archived since it was last updated", e.strerror or e)
+            return None
 
     def reindex(self, if_needed: bool = False) -> IndexSync:
         with self._index_lock():
@@ -530,7 +583,24 @@ class Archive:
     # -- consistency -------------------------------------------------------------------------------
 
     def check(self, repair: bool = False) -> CheckResult:
-        """Verify originals <-> catalog <-> index; with ``repair``, fix what can be fixed."""
+        """Verify originals <-> catalog <-> index; with ``repair``, fix what can be fixed.
+
+        The repair writes the catalog, the store and the index, so it holds the write lock (``ArchiveBusy``
+        while an ingest runs: it rebuilt the index under a running ingest). A plain check during an ingest
+        reports the index behind the catalog and the store's temporary files as notes: they are the ingest
+        at work, not damage.
+        """
+        if repair:
+            with self._write_lock(wait=FOLLOWER_LOCK_WAIT):
+                return self._check(repair=True, writing=False)
+        try:
+            with self._index_lock(wait=FOLLOWER_LOCK_WAIT):
+                return self._check(repair=False, writing=False)
+        except ArchiveBusy:
+            return self._check(repair=False, writing=True)
+
+    def _check(self, repair: bool, writing: bool) -> CheckResult:
+        """``writing``: another process (an ingest) is writing this archive while we look."""
         result = CheckResult()
         reports = self.catalog.reports()
         for report in reports:
@@ -553,21 +623,33 @@ class Archive:
             # a file whose ingest was interrupted; the next ingest of that file adopts it.
             result.notes.append(f"original {sha[:12]} is not referenced by the catalog (interrupted ingest; kept)")
         for temp in self.store.leftover_temp_files():
+            if writing:
+                result.notes.append(f"temporary file {temp.name}: an ingest is writing it")
+                continue
             result.problems.append(f"leftover temporary file {temp.name}")
             if repair:
                 temp.unlink(missing_ok=True)
                 result.repaired.append(f"removed {temp.name}")
+        index_problems: list[str] = []
         if self.index.needs_rebuild():
-            result.problems.append("index missing or built with an older schema or glossary")
+            index_problems.append("index missing or built with an older schema or glossary")
         else:
             want, have = self.catalog.versions(), self.index.indexed_versions()
             for rid in sorted(set(want) | set(have)):
                 if rid not in have:
-                    result.problems.append(f"{rid}: in the catalog but not in the index")
+                    index_problems.append(f"{rid}: in the catalog but not in the index")
                 elif rid not in want:
-                    result.problems.append(f"{rid}: in the index but not in the catalog")
+                    index_problems.append(f"{rid}: in the index but not in the catalog")
                 elif want[rid] != have[rid]:
-                    result.problems.append(f"{rid}: index holds an older version")
+                    index_problems.append(f"{rid}: index holds an older version")
+        if writing and index_problems:
+            result.notes.append(f"an ingest is running: the index differs from the catalog in "
+                                f"{len(index_problems)} reports and takes them in as it goes")
+        else:
+            result.problems.extend(index_problems)
+            if index_problems and not repair:
+                result.notes.append("an interrupted ingest leaves the index behind the catalog: "
+                                    "reindex --if-needed (or check --repair) brings it in line")
         if repair and any("index" in p for p in result.problems):
             sync = self.sync_index()
             result.repaired.append(

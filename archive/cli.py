@@ -35,11 +35,25 @@ def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _open(ctx: click.Context) -> Archive:
+def _open(ctx: click.Context, create: bool = False) -> Archive:
+    """The archive of --data/--catalog. Only the commands that fill or serve an archive (``create``) make a
+    new one: a read command given a mistyped --data would otherwise create an empty archive there and
+    answer "0 reports" as if the archive were empty."""
     from .archive import Archive
 
-    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"))
+    archive = Archive(ctx.obj["data"], catalog=ctx.obj.get("catalog"), create=create)
     ctx.call_on_close(archive.close)
+    return archive
+
+
+def _open_index(ctx: click.Context) -> Archive:
+    """The archive for a command that reads the index, caught up with the catalog first (unless an ingest is
+    writing it): after an interrupted ingest the catalog holds reports the index has not taken in yet."""
+    archive = _open(ctx)
+    sync = archive.catch_up_if_idle()
+    if sync is not None and sync.changed:
+        done = "rebuilt" if sync.rebuilt else f"{sync.updated} reports indexed, {sync.removed} removed"
+        click.echo(f"note: the index was behind the catalog (an interrupted ingest?): {done}", err=True)
     return archive
 
 
@@ -99,6 +113,9 @@ class ArchiveCommand(click.Command):
                 raise _core_error(_with_file_hint(ctx, e)) from None
             except ArchiveError as e:
                 raise _core_error(e) from None
+            except OSError as e:  # a full disk, a folder this user may not write: one line, not a traceback
+                where = f"{e.filename}: " if e.filename else ""
+                raise click.ClickException(f"{where}{e.strerror or e}") from None
         except click.ClickException as e:
             if ctx.params.get("as_json"):
                 raise JsonError(e) from None
@@ -151,13 +168,21 @@ def cli(ctx: click.Context, data: Path, catalog: str | None, verbose: bool) -> N
     ctx.obj["catalog"] = catalog or None
 
 
+def _no_empty_path(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[Path, ...]:
+    """An empty argument (an unset shell variable: ``ingest "$CARPETA"``) would be Path(""), which is ".":
+    the whole current folder, ingested recursively."""
+    if any(not v.strip() for v in value):
+        raise click.BadParameter("an empty path names no file or folder", param_hint="PATHS")
+    return tuple(Path(v) for v in value)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), callback=_no_empty_path)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--max-size", type=int, default=_LimitDefault("max_bytes"), show_default=True,
+@click.option("--max-size", type=click.IntRange(min=1), default=_LimitDefault("max_bytes"), show_default=True,
               help="Refuse files larger than this many bytes.")
-@click.option("--timeout", type=float, default=_LimitDefault("timeout"), show_default=True,
-              help="Seconds allowed to extract one file.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=_LimitDefault("timeout"),
+              show_default=True, help="Seconds allowed to extract one file.")
 @click.option("--workers", type=click.IntRange(1, 64), default=_LimitDefault("workers"), show_default=True,
               help="Files extracted in parallel.")
 @click.option("--retry-failed", is_flag=True,
@@ -174,7 +199,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
     from . import serialize
     from .ingesting import Limits
 
-    archive = _open(ctx)
+    archive = _open(ctx, create=True)
     limits = Limits(max_bytes=max_size, timeout=timeout, workers=workers)
     show_bar = sys.stderr.isatty() and not as_json
     bar_ctx = click.progressbar(length=1, label="Ingesting", file=sys.stderr, show_pos=True,
@@ -191,14 +216,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
             bar_ctx.label = f"OCR {name}: page {done}/{total}"
             bar_ctx.render_progress()
 
-    if bar_ctx is not None:
-        with bar_ctx:
+    from .archive import IngestInterrupted
+
+    interrupted = False
+    try:
+        if bar_ctx is not None:
+            with bar_ctx:
+                summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
+        else:
             summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
-    else:
-        summary = archive.ingest(paths, limits, progress, page_progress, retry_failed)
+    except IngestInterrupted as e:  # the files committed before it are archived whole: say so, not "Aborted!"
+        summary, interrupted = e.summary, True
 
     if as_json:
-        _emit_json(serialize.summary_to_dict(summary))
+        _emit_json({**serialize.summary_to_dict(summary), **({"interrupted": True} if interrupted else {})})
     else:
         for file, note in summary.notes:
             click.echo(f"note: {file}: {note}", err=True)
@@ -206,12 +237,34 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, max_size:
             click.echo(f"unchanged (failed before: {reason}): {file}", err=True)
         for file, reason in summary.failed:
             click.echo(f"failed: {file}: {reason}", err=True)
+        _echo_skipped(summary.skipped)
         before = f" ({len(summary.failed_before)} failed before)" if summary.failed_before else ""
+        skipped = f", skipped {len(summary.skipped)}" if summary.skipped else ""
         click.echo(f"added {len(summary.added)}, unchanged {len(summary.unchanged)}{before}, "
-                   f"updated {len(summary.updated)}, failed {len(summary.failed)}")
+                   f"updated {len(summary.updated)}, failed {len(summary.failed)}{skipped}")
         if summary.failed_before:
             click.echo("(--retry-failed parses the files that failed before again)", err=True)
-    ctx.exit(0 if summary.ok else 1)
+        if interrupted:
+            click.echo("interrupted: the files counted above are archived whole and kept; the same ingest run "
+                       "again goes on from there", err=True)
+    ctx.exit(130 if interrupted else 0 if summary.ok else 1)  # 130: killed by SIGINT, as a shell reports it
+
+
+def _echo_skipped(skipped: list[tuple[str, str]]) -> None:
+    """Files of types the archive does not read, found in the folders: a line each for the document formats
+    that are likely reports to convert (.doc, .rtf, .odt), one count by type for the rest (.md, .xlsx)."""
+    from .ingesting import CONVERT_FIRST
+
+    rest: dict[str, int] = {}
+    for file, reason in skipped:
+        suffix = Path(file).suffix.lower()
+        if suffix in CONVERT_FIRST:
+            click.echo(f"skipped: {file}: {reason}", err=True)
+        else:
+            rest[suffix or "(no suffix)"] = rest.get(suffix or "(no suffix)", 0) + 1
+    if rest:
+        counts = ", ".join(f"{suffix} {n}" for suffix, n in sorted(rest.items()))
+        click.echo(f"skipped {sum(rest.values())} files of types the archive does not read: {counts}", err=True)
 
 
 @cli.command("list")
@@ -252,7 +305,10 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
-    """Show a report's metadata and its agreement tree."""
+    """Show a report's metadata and its agreement tree.
+
+    REPORT_ID is the id `list` shows: the file name without its extension (acta_2010.pdf -> acta_2010).
+    """
     from . import serialize
 
     archive = _open(ctx)
@@ -286,7 +342,7 @@ def show(ctx: click.Context, report_id: str, as_json: bool) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of reports, agreements, originals and index, by year, body and language."""
-    data = _open(ctx).stats()
+    data = _open_index(ctx).stats()
     if as_json:
         _emit_json(data)
         return
@@ -388,7 +444,7 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
                         sort=sort, page=page, per_page=limit, translate=translate, facets=as_json)
     if not asked.asks_something:  # as the API refuses it: every agreement is no answer
         raise _refused("give a query or at least one filter (--year, --body, --country, --lang)")
-    result = _open(ctx).search(asked)
+    result = _open_index(ctx).search(asked)
     if as_json:
         _emit_json(serialize.search_result_to_dict(result))
         return
@@ -418,10 +474,13 @@ def search(ctx: click.Context, query: str, year: tuple[int | None, int | None], 
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def precedents(ctx: click.Context, report_id: str, label: str, limit: int, as_json: bool) -> None:
-    """Agreements from earlier meetings most similar to one agreement."""
+    """Agreements from earlier meetings most similar to one agreement.
+
+    REPORT_ID is the id `list` shows; LABEL an agreement's label as `show` prints it (2, 2.a, p3, preamble).
+    """
     from . import serialize
 
-    found = _open(ctx).precedents(report_id, label, limit)
+    found = _open_index(ctx).precedents(report_id, label, limit)
     if as_json:
         _emit_json({"report_id": report_id, "label": label,
                     "precedents": [serialize.precedent_to_dict(p) for p in found]})
@@ -445,7 +504,7 @@ def timeline(ctx: click.Context, term: str, translate: bool, as_json: bool) -> N
 
     if not term.strip():
         raise _refused("give a term")  # as the API does; an empty term would count every agreement
-    archive = _open(ctx)
+    archive = _open_index(ctx)
     counts = archive.timeline(term, translate)
     suggestion = None if counts else archive.suggestion(term, translate)
     if as_json:
@@ -465,7 +524,7 @@ def glossary_command(ctx: click.Context, kind: str | None, as_json: bool) -> Non
     """The CRM glossary: every entity with its Spanish and English names, acronyms and mentions."""
     from . import serialize
 
-    data = serialize.glossary_to_dict(glossary(), _open(ctx).entity_mentions())
+    data = serialize.glossary_to_dict(glossary(), _open_index(ctx).entity_mentions())
     if kind:
         data["entities"] = [e for e in data["entities"] if e["kind"] == kind]
         data["total"] = len(data["entities"])
@@ -520,13 +579,19 @@ def commitments(ctx: click.Context, actor: str | None, year: int | None, status:
 
 
 @cli.command()
-@click.option("--body", help="Only the meetings of this body key.")
+@click.option("--body", help="Only the meetings of this body: its key (grcm, red_trafico_trata), name or acronym.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def participation(ctx: click.Context, body: str | None, as_json: bool) -> None:
     """Who took part in which meeting: H host, P participant, O observer, . absent or unknown."""
     from . import serialize
 
+    from .participation import body_key_of, body_keys
+
+    body = body if body and body.strip() else None  # empty: no filter, as an empty --year
+    if body is not None and body_key_of(body) is None:  # as --actor: an unknown key is a typo, not "no one"
+        raise click.BadParameter(f"{body!r} is not a body: give a key ({', '.join(body_keys())}) or a body's "
+                                 f"name or acronym (GRCM)", param_hint="--body")
     matrix = _open(ctx).participation(body)
     if as_json:
         _emit_json(serialize.participation_to_dict(matrix))
@@ -561,7 +626,11 @@ def reindex(ctx: click.Context, if_needed: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
-    """Verify originals, catalog and index against each other; exit status 1 if something is wrong."""
+    """Verify originals, catalog and index against each other; exit status 1 if something is wrong.
+
+    While an ingest runs, the index behind the catalog is its work in progress (a note, not a problem),
+    and --repair is refused until it ends.
+    """
     archive = _open(ctx)
     result = archive.check(repair=repair)
     remaining = archive.check() if repair else result
@@ -601,7 +670,15 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
 
     from .archive import ArchiveBusy
 
-    follower = _open(ctx)
+    follower = _open(ctx, create=True)
+    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
+    # Bound before the catch-up, so that a port in use or a bad --host is said at once, in one line (it was
+    # waitress's traceback, after the catch-up); connections that come meanwhile wait in the backlog.
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="crm-archive")
+    except (OSError, ValueError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo(f"crm-archive: catching up with {follower.catalog.location.display} …", err=True)
     try:
         follower.reindex(if_needed=True)
@@ -609,7 +686,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
         pass
     stop = threading.Event()
     threading.Thread(target=follower.follow, args=(stop, poll), name="index-follower", daemon=True).start()
-    app = create_app({"DATA_DIR": str(ctx.obj["data"]), "CATALOG": ctx.obj.get("catalog")})
     from web.views import get_archive
 
     with app.app_context():  # the first visitor must not wait for the searcher and its columns
@@ -618,9 +694,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, poll: float) -
     threading.Thread(target=shared.keep_derived_warm, args=(stop, poll), name="derived-views", daemon=True).start()
     click.echo(f"crm-archive: serving {ctx.obj['data']} on http://{host}:{port}/", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="crm-archive")
+        server.run()
     finally:
         stop.set()
+        server.close()
 
 
 @cli.command("migrate-catalog")
@@ -647,3 +724,7 @@ def migrate_catalog(ctx: click.Context, target: str, as_json: bool) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     cli(obj={})
+
+
+if __name__ == "__main__":  # python -m archive.cli: without this it imported the group and exited 0 silently
+    main()

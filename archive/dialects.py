@@ -235,7 +235,14 @@ class SqliteDialect(Dialect):
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            # A COMMIT refused for a full disk leaves the transaction open: every later BEGIN of this
+            # connection would fail with "cannot start a transaction within a transaction".
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def table_exists(self, conn: sqlite3.Connection, name: str) -> bool:
         row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
@@ -252,6 +259,13 @@ class SqliteDialect(Dialect):
                 raise CatalogBusy(f"another ingest is writing to the catalog {self.location.path}; "
                                   f"try again when it ends")
             yield lock.fileno()
+
+    def translate_error(self, e: Exception) -> Exception:
+        # "database or disk is full", "disk I/O error", "attempt to write a readonly database": one line
+        # naming the catalog, not sqlite3's traceback from the middle of an ingest.
+        if isinstance(e, sqlite3.OperationalError):
+            return CatalogUnavailable(f"cannot write the catalog {self.location.display}: {e}")
+        return e
 
     @property
     def database_errors(self) -> tuple[type[Exception], ...]:

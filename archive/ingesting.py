@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ingest.extract import EXTRACTOR_VERSION, format_of, ocr
 from ingest.pipeline import PIPELINE_VERSION, ParsedReport, is_sidecar, parse_file, warm_up
-from ingest.sidecar import sidecar_path
+from ingest.sidecar import SIDECAR_SUFFIX, sidecar_path
 
 from .models import ArchiveError, ExtractionError
 from .store import sha256_of
@@ -62,36 +62,66 @@ class Candidate:
 # -- finding files ---------------------------------------------------------------------------------
 
 
-def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+# Document formats people save reports in that the archive does not read: said with what to do, for a
+# .doc in a folder is a report missing from the archive, not clutter.
+CONVERT_FIRST = {".doc": "Word 97-2003", ".rtf": "RTF", ".odt": "OpenDocument text", ".wpd": "WordPerfect",
+                 ".pages": "Apple Pages", ".docm": "Word with macros", ".dotx": "a Word template"}
+
+
+def unsupported_reason(path: Path) -> str:
+    """Why a file of a type no extractor reads is not archived, with the remedy where there is one."""
+    suffix = path.suffix.lower()
+    kind = CONVERT_FIRST.get(suffix)
+    hint = f" ({kind}: save it as .docx or PDF to archive it)" if kind else ""
+    return f"unsupported file type {path.suffix or '(no suffix)'!r}{hint}"
+
+
+def walk(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[tuple[Path, str | None]]:
     """Yield (file, None) for every ingestible file, or (path, reason) for what cannot be walked.
 
     Folders are walked recursively in name order, hidden entries and sidecars skipped, symlinked folders
-    not followed (a symlink loop cannot trap us); files of unknown type inside folders are skipped
-    silently, but a file named explicitly on the command line is always reported.
+    not followed (a symlink loop cannot trap us); files of unknown type inside folders are not yielded
+    but appended to ``skipped`` (the ingest counts them), while a file named explicitly on the command line
+    is always reported. A sidecar named explicitly stands for the report it sits beside.
     """
+    paths = list(paths)
+    named = set(paths)
     for root in paths:
-        if root.is_symlink() and not root.exists():
+        if is_sidecar(root) and root.is_file():
+            # Named by itself (`ingest informes/*` names every sidecar too): it stands for its report, read
+            # with it; once, if the report is named as well.
+            report = root.with_name(root.name[: -len(SIDECAR_SUFFIX)])
+            if not report.is_file():
+                yield root, f"an archivist's sidecar without its report: there is no {report.name} beside it"
+            elif report not in named:
+                named.add(report)
+                yield from walk([report], skipped)
+        elif root.is_symlink() and not root.exists():
             yield root, "broken symbolic link (or a symlink loop)"
         elif root.exists() and not root.is_file() and not root.is_dir():
             yield root, "not a regular file (a pipe, socket or device)"
         elif root.is_file():
             if format_of(root) is None:
-                yield root, f"unsupported file type {root.suffix or '(no suffix)'!r}"
+                yield root, unsupported_reason(root)
             else:
                 yield root, None
         elif root.is_dir():
-            yield from _walk_dir(root)
+            yield from _walk_dir(root, skipped)
         else:
             yield root, "no such file or folder"
 
 
-def _walk_dir(root: Path) -> Iterator[tuple[Path, str | None]]:
+def _walk_dir(root: Path, skipped: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith(".") or is_sidecar(path) or format_of(path) is None:
+            if name.startswith(".") or is_sidecar(path):
+                continue
+            if format_of(path) is None:
+                if skipped is not None:
+                    skipped.append(path)
                 continue
             if path.is_symlink() and not path.exists():
                 yield path, "broken symbolic link (or a symlink loop)"

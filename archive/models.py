@@ -157,6 +157,8 @@ class IngestSummary:
     # unchanged files whose last parse failed, not parsed again (file, reason); also in ``unchanged``
     failed_before: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file, note) of the files archived
+    # files inside the folders walked of a type no extractor reads (file, reason); not failures
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -98,9 +98,34 @@ def _in_range(report: Report, year_from: int | None, year_to: int | None) -> boo
     return year is not None and (year_from is None or year >= year_from) and (year_to is None or year <= year_to)
 
 
+# The catch-all body of ingest.bodies (a meeting or workshop of no body the glossary knows); not imported
+# from there, which would load the metadata readers for a listing.
+OTHER_BODY = "other"
+
+
+def body_key_of(form: str) -> str | None:
+    """The body key ``form`` names: a key as stored (``grcm``, ``other``), or a body's name or acronym in the
+    glossary in any case ("GRCM", "rcgm", "Grupo Regional de Consulta sobre Migración"); None if it names
+    no body. (``participation --body GRCM`` answered an empty matrix: only the exact key matched.)"""
+    wanted = form.strip()
+    bodies = glossary().by_kind("body")
+    if wanted == OTHER_BODY or wanted in {e.key for e in bodies}:
+        return wanted
+    found = glossary().lookup_query(wanted)
+    return found.key if found is not None and found.kind == "body" else None
+
+
+def body_keys() -> tuple[str, ...]:
+    """Every body key a report can carry, in glossary order, the catch-all last."""
+    return (*(e.key for e in glossary().by_kind("body")), OTHER_BODY)
+
+
 def participation_matrix(reports: Iterable[Report], body: str | None = None, year_from: int | None = None,
                          year_to: int | None = None) -> ParticipationMatrix:
-    """The matrix of the reports of ``body`` (any when None) held in the given years, in date order."""
+    """The matrix of the reports of ``body`` (any when None; a key, or a form ``body_key_of`` reads) held in
+    the given years, in date order."""
+    if body is not None:
+        body = body_key_of(body) or body  # an unknown body selects no meeting
     chosen = [r for r in reports if (body is None or r.meeting.body_key == body) and _in_range(r, year_from, year_to)]
     chosen.sort(key=lambda r: (r.meeting.date is None, r.meeting.date or date.max, r.source))
     rows = tuple(meeting_participation(r) for r in chosen)

@@ -169,6 +169,7 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
         "unchanged": len(summary.unchanged),
         "failed": len(summary.failed),
         "failed_before": len(summary.failed_before),
+        "skipped": len(summary.skipped),
         "files": {
             "added": summary.added,
             "updated": summary.updated,
@@ -176,6 +177,7 @@ def summary_to_dict(summary: IngestSummary) -> dict[str, Any]:
             "failed": [{"file": f, "reason": r} for f, r in summary.failed],
             "failed_before": [{"file": f, "reason": r} for f, r in summary.failed_before],
             "notes": [{"file": f, "note": n} for f, n in summary.notes],
+            "skipped": [{"file": f, "reason": r} for f, r in summary.skipped],
         },
     }
 

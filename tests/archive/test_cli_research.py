@@ -43,3 +43,21 @@ def test_participation_table(ingested_data: Path) -> None:
     assert tela.split()[-1] == "10" and managua.split()[-1] == "11"
     assert tela.split()[2] == "." and managua.split()[2] == "P"  # Belize: absent at Tela, present at Managua
     assert "beli=Belice" in out
+
+
+@pytest.mark.parametrize("body", ["red_trafico_trata", "Red de Funcionarios de Enlace para el Combate al Tráfico "
+                                  "Ilícito de Migrantes y la Trata de Personas", "  red_trafico_trata "])
+def test_participation_takes_a_body_by_key_or_name(ingested_data: Path, body: str) -> None:
+    code, out, err = run_cli(ingested_data, "participation", "--body", body, "--json")
+    assert code == 0, err
+    assert {m["report_id"] for m in json.loads(out)["meetings"]} == {"000_cf50010547db6d03", "003_5b39909ca16edb25"}
+
+
+def test_participation_refuses_a_body_that_is_none_as_commitments_refuses_an_actor(ingested_data: Path) -> None:
+    """`participation --body red` (a key half typed) printed an empty matrix with exit status 0."""
+    code, out, err = run_cli(ingested_data, "participation", "--body", "red")
+    assert code == 2 and "'red' is not a body" in err and "red_trafico_trata" in err, out + err
+    code, out, _ = run_cli(ingested_data, "participation", "--body", "red", "--json")
+    assert code == 2 and "is not a body" in json.loads(out)["error"]
+    code, out, _ = run_cli(ingested_data, "participation", "--body", "", "--json")  # empty: no filter
+    assert code == 0 and len(json.loads(out)["meetings"]) == 2

@@ -18,8 +18,22 @@ def test_walk_recurses_in_order_and_skips_hidden_sidecars_and_unknown_types(tmp_
     (tmp_path / ".hidden").mkdir()
     for name in ("b/z.txt", "a.pdf", "a.txt.meta.json", "notes.md", ".x.txt", ".hidden/y.txt", "c.docx"):
         (tmp_path / name).write_text("x")
-    found = [(p.relative_to(tmp_path).as_posix(), reason) for p, reason in walk([tmp_path])]
+    skipped: list[Path] = []
+    found = [(p.relative_to(tmp_path).as_posix(), reason) for p, reason in walk([tmp_path], skipped)]
     assert found == [("a.pdf", None), ("c.docx", None), ("b/z.txt", None)]
+    assert skipped == [tmp_path / "notes.md"]  # counted by the ingest; hidden files and sidecars are not
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("acta.doc", "unsupported file type '.doc' (Word 97-2003: save it as .docx or PDF to archive it)"),
+    ("acta.RTF", "unsupported file type '.RTF' (RTF: save it as .docx or PDF to archive it)"),
+    ("acta.odt", "unsupported file type '.odt' (OpenDocument text: save it as .docx or PDF to archive it)"),
+    ("notas.md", "unsupported file type '.md'"),
+    ("LEEME", "unsupported file type '(no suffix)'"),
+])
+def test_a_file_of_a_type_not_read_is_named_with_what_to_do(tmp_path: Path, name: str, reason: str) -> None:
+    (tmp_path / name).write_text("x")
+    assert list(walk([tmp_path / name])) == [(tmp_path / name, reason)]
 
 
 def test_walk_survives_symlink_loops_and_names_broken_links(tmp_path: Path) -> None:
@@ -74,3 +88,17 @@ def test_a_file_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
     candidates = [_candidate(big), _candidate(tmp_path / "tela.txt")]
     results = {c.path.name: error for c, _, error in parse_in_workers(candidates, Limits(timeout=1.0, workers=2))}
     assert results == {"big.txt": "extraction timed out after 1 s", "tela.txt": None}
+
+
+def test_a_sidecar_named_by_itself_stands_for_its_report(tmp_path: Path) -> None:
+    """`ingest informes/*` names the sidecars too, and each failed as "unsupported file type '.json'"."""
+    report, sidecar = tmp_path / "acta.pdf", tmp_path / "acta.pdf.meta.json"
+    report.write_text("x")
+    sidecar.write_text('{"city": "Tela"}')
+    assert list(walk([sidecar])) == [(report, None)]
+    assert list(walk([report, sidecar])) == [(report, None)]  # the glob: the report once
+    assert list(walk([sidecar, report])) == [(report, None)]
+    lonely = tmp_path / "perdido.pdf.meta.json"
+    lonely.write_text("{}")
+    assert list(walk([lonely])) == [
+        (lonely, "an archivist's sidecar without its report: there is no perdido.pdf beside it")]

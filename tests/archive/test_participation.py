@@ -60,3 +60,22 @@ def test_observers_hosts_unknown_lists_and_non_members() -> None:
     assert matrix.countries[-2:] == ("argentina", "colombia")  # non-members after the members, only when present
     assert [r.report.id for r in participation_matrix([unlisted, observed], body="grcm").meetings] == ["a"]
     assert [r.report.id for r in participation_matrix([unlisted, observed], year_from=2011).meetings] == ["b"]
+
+
+def test_a_body_is_named_by_its_key_its_names_or_its_acronyms() -> None:
+    from archive.participation import body_key_of, body_keys
+
+    for form, key in [("grcm", "grcm"), ("GRCM", "grcm"), ("rcgm", "grcm"), ("other", "other"),
+                      ("Red Regional de Organizaciones Civiles para las Migraciones", "rrocm"),
+                      (" rrocm ", "rrocm"), ("red", None), ("OIM", None), ("", None), ("mexico", None)]:
+        assert body_key_of(form) == key, form
+    from ingest.bodies import OTHER
+
+    assert set(body_keys()) == {e.key for e in glossary().by_kind("body")} | {OTHER}
+
+
+def test_an_unknown_body_selects_no_meeting(ingested_data: Path) -> None:
+    with open_archive(ingested_data) as archive:
+        assert archive.participation("nope").meetings == ()
+        assert len(archive.participation("Red de Funcionarios de Enlace para el Combate al Tráfico Ilícito "
+                                         "de Migrantes y la Trata de Personas").meetings) == 2
