@@ -16,7 +16,8 @@ the rest.
 
 Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``; a sub-point
 numbered as actas number them, "2.1", keeps its number: ``2.1`` (parent ``2``), ``2.1.a`` under it.
-Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:") are points ``1``, ``2``, ``3``.
+Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:", "ACUERDO No. 1", "Acuerdo 2:") are
+points ``1``, ``2``, ``3``.
 A section heading on its own lines between two points ("III. PRÓXIMA REUNIÓN") opens the unit after it.
 Irregular numbering is kept, never dropped: a repeated number gets a suffix, ``3`` then ``3_2``
 (an underscore, so the label still reads as "the second 3" and never as a sub-point or bullet);
@@ -106,6 +107,15 @@ _ORDINAL_WORD_MARKER = re.compile(
     rf"{_HSPACE}?(?:[.:]-?|[-–—]|\)))(?={_HSPACE}|{_LINE_BREAK})"
 )
 _ORDINAL_RX = re.compile(ORDINAL)
+# Points numbered as named agreements at a line start: "ACUERDO No. 1", "Acuerdo 2:", "ACUERDO N° 3.-", "Resolución 1.",
+# "AGREEMENT No. 4", the text on the same line or the next. Read like the ordinal words: only a list numbered so
+# from its first point and in sequence, so a line opening with "Acuerdo 3 de la XVIII Reunión ..." stays text.
+_NAMED_NUMBER_MARKER = re.compile(
+    rf"(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?P<marker>(?:acuerdo|agreement|resoluci[oó]n|resolution|decisi[oó]n|decision)"
+    rf"{_HSPACE}+(?:(?:n[o°º]|n[uú]m(?:ero)?|nro|number)\.?{_HSPACE}*)?(?P<number>\d{{1,3}})"
+    rf"{_HSPACE}?(?:[.:]-?|[-–—]|\))?)(?={_HSPACE}|{_LINE_BREAK}|\Z)",
+    re.IGNORECASE,
+)
 
 
 def _ordinal_word_value(word: str) -> int | None:
@@ -165,7 +175,7 @@ class _Candidate:
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
     decimal: tuple[int, int] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2
-    ordinal_word: bool = False  # "SEGUNDO:" (token "2"): a point numbered with a word
+    ordinal_word: bool = False  # "SEGUNDO:", "ACUERDO No. 2" (token "2"): a point numbered with words
 
 
 def _classify_following(text: str, end: int) -> str:
@@ -280,8 +290,9 @@ def _candidates(text: str) -> list[_Candidate]:
                 dotted_number=False,
             )
         )
-    for m in _ORDINAL_WORD_MARKER.finditer(text):
-        value = _ordinal_word_value(m.group("word"))
+    worded = [(m, _ordinal_word_value(m.group("word"))) for m in _ORDINAL_WORD_MARKER.finditer(text)]
+    worded += [(m, int(m.group("number"))) for m in _NAMED_NUMBER_MARKER.finditer(text)]
+    for m, value in worded:
         if value is None:
             continue
         found.append(
@@ -539,12 +550,12 @@ class _Sequencer:
         if c.follow != "upper":
             return None
         if number:
-            return self._irregular_number(i, c, *number)
+            return self._irregular_number(i, c, *number, text)
         if letter is not None and self.letter is not None and c.at_line_start:
             return self._irregular_letter(i, c, letter)
         return None
 
-    def _irregular_number(self, i: int, c: _Candidate, value: int, exact: bool) -> _Unit | None:
+    def _irregular_number(self, i: int, c: _Candidate, value: int, exact: bool, text: str) -> _Unit | None:
         if not exact:
             if value == self.number + 1 and self._ocr_reading_confirmed(i, value):
                 return self._take_number(c, value)
@@ -554,8 +565,10 @@ class _Sequencer:
             return self._take_number(c, value)
         if value == 1 and self.number >= 2 and c.at_line_start:
             # Reports numbered per section ("I. Informes: 1. 2. 3.  II. Acuerdos: 1. 2.") restart at 1.
-            # Believed only when a "2." follows before the old list would have continued.
-            if self._next_index(i, ("n", 2)) < self._next_index(i, ("n", self.number + 1)):
+            # Believed when a "2." follows before the old list would have continued, or when the "1." opens a
+            # numbered section ("IV. PRÓXIMA REUNIÓN" above it): a last section often holds one point only.
+            if (self._next_index(i, ("n", 2)) < self._next_index(i, ("n", self.number + 1))
+                    or _under_numbered_heading(text, c.start)):
                 log.debug("numbering restarts at offset %d", c.start)
                 return self._take_number(c, 1)
             return None
@@ -603,6 +616,19 @@ class _Sequencer:
         else:
             ok = _FOLLOWING.match(text, c.end) is not None  # anything but the end of the text
         return self._take_bullet(c) if ok else None
+
+
+# A numbered section heading: "IV. PRÓXIMA REUNIÓN", "B. Otros asuntos" (the numbering of _SECTION_HEADING required).
+_NUMBERED_HEADING = re.compile(rf"{_HSPACE}*(?:[IVXL]{{1,6}}|[A-Z])[.)]{_HSPACE}+\S")
+
+
+def _under_numbered_heading(text: str, start: int) -> bool:
+    """Whether the marker at ``start`` begins the line right under a numbered section heading (blank lines
+    between allowed), itself after a blank line or a sentence's end."""
+    heading_start = _section_heading_start(text, max(0, start - 2 * _MAX_HEADING_CHARS - 200), start)
+    if heading_start == start:
+        return False
+    return _NUMBERED_HEADING.match(text, heading_start) is not None
 
 
 def _previous_line_ends_item(text: str, start: int) -> bool:

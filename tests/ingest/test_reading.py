@@ -172,6 +172,7 @@ def test_messy_meetings(path: Path) -> None:
         "title": m.title, "body_key": m.body_key, "number": m.number, "city": m.city, "country": m.country,
         "country_inferred": m.country_inferred, "date": m.date.isoformat() if m.date else None,
         "date_end": m.date_end.isoformat() if m.date_end else None, "participants": [c.key for c in m.participants],
+        "observers": list(m.observers),
         "display_title": m.display_title("en" if path.stem.endswith("-en") else "es"),
     }
     assert {k: got[k] for k in expected} == expected

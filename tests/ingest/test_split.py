@@ -206,6 +206,12 @@ IRREGULAR = [
         [PREAMBLE, "1", "2", "3", "1_2", "2_2", "2_2.a"],
     ),
     ("a lone later 1. is not a restart", INTRO + "1. Uno.\n2. Dos.\n1. Otra cosa.\n3. Tres.", [PREAMBLE, "1", "2", "3"]),
+    (  # a last section of one point: its "1." is under a numbered heading, so it restarts though no "2." follows
+        "a one-point last section",
+        "I. INFORMES\n\n1. Uno.\n\n2. Dos.\n\nII. OTROS ASUNTOS\n\n1. Agradecer.\n\nIII. PRÓXIMA REUNIÓN\n\n1. Celebrar en Panamá.",
+        [PREAMBLE, "1", "2", "1_2", "1_3"],
+    ),
+    ("a lone 1. under an unnumbered heading", INTRO + "1. Uno.\n\n2. Dos.\n\nOTROS ASUNTOS\n\n1. Otra cosa.", [PREAMBLE, "1", "2"]),
     ("repeated letter", INTRO + "1. Uno:\na. A.\nb. B.\nb. B otra.\nc. C.", [PREAMBLE, "1", "1.a", "1.b", "1.b_2", "1.c"]),
 ]
 
@@ -231,6 +237,14 @@ ORDINAL_WORDS = [
     ("Primero: Segundo:", "Acuerdan:\n\nPrimero: Aprobar.\n\nSegundo: Agradecer.", [PREAMBLE, "1", "2"]),
     ("FIRST: SECOND:", "The Vice-Ministers agree:\nFIRST: To approve.\nSECOND: To thank.\nTHIRD: To meet.", [PREAMBLE, "1", "2", "3"]),
     ("DÉCIMO PRIMERO", "Acuerdan:\n" + "".join(f"{w}. Punto.\n" for w in "PRIMERO SEGUNDO TERCERO CUARTO QUINTO SEXTO SÉPTIMO OCTAVO NOVENO DÉCIMO".split()) + "DÉCIMO PRIMERO. Once.", [PREAMBLE] + [str(n) for n in range(1, 12)]),
+    # Agreements named and numbered: "ACUERDO No. 1" above its text, "Acuerdo 2: …" before it.
+    ("ACUERDO No. 1", "Acuerdos:\n\nACUERDO No. 1\nAprobar.\n\nACUERDO No. 2\nInstar.\n\nACUERDO No. 3\nAgradecer.",
+     [PREAMBLE, "1", "2", "3"]),
+    ("Acuerdo 1:", "Se acuerda:\nAcuerdo 1: Aprobar.\nAcuerdo 2: Instar a:\na) Uno.\nb) Dos.\nAcuerdo 3: Agradecer.",
+     [PREAMBLE, "1", "2", "2.a", "2.b", "3"]),
+    ("ACUERDO N° 1.-", "ACUERDAN:\nACUERDO N° 1.- Aprobar.\nACUERDO N° 2.- Agradecer.", [PREAMBLE, "1", "2"]),
+    ("AGREEMENT No. 1", "Agreements:\nAGREEMENT No. 1\nTo approve.\nAGREEMENT No. 2\nTo thank.", [PREAMBLE, "1", "2"]),
+    ("Acuerdo 3 in prose", INTRO + "1. Uno.\nAcuerdo 3 de la XVIII Reunión, que sigue vigente.\n2. Dos.", [PREAMBLE, "1", "2"]),
     # Not markers: a word inside a list numbered with digits, a lowercase item, a word out of sequence.
     ("Segundo: inside a digit list", INTRO + "1. Uno.\nSegundo: Esto es texto.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("Primero, prose", "Acuerdan:\nPrimero, se aprobó la agenda.\nPrimera Reunión de la Red.", [PREAMBLE, "p1", "p2"]),
