@@ -352,7 +352,10 @@ def _find_organisations(text: str) -> list[tuple[int, int, str]]:
 _PARTICIPATION_RX = re.compile(
     r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of|"
     r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
-    r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\b|\bparticipated\b|"
+    r"\bparticipantes\s*:|\bparticipants\s*:|(?<!\bno )\basistieron\b|(?<!\bno )\bparticiparon\b|(?<!\bnot )\battended\b|"
+    r"(?<!\bnot )\bparticipated\b|"
+    # An acta's attendance lines: "Países presentes: …", "Delegaciones presentes: …", "Countries present: …".
+    r"\b(?:paises|delegaciones|estados)\s+presentes\b|\b(?:countries|delegations|states)\s+present\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
     r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
     # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
@@ -362,13 +365,16 @@ _PARTICIPATION_RX = re.compile(
     r"(?:^|(?<=[.;:\n])\s*)(?:los|las)\s+(?:gobiernos|delegaciones|representantes)\s+de\b|"
     r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
 )
+_ABSENT = r"\b(?:ausentes?|no\s+asistieron|no\s+participaron|absent|did\s+not\s+(?:attend|participate)|excused)\b"
 # Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
 _SPAN_END_RX = re.compile(
     r"\n\s*\n|[.;](?=\s+[A-Z\u00c1\u00c9\u00cd\u00d3\u00da\u00d1][a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1]{2,})|\.\s*$|"
     r"\b(?:presenta|presentan|acuerda|acuerdan|acordo|acordaron|adopta|adoptan|adopto|adoptaron|resuelve|resuelven|"
     r"resolvio|resolvieron|declara|declaran|decide|deciden|decidio|decidieron|eleva|elevan|informa|informan|"
     r"reunid[oa]s?|celebrad[oa]s?|gathered|convened|met|meeting\s+in|"
-    r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b"
+    r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b|"
+    # Who was absent is no participant: "Ausentes: Canadá", "No asistieron: …", "Absent: …", "did not attend".
+    + _ABSENT
 )
 _OBSERVER_RX = re.compile(
     r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as|a)?|"
@@ -448,8 +454,37 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
             m.end() + sentence_end.start() if sentence_end else len(folded),
             m.end() + 1500,
         )
+        line_end = text.find("\n", m.end())
+        if 0 <= line_end and text[m.start() : line_end].rstrip().endswith(":") and end >= line_end - 1:
+            # "con la participación de los siguientes países:" and the list below it, a line or a table row each
+            # (where a delegate's name "Ms. A. Smith" would end the sentence).
+            end = _list_block_end(text, folded, line_end + 1)
         spans.append((start, end, observers_only))
     return spans
+
+
+# A line of a list set out below its introduction: a country or organisation, a table row ("Belice Guatemala",
+# "Canada Mr. J. Tremblay"), at most this long; a longer line is prose again.
+_LIST_LINE_CHARS = 60
+_LIST_STOP_RX = re.compile(_OBSERVER_RX.pattern + "|" + _ABSENT)
+
+
+def _list_block_end(text: str, folded: str, start: int) -> int:
+    """Where the list of short lines that starts at ``start`` (blank lines between allowed) ends: before the first
+    long line, the first line that opens another list (observers, the absent) or holds the sentence's verb."""
+    end = start
+    for line in re.finditer(r"[^\n]*(?:\n|\Z)", text[start:]):
+        content = line.group().strip()
+        if not content:
+            if line.end() == line.start():
+                break
+            continue
+        lo, hi = start + line.start(), start + line.end()
+        if (len(content) > _LIST_LINE_CHARS or _LIST_STOP_RX.search(folded, lo, hi)
+                or _SPAN_END_RX.search(folded, lo, hi)):
+            break
+        end = start + line.start() + len(line.group().rstrip())
+    return end
 
 
 def _observer_zones(
