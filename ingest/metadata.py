@@ -49,6 +49,8 @@ _FIRST_POINT_RX = re.compile(r"(?m)^[ \t]*(?:1|I)[ \t]*[.)][ \t]+\S")
 # Words of a sentence, not of a heading: a line with one of these is where the preamble begins.
 _PROSE_HINT_RX = re.compile(
     r"\b(?:celebrad[oa]s?|reunid[oa]s?|realizad[oa]|llevad[oa] a cabo|con la participacion|en reunion|"
+    # The finite verbs too: a PDF line "La Red ... se reunió en Tegucigalpa, Honduras, los días" is prose.
+    r"se reunio|se reunieron|se celebro|se realizo|se llevo a cabo|tuvo lugar|sesiono|"
     r"held|met|with the participation|took place|convened|presenta|presents|submits)\b"
 )
 
