@@ -207,10 +207,13 @@ def _read_number(texts: list[str], body_key: str | None) -> int | None:
             value = ordinal_value(m, text)
             if value is None:
                 continue
-            if body_key is None or body_key == OTHER:
-                return value
             following = find_bodies(text[m.start() : m.end() + 120])
-            if following and following[0].key == body_key:
+            if body_key is None or body_key == OTHER:
+                # "XVIII REUNIÓN VICEMINISTERIAL" above the report of a network the glossary does not know
+                # numbers the Vice-Ministerial meeting, not the network's.
+                if not following:
+                    return value
+            elif following and following[0].key == body_key:
                 return value
     return None
 
@@ -589,6 +592,12 @@ def _other_body(title: str | None) -> tuple[str, str] | None:
     return None
 
 
+def _names_a_meeting_of(title: str | None) -> bool:
+    """Whether the title is the report of a meeting of a named body: "Informe de la reunión de la Troika"."""
+    m = _OTHER_BODY_RX.match(fold_for_matching(title or ""))
+    return m is not None and m.group("session") is not None
+
+
 def _repeated_lines(text: str) -> frozenset[str]:
     """Lines that recur on several pages (running headers such as "CRM - Red de Protección Consular"), which
     are never a title; a title is written once, or twice when a cover page repeats it, so three counts."""
@@ -613,6 +622,11 @@ def read_meeting(text: str) -> Meeting:
     title = read_title(head, _repeated_lines(text))
     mention = _read_body(head, title)
     body: tuple[str, str] | None = (mention.as_written, mention.key) if mention else _other_body(title)
+    if mention and not find_bodies(title or "") and _names_a_meeting_of(title):
+        # The title is the meeting of a body the glossary does not know ("INFORME DE LA REUNIÓN DE LA RED DE … DE
+        # LA NIÑEZ"): that body, not the one of a heading line above it ("XVIII REUNIÓN VICEMINISTERIAL", the
+        # meeting in whose framework it met).
+        body = _other_body(title)
     body_key = body[1] if body else None
     heading_text = "\n".join(line for _, line in head.lines)
     number = _read_number([t for t in (title, heading_text, _first_sentence(head.prose)) if t], body_key)

@@ -197,6 +197,12 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
     ("Report of the Liaison Officers Network on Consular Protection\npresented to the RCGM\n", "red_proteccion_consular", None),
     ("Informe del Grupo ad hoc sobre Retorno presentado al GRCM\n", "grupo_ad_hoc", None),
     ("PRONUNCIAMIENTO DE LA RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES\nAnte la XIII Reunión Viceministerial\n", "rrocm", None),
+    # The meeting of a body the glossary does not know, under the heading of the meeting in whose framework it met:
+    # that body's, and the Vice-Ministerial meeting's number is not its number.
+    ("CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nXVIII REUNIÓN VICEMINISTERIAL\n\nINFORME DE LA REUNIÓN DE LA RED DE FUNCIONARIOS "
+     "DE ENLACE EN MATERIA DE PROTECCIÓN DE LA NIÑEZ\n\nLa Red se reunió en San Salvador.\n", "other", None),
+    ("XX REUNIÓN VICEMINISTERIAL\nInforme de la reunión de la Troika\n\nLa Troika se reunió en Managua.\n", "other", None),
+    ("XX REUNIÓN VICEMINISTERIAL\nINFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n", "grcm", None),
 ])
 def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
     meeting = read_meeting(text)
