@@ -77,14 +77,14 @@ _ANCHORED_MARKER = re.compile(
     )
     (?P<marker>
         (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
-      | (?P<decimal>\d{{1,2}}\.\d{{1,2}})\.?(?={_HSPACE})        # 2.1  2.1.  a decimal sub-point of point 2
+      | (?P<decimal>\d{{1,2}}\.\d{{1,2}}(?:\.\d{{1,2}})?)\.?(?={_HSPACE})  # 2.1  2.1.  2.1.3.  decimal sub-points of point 2
       | (?P<token>[0-9A-Za-z|]{{1,5}})
         (?P<close>
             \ ?\.(?:\ ?[-–])?          # 1.  1 .  (OCR)  1.-  1. -
           | \ ?[)}}\]]\.?(?:\ ?[-–])?  # 1)  a)   OCR: brace or bracket for ")"
           | \ ?[-–—](?={_HSPACE})      # 1 -  1–
         )
-      | (?P<line_bullet>[-–—*]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; line start only
+      | (?P<line_bullet>[-–—*Ø§]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; "Ø ", "§ ": line start only
     )
     """,
     re.VERBOSE,
@@ -97,8 +97,11 @@ _CAPITALS_HEADING = re.compile(
 )
 
 # Bullet characters that never occur in prose, accepted anywhere (also mid-line in flattened text).
-# U+F0B7 / U+F0A7 / U+F0D8 are Symbol/Wingdings private-use bullets that Word exports leak.
-_SYMBOL_BULLET = re.compile("[•▪●◦■►➢\uf0b7\uf0a7\uf0d8]")
+# U+F0B7 / U+F0A7 / U+F0D8 / U+F0FC are Symbol/Wingdings private-use bullets that Word exports leak.
+_SYMBOL_BULLET = re.compile("[•▪●◦■►➢➤✓✔❖◆\uf0b7\uf0a7\uf0d8\uf0fc]")
+# A Wingdings bullet whose font has no Unicode map comes out as the Latin-1 letter of its code: the arrow
+# (0xD8) as "Ø", the square (0xA7) as "§". At a line start before a word they are bullets ("§ 3" is a section).
+_UNMAPPED_BULLETS = "Ø§"
 
 # Resolutions and actas number their points with words at a line start: "PRIMERO: Aprobar …", "Segundo.- Instar
 # …", "DÉCIMO PRIMERO.", "FIRST: To approve …". The word is read by the ordinals of ingest.bodies.
@@ -130,7 +133,7 @@ def _ordinal_word_value(word: str) -> int | None:
 # A page number between dashes on a line of its own ("- 3 -"), not a bullet.
 _PAGE_NUMBER_LINE = re.compile(r"[-–—][ \t]*\d+[ \t]*[-–—]?[ \t]*(?:\n|\Z)")
 # A line that is itself a bullet item (so an "o " line after it is one too).
-_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢\uf0b7\uf0a7\uf0d8])\\s")
+_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢➤✓✔❖◆Ø§\uf0b7\uf0a7\uf0d8\uf0fc])\\s")
 
 # What follows a marker: the first character of the item, past any whitespace.
 _FOLLOWING = re.compile(r"\s*(?P<first>\S)")
@@ -174,7 +177,7 @@ class _Candidate:
     follow: str  # "upper" | "lower" | "digit" | "other": how the item's first word starts
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
-    decimal: tuple[int, int] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2
+    decimal: tuple[int, ...] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2; "2.1.3": (2, 1, 3)
     ordinal_word: bool = False  # "SEGUNDO:", "ACUERDO No. 2" (token "2"): a point numbered with words
 
 
@@ -236,8 +239,7 @@ def _candidates(text: str) -> list[_Candidate]:
             token, bullet, parenthesized = "", m.group("line_bullet"), False
         elif m.group("decimal") is not None:
             token, bullet, parenthesized = m.group("decimal"), "", False
-            point, sub = token.split(".")
-            decimal = (int(point), int(sub))
+            decimal = tuple(int(part) for part in token.split("."))
         else:
             token = m.group("ptoken") or m.group("token")
             if not _has_reading(token):
@@ -406,6 +408,8 @@ class _Sequencer:
         self.roman_label: str | None = None
         self.decimal = 0  # "2.3" under point 2: 3; 0 before the first decimal sub-point of the point
         self.decimal_label: str | None = None
+        self.subdecimal = 0  # "2.1.3" under sub-point 2.1: 3 (Word's legal-style multilevel lists)
+        self.subdecimal_label: str | None = None
         self.words_number = False  # the current point was numbered with a word ("SEGUNDO:")
         self.used: set[str] = set()
         self.repeats: dict[str, int] = {}  # label -> last repeat suffix handed out (first repeat: 2)
@@ -469,7 +473,7 @@ class _Sequencer:
         self.words_number = False
         self.number_label = self._unique(str(value))
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
-        self.decimal, self.decimal_label = 0, None
+        self.decimal, self.decimal_label, self.subdecimal, self.subdecimal_label = 0, None, 0, None
         return _Unit(c.start, self.number_label, None)
 
     def _take_decimal(self, c: _Candidate, sub: int) -> _Unit:
@@ -477,24 +481,32 @@ class _Sequencer:
         parent = self.number_label
         self.decimal_label = self._unique(f"{parent}.{sub}")
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        self.subdecimal, self.subdecimal_label = 0, None
         return _Unit(c.start, self.decimal_label, parent)
+
+    def _take_subdecimal(self, c: _Candidate, subsub: int) -> _Unit:
+        self.subdecimal = subsub
+        parent = self.decimal_label
+        self.subdecimal_label = self._unique(f"{parent}.{subsub}")
+        self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        return _Unit(c.start, self.subdecimal_label, parent)
 
     def _take_letter(self, c: _Candidate, letter: int) -> _Unit:
         self.letter = letter
         base = chr(ord("a") + letter)
-        parent = self.decimal_label or self.number_label
+        parent = self.subdecimal_label or self.decimal_label or self.number_label
         self.letter_label = self._unique(f"{parent}.{base}" if parent else base)
         self.roman, self.roman_label = 0, None
         return _Unit(c.start, self.letter_label, parent)
 
     def _take_roman(self, c: _Candidate, value: int) -> _Unit:
         self.roman = value
-        parent = self.letter_label or self.decimal_label or self.number_label
+        parent = self.letter_label or self.subdecimal_label or self.decimal_label or self.number_label
         self.roman_label = self._unique(f"{parent}.{_to_roman(value)}")
         return _Unit(c.start, self.roman_label, parent)
 
     def _take_bullet(self, c: _Candidate) -> _Unit | None:
-        parent = self.roman_label or self.letter_label or self.decimal_label or self.number_label
+        parent = self.roman_label or self.letter_label or self.subdecimal_label or self.decimal_label or self.number_label
         if parent is None:
             return None  # bullets before the first point belong to the preamble
         self.bullets[parent] += 1
@@ -520,6 +532,12 @@ class _Sequencer:
         if c.decimal is not None:
             # "2.1", "2.2" under point 2 (actas number sub-points so). Only the next one of the current
             # point, or the same one repeated: "1.5 millones" and "sección 2.1" never continue a sequence.
+            if len(c.decimal) == 3:
+                # "2.1.1", "2.1.2" under sub-point 2.1, in sequence only.
+                point, sub, subsub = c.decimal
+                if self.decimal_label is not None and (point, sub) == (self.number, self.decimal) and subsub == self.subdecimal + 1:
+                    return self._take_subdecimal(c, subsub)
+                return None
             point, sub = c.decimal
             if self.number_label is not None and point == self.number and sub in (self.decimal + 1, self.decimal) and sub:
                 if sub == self.decimal + 1 or c.follow == "upper":
@@ -605,7 +623,9 @@ class _Sequencer:
         return None
 
     def _bullet(self, c: _Candidate, text: str) -> _Unit | None:
-        if c.bullet in "-–—*":
+        if c.bullet in _UNMAPPED_BULLETS:
+            ok = c.follow in ("upper", "lower")
+        elif c.bullet in "-–—*":
             ok = c.follow in ("upper", "lower") or (
                 c.follow == "digit" and not _PAGE_NUMBER_LINE.match(text, c.start)
             )

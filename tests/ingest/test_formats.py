@@ -248,3 +248,21 @@ def test_word_automatic_numbering_and_a_participants_table(tmp_path: Path) -> No
     m = parsed.meeting
     assert [c.key for c in m.participants] == ["belice", "canada", "costa_rica", "mexico", "estados_unidos"]
     assert (m.body_key, m.city, m.country, str(m.date), parsed.language) == ("red_proteccion_consular", "Ottawa", "Canadá", "2015-11-18", "en")
+
+
+def test_word_legal_style_multilevel_numbering(tmp_path: Path) -> None:
+    """Word's legal-style list ("%1.", "%1.%2.", "%1.%2.%3."): the third level was text of the second (1.2 read
+    "… the data: 1.2.1. by country; 1.2.2. by year.")."""
+    path = tmp_path / "legal.docx"
+    _numbered_docx(path, [("decimal", "%1."), ("decimal", "%1.%2."), ("decimal", "%1.%2.%3.")], [
+        (None, "Minutes of the Meeting of the Liaison Officers Network to Combat Migrant Smuggling and Trafficking in Persons"),
+        (None, "The Network met in Belize City on 5 March 2014 and agreed:"),
+        (0, "Indicators on trafficking in persons:"),
+        (1, "Member Countries will send their data to the TS."),
+        (1, "The TS will consolidate the data:"),
+        (2, "by country;"),
+        (2, "by year."),
+        (0, "To thank Belize for hosting the meeting."),
+    ])
+    assert [(a.label, a.parent) for a in parse_file(path).agreements] == [
+        ("preamble", None), ("1", None), ("1.1", "1"), ("1.2", "1"), ("1.2.1", "1.2"), ("1.2.2", "1.2"), ("2", None)]

@@ -124,6 +124,10 @@ BULLETS = [
     ("hyphen", INTRO + "1. Uno:\n- Primero.\n- Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("en dash", INTRO + "1. Uno:\n– Primero.\n– Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("asterisk", INTRO + "1. Uno:\n* Primero.\n* Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
+    # Wingdings bullets of a font without a Unicode map: the arrow reads "Ø", the square "§"; "§ 3" is a section.
+    ("unmapped Wingdings", INTRO + "1. Uno:\nØ Primero.\nØ segundo.\n2. Dos:\n§ Tercero.\n§ 3 del reglamento.\n",
+     [PREAMBLE, "1", "1-1", "1-2", "2", "2-1"]),
+    ("check marks and arrows", INTRO + "1. Uno:\n✓ Primero.\n➤ Segundo.\n\uf0fc Tercero.\n", [PREAMBLE, "1", "1-1", "1-2", "1-3"]),
     ("small square", INTRO + "1. Uno:\n▪ Primero.\n▪ Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("Word 'o' bullet", INTRO + "1. Uno:\no Primero.\no Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("Symbol-font U+F0B7", INTRO + "1. Uno:\n\uf0b7 Primero.\n\uf0b7 Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
@@ -225,6 +229,12 @@ DECIMAL = [
         [PREAMBLE, "1", "1.1", "1.2", "2", "2.1", "3"],
     ),
     ("letters under a decimal sub-point", INTRO + "1. Uno.\n1.1 Detalle:\na) Sub.\nb) Sub.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.1.a", "1.1.b", "1.2"]),
+    (  # Word's legal-style multilevel list: "1.", "1.1.", "1.1.1."
+        "three decimal levels",
+        INTRO + "1. Uno:\n1.1. Detalle.\n1.2. Otro:\n1.2.1. por país;\n1.2.2. por año.\n2. Dos:\n2.1. Más.\n2.1.1. Sub.",
+        [PREAMBLE, "1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.1.1"],
+    ),
+    ("a three-part number out of sequence is text", INTRO + "1. Uno.\n1.1 Detalle:\n3.2.1 no sigue.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.2"]),
 ]
 
 # Resolutions and actas number with words: the words are the points' numbers, in sequence from the first.
