@@ -160,7 +160,11 @@ def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None
             if (_NUMBERED_MEETING_RX.search(f) and find_bodies(lines[i][1])) or _MEETING_START_RX.search(f) or find_bodies(lines[i][1])
         ]
         if named:
-            index = max(named, key=lambda n: (SPECIFICITY.get(n[1].key, 0) if n[1] else 0, -n[0]))[0]
+            # Of headings naming the same body, one naming its meeting ("Reunión del Grupo Regional …") before the
+            # body's name alone (the header "GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN" above "AYUDA MEMORIA").
+            index = max(named, key=lambda n: (SPECIFICITY.get(n[1].key, 0) if n[1] else 0,
+                                              bool(_MEETING_START_RX.search(folded[n[0]]) or _NUMBERED_MEETING_RX.search(folded[n[0]])),
+                                              -n[0]))[0]
     if index is None:
         return None
     parts = [lines[index][1]]

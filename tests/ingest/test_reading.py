@@ -214,7 +214,16 @@ def test_a_running_header_is_not_the_title() -> None:
     page = f"{header}\nTexto de la página con un acuerdo.\n\f"
     text = f"{header}\nReunión del Grupo Regional de Consulta sobre Migración\n\nEl Grupo se reunió en Managua.\n\f" + page * 3
     assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
-    assert read_meeting(text.replace(page * 3, "")).title == header  # written once, it is a heading like any other
+    # Written once, it is a heading like any other (beside a heading naming the meeting, that one is the title).
+    assert read_meeting(f"{header}\n\nEl Grupo se reunió en Managua.\n").title == header
+    assert read_meeting(text.replace(page * 3, "")).title == "Reunión del Grupo Regional de Consulta sobre Migración"
+
+
+def test_a_heading_naming_the_meeting_is_the_title_before_the_body_name_above_it() -> None:
+    text = ("CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nGRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\nAYUDA MEMORIA\n\n"
+            "Reunión del Grupo Regional de Consulta sobre Migración\nAntigua Guatemala, Guatemala, 20 y 21 de noviembre del 2013\n\n"
+            "Participaron las delegaciones de Belice y Panamá.\n")
+    assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
 
 
 def test_a_country_inside_an_institution_name_is_not_a_participant() -> None:
