@@ -2,7 +2,7 @@
 
 Forms read (accent- and case-insensitive, any spacing): "24 de noviembre de 2014", "6 de mayo, 2008",
 "9 y 10 de octubre de 2012", "del 3 al 4 de marzo de 2010", "30 de junio al 2 de julio de 2015",
-"1° de junio de 2011", "1ro de junio de 2011", "November 24-25, 2014", "24-25 November 2014",
+"1° de junio de 2011", "1ro de junio de 2011", "1ro. de julio de 2013", "primero de julio de 2013", "November 24-25, 2014", "24-25 November 2014",
 "April 9 and 10, 2019", "June 30 - July 1, 2015", "24th of November 2014", the month first with "de"
 ("Noviembre 19 y 20 de 2015"), an acta's "a los 24 días del mes de noviembre de 2014", abbreviated
 months ("Nov. 24-25, 2014", "24 de nov. de 2014"), ISO "2014-11-24", and
@@ -43,8 +43,9 @@ _MONTH = (
     "(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
     + "|(?:" + "|".join(sorted(_ABBREVIATED_MONTHS, key=len, reverse=True)) + r")(?![a-z]))\.?"
 )
-# A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1er", "1st", "24th".
-_DAY = r"(?<![\d/.,])\d{1,2}(?:\s?(?:°|ro|er|o|st|nd|rd|th)\b|°)?"
+# A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1ro.", "1ero", "1er", "1st", "24th"; the first of a
+# month also in a word, "primero de julio" (Spanish writes no other day so in a date line).
+_DAY = r"(?:(?<![\d/.,])\d{1,2}(?:\s?(?:°|ero|ro|er|o|st|nd|rd|th)\b\.?|°)?|(?<!\w)primero(?=\s+del?\s))"
 _YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)"
 _TO = r"(?:al|a|-|–|hasta(?:\s+el)?|to|through|until|till)"
 _AND = r"(?:y|and|&|e)"
@@ -98,6 +99,8 @@ class DateMention:
 def _day(token: str | None) -> int | None:
     if token is None:
         return None
+    if token.startswith("primero"):
+        return 1
     return int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
 
 
