@@ -141,10 +141,15 @@ _RUNNING_HEADER_RX = re.compile(r"(?i)^\s*(?:p[aá]gina|page)\s+\d+|^\s*-\s*\d+\
 
 def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None:
     """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
-    # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title.
+    # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title, unless the
+    # heading's next line continues it: "PRONUNCIAMIENTO" / "Ante la XXI Reunión Viceministerial …" is one title.
+    continued = {
+        o for (o, line), (_, after) in zip(head.lines, head.lines[1:])
+        if is_bare_heading(line) and _CONNECTOR_START_RX.match(after) and not _is_place_or_date_line(after)
+    }
     lines = [
         (o, line) for o, line in head.lines
-        if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
+        if (o in continued or not is_bare_heading(line)) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
     ]
     folded = [fold_for_matching(line) for _, line in lines]
     index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
@@ -170,7 +175,8 @@ def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None
     parts = [lines[index][1]]
     end_offset = lines[index][0] + len(lines[index][1])
     for offset, line in lines[index + 1 : index + 4]:
-        adjacent = head.text.count("\n", end_offset, offset) <= 1
+        # A blank line may part a bare heading from the line that continues it.
+        adjacent = head.text.count("\n", end_offset, offset) <= (2 if lines[index][0] in continued and len(parts) == 1 else 1)
         current = parts[-1]
         wraps = (
             _CONNECTOR_END_RX.search(current)

@@ -203,6 +203,9 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
      "DE ENLACE EN MATERIA DE PROTECCIÓN DE LA NIÑEZ\n\nLa Red se reunió en San Salvador.\n", "other", None),
     ("XX REUNIÓN VICEMINISTERIAL\nInforme de la reunión de la Troika\n\nLa Troika se reunió en Managua.\n", "other", None),
     ("XX REUNIÓN VICEMINISTERIAL\nINFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n", "grcm", None),
+    # The author's name alone on its line, its acronym after a dash: the statement is the network's.
+    ("RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES – RROCM\n\nPRONUNCIAMIENTO\n\nAnte la XXI Reunión Viceministerial\n", "rrocm", None),
+    ("Regional Network of Civil Organizations for Migration - RNCOM\nStatement to the XX Vice-Ministerial Meeting\n", "rrocm", None),
 ])
 def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
     meeting = read_meeting(text)
@@ -217,6 +220,17 @@ def test_a_running_header_is_not_the_title() -> None:
     # Written once, it is a heading like any other (beside a heading naming the meeting, that one is the title).
     assert read_meeting(f"{header}\n\nEl Grupo se reunió en Managua.\n").title == header
     assert read_meeting(text.replace(page * 3, "")).title == "Reunión del Grupo Regional de Consulta sobre Migración"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("PRONUNCIAMIENTO\n\nAnte la XXI Reunión Viceministerial de la CRM\n\nSan Pedro Sula, 28 de junio de 2016\n\nLa Red expresa:\n",
+     "PRONUNCIAMIENTO Ante la XXI Reunión Viceministerial de la CRM"),
+    ("JOINT STATEMENT\nto the XX Vice-Ministerial Meeting\nThe Network states:\n", "JOINT STATEMENT to the XX Vice-Ministerial Meeting"),
+    # A bare heading followed by a place is no title.
+    ("CONCLUSIONES\n\nEn Managua, 3 de mayo de 2014\n\nReunión del GRCM\n", "Reunión del GRCM"),
+])
+def test_a_bare_heading_continued_by_its_next_line_is_a_title(text: str, title: str) -> None:
+    assert read_meeting(text).title == title
 
 
 def test_a_heading_naming_the_meeting_is_the_title_before_the_body_name_above_it() -> None:
