@@ -294,9 +294,14 @@ def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
 
 def _place_of_head(head: Head, text: str) -> tuple[str | None, str | None, bool]:
     """(city, country, country_inferred) of the first place of the heading lines, else of the preamble."""
-    for _, line in head.lines:
+    # The lines of a list set out below "Present:" or "Absent:" ("Belize" alone on its line) are no venue.
+    folded_head = fold_for_matching(head.text)
+    in_lists = [(start, end) for start, end, _ in _participation_spans(head.text, folded_head)]
+    in_lists += [(m.end(), _list_block_end(head.text, folded_head, m.end())) for m in _ABSENT_LIST_RX.finditer(folded_head)]
+    for offset, line in head.lines:
         folded = fold_for_matching(line)
-        if _PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded):
+        if (_PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded) or re.search(_ABSENT, folded)
+                or any(a <= offset < b for a, b in in_lists)):
             continue  # "Países observadores: Colombia, Ecuador." names countries, not the venue
         line = mask_non_places(line)
         place = two_host_cities(line) or place_in_line(line)
@@ -371,6 +376,7 @@ _PARTICIPATION_RX = re.compile(
     r"(?<!\bnot )\bparticipated\b|"
     # An acta's attendance lines: "Países presentes: …", "Delegaciones presentes: …", "Countries present: …".
     r"\b(?:paises|delegaciones|estados)\s+presentes\b|\b(?:countries|delegations|states)\s+present\b|"
+    r"(?:^|(?<=\n))[ \t]*(?:presentes|present)[ \t]*:|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
     r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
     # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
@@ -378,6 +384,8 @@ _PARTICIPATION_RX = re.compile(
     # Only as the sentence's subject (after a sentence start), so "Instamos a los Gobiernos de Guatemala"
     # (an addressee) is not a participation sentence.
     r"(?:^|(?<=[.;:\n])\s*)(?:los|las)\s+(?:gobiernos|delegaciones|representantes)\s+de\b|"
+    # A formal acta puts the participle first: "…, reunidos los representantes de Belice, Costa Rica, …".
+    r"\breunid[oa]s\s+(?:los|las)\s+(?:representantes|delegaciones|delegados|delegadas|jefes\s+de\s+delegacion)\s+de\b|"
     r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
 )
 _ABSENT = r"\b(?:ausentes?|no\s+asistieron|no\s+participaron|absent|did\s+not\s+(?:attend|participate)|excused)\b"
@@ -395,6 +403,8 @@ _OBSERVER_RX = re.compile(
     r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as|a)?|"
     r"\bas\s+(?:an\s+)?observers?\b|\bobservers?\s*:|\bobservador(?:es|as)?\s*:|paises\s+observadores|organismos\s+observadores|"
     r"observer\s+(?:countries|states|organi[sz]ations)|organismos\s+internacionales|organizaciones\s+internacionales|"
+    # Minutes list who attended besides the members: "Also present: IOM, UNHCR", "Asimismo estuvieron presentes …".
+    r"\balso\s+present\b|\b(?:asimismo|tambien)\s+(?:estuvieron\s+)?presentes\b|"
     r"international\s+organi[sz]ations"
 )
 _LIST_BOUNDARY_RX = re.compile(
@@ -478,6 +488,7 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
+_ABSENT_LIST_RX = re.compile(_ABSENT + r"[ \t]*:[ \t]*\n")
 # A line of a list set out below its introduction: a country or organisation, a table row ("Belice Guatemala",
 # "Canada Mr. J. Tremblay"), at most this long; a longer line is prose again.
 _LIST_LINE_CHARS = 60

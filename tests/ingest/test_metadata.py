@@ -480,6 +480,11 @@ PARTICIPATION = [
         ["belice", "canada", "mexico"],
         (),
     ),
+    ("Present:\nBelize\nCanada\nMexico\n\nAbsent:\nNicaragua\n\nAlso present: IOM (Technical Secretariat), UNHCR.\n",
+     ["belice", "canada", "mexico"], ("OIM", "ACNUR")),
+    ("En la ciudad de San Salvador, a los veintiséis días del mes de junio de dos mil trece, reunidos los representantes de "
+     "Belice, Costa Rica y Panamá, se acuerda lo siguiente:", ["belice", "costa_rica", "panama"], ()),
+    ("Asimismo estuvieron presentes Colombia y la OIM.", [], ("Colombia", "OIM")),
     (  # the list ends at a long line: the countries of the prose after it take no part
         "Participantes:\nBelice\nPanamá\nEl informe de Honduras sobre el retorno de migrantes desde México fue presentado por la ST.",
         ["belice", "panama"],
