@@ -77,7 +77,7 @@ _ANCHORED_MARKER = re.compile(
     )
     (?P<marker>
         (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
-      | (?P<decimal>\d{{1,2}}\.\d{{1,2}}(?:\.\d{{1,2}})?)\.?(?={_HSPACE})  # 2.1  2.1.  2.1.3.  decimal sub-points of point 2
+      | (?P<decimal>\d{{1,2}}\.\d{{1,2}}(?:\.\d{{1,2}})?)\.?(?:\ ?[-–])?(?={_HSPACE})  # 2.1  2.1.  2.1.-  2.1.3.: sub-points of 2
       | (?P<token>[0-9A-Za-z|]{{1,5}})
         (?P<close>
             \ ?\.(?:\ ?[-–])?          # 1.  1 .  (OCR)  1.-  1. -
@@ -111,10 +111,10 @@ _ORDINAL_WORD_MARKER = re.compile(
 )
 _ORDINAL_RX = re.compile(ORDINAL)
 # Points numbered as named agreements at a line start: "ACUERDO No. 1", "Acuerdo 2:", "ACUERDO N° 3.-", "Resolución 1.",
-# "AGREEMENT No. 4", the text on the same line or the next. Read like the ordinal words: only a list numbered so
+# "AGREEMENT No. 4", "Punto 1.", the text on the same line or the next. Read like the ordinal words: only a list numbered so
 # from its first point and in sequence, so a line opening with "Acuerdo 3 de la XVIII Reunión ..." stays text.
 _NAMED_NUMBER_MARKER = re.compile(
-    rf"(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?P<marker>(?:acuerdo|agreement|resoluci[oó]n|resolution|decisi[oó]n|decision)"
+    rf"(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?P<marker>(?:acuerdo|agreement|resoluci[oó]n|resolution|decisi[oó]n|decision|punto|point)"
     rf"{_HSPACE}+(?:(?:n[o°º]|n[uú]m(?:ero)?|nro|number)\.?{_HSPACE}*)?(?P<number>\d{{1,3}})"
     rf"{_HSPACE}?(?:[.:]-?|[-–—]|\))?)(?={_HSPACE}|{_LINE_BREAK}|\Z)",
     re.IGNORECASE,

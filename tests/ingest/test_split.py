@@ -234,6 +234,8 @@ DECIMAL = [
         INTRO + "1. Uno:\n1.1. Detalle.\n1.2. Otro:\n1.2.1. por país;\n1.2.2. por año.\n2. Dos:\n2.1. Más.\n2.1.1. Sub.",
         [PREAMBLE, "1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.1.1"],
     ),
+    ("decimals with a dash", INTRO + "1.- Uno.\n2.- Sobre el Fondo:\n2.1.- Aprobar el informe.\n2.2.- Instar.\n3.- Tres.",
+     [PREAMBLE, "1", "2", "2.1", "2.2", "3"]),
     ("a three-part number out of sequence is text", INTRO + "1. Uno.\n1.1 Detalle:\n3.2.1 no sigue.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.2"]),
 ]
 
@@ -254,6 +256,7 @@ ORDINAL_WORDS = [
      [PREAMBLE, "1", "2", "2.a", "2.b", "3"]),
     ("ACUERDO N° 1.-", "ACUERDAN:\nACUERDO N° 1.- Aprobar.\nACUERDO N° 2.- Agradecer.", [PREAMBLE, "1", "2"]),
     ("AGREEMENT No. 1", "Agreements:\nAGREEMENT No. 1\nTo approve.\nAGREEMENT No. 2\nTo thank.", [PREAMBLE, "1", "2"]),
+    ("Punto 1.", "La Red acordó:\n\nPunto 1. Aprobar la agenda.\n\nPunto 2. Instar a los países.\n", [PREAMBLE, "1", "2"]),
     ("Acuerdo 3 in prose", INTRO + "1. Uno.\nAcuerdo 3 de la XVIII Reunión, que sigue vigente.\n2. Dos.", [PREAMBLE, "1", "2"]),
     # Not markers: a word inside a list numbered with digits, a lowercase item, a word out of sequence.
     ("Segundo: inside a digit list", INTRO + "1. Uno.\nSegundo: Esto es texto.\n2. Dos.", [PREAMBLE, "1", "2"]),
