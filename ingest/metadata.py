@@ -377,6 +377,8 @@ _PARTICIPATION_RX = re.compile(
     # An acta's attendance lines: "Países presentes: …", "Delegaciones presentes: …", "Countries present: …".
     r"\b(?:paises|delegaciones|estados)\s+presentes\b|\b(?:countries|delegations|states)\s+present\b|"
     r"(?:^|(?<=\n))[ \t]*(?:presentes|present)[ \t]*:|"
+    # "Asistencia:" / "Attendance:" over an attendance table, "Member Countries in attendance: …", "Países asistentes".
+    r"\b(?:asistencia|attendance|asistentes)[ \t]*:|\bin\s+attendance\b|\b(?:paises|delegaciones)\s+asistentes\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
     r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
     # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
@@ -388,7 +390,14 @@ _PARTICIPATION_RX = re.compile(
     r"\breunid[oa]s\s+(?:los|las)\s+(?:representantes|delegaciones|delegados|delegadas|jefes\s+de\s+delegacion)\s+de\b|"
     r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
 )
-_ABSENT = r"\b(?:ausentes?|no\s+asistieron|no\s+participaron|absent|did\s+not\s+(?:attend|participate)|excused)\b"
+# What opens a list of the absent ("Ausentes: Canadá", "Absent:", "No asistieron …", "did not attend"); the singular
+# "Ausente" after a country marks that country's row of an attendance table (_MARKED_ABSENT_RX), and the list goes on.
+_ABSENT = (
+    r"\b(?:ausentes\b|(?:ausente|absent|excused)\s*:|no\s+asistieron\b|no\s+participaron\b|did\s+not\s+(?:attend|participate)\b)"
+    # at a line start before the names ("Absent Nicaragua"), or alone after a blank line (a list's heading); alone
+    # right under a country it is that country's mark
+    r"|(?:^|(?<=\n))[ \t]*(?:ausente|absent)\b(?=[ \t]+[^\W\d_])|(?:^|(?<=\n\n))[ \t]*(?:ausente|absent)[ \t]*(?=\n)"
+)
 # Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
 _SPAN_END_RX = re.compile(
     r"\n\s*\n|[.;](?=\s+[A-Z\u00c1\u00c9\u00cd\u00d3\u00da\u00d1][a-z\u00e1\u00e9\u00ed\u00f3\u00fa\u00f1]{2,})|\.\s*$|"
@@ -488,7 +497,13 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
     return spans
 
 
-_ABSENT_LIST_RX = re.compile(_ABSENT + r"[ \t]*:[ \t]*\n")
+_ABSENT_LIST_RX = re.compile(rf"(?:{_ABSENT})[ \t]*:?[ \t]*\n")
+# A country marked absent in its own row or cell: "Canadá\tAusente", "Canada: absent", "México (ausente)"
+# (in the same line, or alone on the next: a table's cells one a line).
+_MARKED_ABSENT_RX = re.compile(
+    r"[ \t]*[:(|\t,-]?[ \t]*(?:ausente|absent|no\s+asistio|did\s+not\s+attend|excused)\b"
+    r"|[ \t]*\n[ \t]*(?:ausente|absent|excused)[ \t]*[.)]?[ \t]*(?:\n|$)"
+)
 # A line of a list set out below its introduction: a country or organisation, a table row ("Belice Guatemala",
 # "Canada Mr. J. Tremblay"), at most this long; a longer line is prose again.
 _LIST_LINE_CHARS = 60
@@ -578,6 +593,8 @@ def read_participation(text: str) -> Participation:
         for position, country in countries:
             if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
                 continue  # "reunidos en Managua, Nicaragua": the venue's country, not a participant
+            if _MARKED_ABSENT_RX.match(folded, position + len(country.as_written)):
+                continue  # an attendance table's row "Canadá | Ausente"
             zone = next((z for z in zones if z[0] <= position < z[1]), None)
             if zone is not None and not (zone[2] and country.key in MEMBER_STATES):
                 observers.append((position, country_name(country.key)))

@@ -485,6 +485,13 @@ PARTICIPATION = [
     ("En la ciudad de San Salvador, a los veintiséis días del mes de junio de dos mil trece, reunidos los representantes de "
      "Belice, Costa Rica y Panamá, se acuerda lo siguiente:", ["belice", "costa_rica", "panama"], ()),
     ("Asimismo estuvieron presentes Colombia y la OIM.", [], ("Colombia", "OIM")),
+    # An attendance table, a country and its mark a row (cells on lines of their own, or tab-separated).
+    ("Asistencia:\nPaís\nAsistencia\nBelice\nPresente\nCanadá\nAusente\nCosta Rica\nPresente\nMéxico\nPresente\n\nLa Red acordó:",
+     ["belice", "costa_rica", "mexico"], ()),
+    ("Attendance:\nBelize\tPresent\nCanada\tAbsent\nPanama (absent)\nMexico\tPresent\n", ["belice", "mexico"], ()),
+    ("Member Countries in attendance: Belize, Canada and Mexico.\nObserver Countries: Colombia and Ecuador.",
+     ["belice", "canada", "mexico"], ("Colombia", "Ecuador")),
+    ("Countries present: Belize, Canada and Mexico\nAbsent Nicaragua\n", ["belice", "canada", "mexico"], ()),
     (  # the list ends at a long line: the countries of the prose after it take no part
         "Participantes:\nBelice\nPanamá\nEl informe de Honduras sobre el retorno de migrantes desde México fue presentado por la ST.",
         ["belice", "panama"],
