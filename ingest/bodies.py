@@ -234,12 +234,13 @@ class BodyMention:
 def _is_statement(folded: str, original: str, start: int, end: int) -> bool:
     if _STATEMENT_BEFORE.search(folded[max(0, start - 80) : start]):
         return True
-    # A line that is nothing but the name (an authorship header, or a sidecar value) also counts.
+    # A line that is nothing but the name (an authorship header, or a sidecar value) also counts, its acronym after
+    # it in brackets or after a dash included ("RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES – RROCM").
     line_start = folded.rfind("\n", 0, start) + 1
     line_end = folded.find("\n", end)
     line_end = len(folded) if line_end == -1 else line_end
     rest = folded[line_start:start] + " " + folded[end:line_end]
-    rest = re.sub(r"\((?:rrocm|rncom)\)|[\s()\-.,:;]", "", rest)
+    rest = re.sub(r"\((?:rrocm|rncom)\)|[-–—]\s*(?:rrocm|rncom)\b|[\s()\-–—.,:;]", "", rest)
     return not rest
 
 

@@ -2,9 +2,10 @@
 
 Forms read (accent- and case-insensitive, any spacing): "24 de noviembre de 2014", "6 de mayo, 2008",
 "9 y 10 de octubre de 2012", "del 3 al 4 de marzo de 2010", "30 de junio al 2 de julio de 2015",
-"1° de junio de 2011", "1ro de junio de 2011", "November 24-25, 2014", "24-25 November 2014",
+"1° de junio de 2011", "1ro de junio de 2011", "1ro. de julio de 2013", "primero de julio de 2013", "November 24-25, 2014", "24-25 November 2014",
 "April 9 and 10, 2019", "June 30 - July 1, 2015", "24th of November 2014", the month first with "de"
-("Noviembre 19 y 20 de 2015"), an acta's "a los 24 días del mes de noviembre de 2014", abbreviated
+("Noviembre 19 y 20 de 2015"), an acta's "a los 24 días del mes de noviembre de 2014" (also in words: "a los
+veintiséis días del mes de junio de dos mil trece"), abbreviated
 months ("Nov. 24-25, 2014", "24 de nov. de 2014"), ISO "2014-11-24", and
 "24/11/2014" only when day and month cannot be swapped (one of them above 12, or both equal).
 
@@ -43,9 +44,40 @@ _MONTH = (
     "(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
     + "|(?:" + "|".join(sorted(_ABBREVIATED_MONTHS, key=len, reverse=True)) + r")(?![a-z]))\.?"
 )
-# A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1er", "1st", "24th".
-_DAY = r"(?<![\d/.,])\d{1,2}(?:\s?(?:°|ro|er|o|st|nd|rd|th)\b|°)?"
+# A day: "1", "01", "1°", "1º" (folded to "1o"), "1ro", "1ro.", "1ero", "1er", "1st", "24th"; the first of a
+# month also in a word, "primero de julio" (Spanish writes no other day so in a date line).
+_DAY = r"(?:(?<![\d/.,])\d{1,2}(?:\s?(?:°|ero|ro|er|o|st|nd|rd|th)\b\.?|°)?|(?<!\w)primero(?=\s+del?\s))"
 _YEAR = r"(?<!\d)(?:19|20)\d\d(?!\d)"
+# Formal actas write the date in words: "a los veintiséis días del mes de junio de dos mil trece" (folded).
+_NUMBER_WORDS: dict[str, int] = {
+    "uno": 1, "un": 1, "primero": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+    "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
+    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26, "veintisiete": 27,
+    "veintiocho": 28, "veintinueve": 29, "treinta": 30,
+}  # fmt: skip
+_UNIT_WORDS = "uno|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+_WORD_NUMBER = rf"(?:treinta(?:\s+y\s+(?:{_UNIT_WORDS}))?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_DAY_WORDS = rf"(?<!\w){_WORD_NUMBER}(?!\w)"
+_YEAR_WORDS = rf"(?:dos\s+mil(?:\s+{_WORD_NUMBER})?|mil\s+novecientos\s+noventa(?:\s+y\s+(?:{_UNIT_WORDS}))?)(?!\w)"
+
+
+def _number_in_words(words: str) -> int | None:
+    """12 for "doce", 31 for "treinta y uno", 2013 for "dos mil trece", 1996 for "mil novecientos noventa y seis"."""
+    words = " ".join(words.split())
+    base = 0
+    for lead, value in (("dos mil", 2000), ("mil novecientos noventa", 1990)):
+        if words.startswith(lead):
+            base, words = value, words[len(lead) :].strip()
+            words = words[2:] if words.startswith("y ") else words
+            break
+    if not words:
+        return base or None
+    if words.startswith("treinta y "):
+        unit = _NUMBER_WORDS.get(words[len("treinta y ") :])
+        return base + 30 + unit if unit and unit < 10 else None
+    value = _NUMBER_WORDS.get(words)
+    return base + value if value is not None else None
 _TO = r"(?:al|a|-|–|hasta(?:\s+el)?|to|through|until|till)"
 _AND = r"(?:y|and|&|e)"
 # Between a month and its year: "de 2014", "del 2014", "del año 2014" (folded "ano"), ", 2014", " 2014"; also
@@ -66,6 +98,8 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:{_TO}|{_AND})\s*(?P<m2>{_MONTH})\s+(?P<d2>{_DAY}){_YEAR_LEAD}(?P<y2>{_YEAR})",
         # November 24-25, 2014; April 9 and 10, 2019; November 24, 2014; noviembre 24 de 2014
         rf"(?P<m1>{_MONTH})\s+{_DAYS}{_YEAR_LEAD}(?P<y2>{_YEAR})",
+        # the formula of a formal acta, all in words: "a los veintiséis días del mes de junio de dos mil trece"
+        rf"(?P<d1>{_DAY_WORDS})\s+(?:dias\s+)?(?:del\s+mes\s+)?de\s+(?P<m1>{_MONTH})\s+(?:de|del)\s+(?:ano\s+)?(?P<y2>{_YEAR}|{_YEAR_WORDS})",
         # 30 June - 1 July 2015
         rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})\s*(?:{_TO}|{_AND})\s*(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s*(?P<y2>{_YEAR})",
         # 24-25 November 2014; 24th of November, 2014
@@ -98,6 +132,8 @@ class DateMention:
 def _day(token: str | None) -> int | None:
     if token is None:
         return None
+    if not token[:1].isdigit():
+        return _number_in_words(token)
     return int(re.match(r"\d+", token).group())  # type: ignore[union-attr]
 
 
@@ -106,6 +142,8 @@ def _month(token: str | None) -> int | None:
 
 
 def _year(token: str | None) -> int | None:
+    if token and not token[:1].isdigit():
+        return _number_in_words(token)
     return int(token) if token else None
 
 
@@ -138,6 +176,8 @@ def _interpret(m: re.Match[str]) -> tuple[date, date] | None:
             return None  # 05/06/2014: May 6 or 5 June? The text does not say.
         return _make(y, month, day, y, month, day)
     d1, d2 = _day(g.get("d1")), _day(g.get("d2"))
+    if d1 is None or _year(g.get("y2")) is None:
+        return None  # words that name no day or year ("treinta y diez")
     m1, m2 = _month(g.get("m1")), _month(g.get("m2"))
     y2 = _year(g.get("y2"))
     assert d1 is not None and m1 is not None and y2 is not None

@@ -49,6 +49,8 @@ _FIRST_POINT_RX = re.compile(r"(?m)^[ \t]*(?:1|I)[ \t]*[.)][ \t]+\S")
 # Words of a sentence, not of a heading: a line with one of these is where the preamble begins.
 _PROSE_HINT_RX = re.compile(
     r"\b(?:celebrad[oa]s?|reunid[oa]s?|realizad[oa]|llevad[oa] a cabo|con la participacion|en reunion|"
+    # The finite verbs too: a PDF line "La Red ... se reunió en Tegucigalpa, Honduras, los días" is prose.
+    r"se reunio|se reunieron|se celebro|se realizo|se llevo a cabo|tuvo lugar|sesiono|"
     r"held|met|with the participation|took place|convened|presenta|presents|submits)\b"
 )
 
@@ -139,10 +141,15 @@ _RUNNING_HEADER_RX = re.compile(r"(?i)^\s*(?:p[aá]gina|page)\s+\d+|^\s*-\s*\d+\
 
 def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None:
     """The report's title line(s) as written, whitespace normalised; None if the head has no title."""
-    # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title.
+    # A bare heading ("CONCLUSIONES", "JOINT COMMUNIQUÉ") and a running header are never the title, unless the
+    # heading's next line continues it: "PRONUNCIAMIENTO" / "Ante la XXI Reunión Viceministerial …" is one title.
+    continued = {
+        o for (o, line), (_, after) in zip(head.lines, head.lines[1:])
+        if is_bare_heading(line) and _CONNECTOR_START_RX.match(after) and not _is_place_or_date_line(after)
+    }
     lines = [
         (o, line) for o, line in head.lines
-        if not is_bare_heading(line) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
+        if (o in continued or not is_bare_heading(line)) and not _RUNNING_HEADER_RX.match(line) and line not in repeated
     ]
     folded = [fold_for_matching(line) for _, line in lines]
     index = next((i for i, f in enumerate(folded) if _TITLE_START_RX.search(f)), None)
@@ -158,13 +165,18 @@ def read_title(head: Head, repeated: frozenset[str] = frozenset()) -> str | None
             if (_NUMBERED_MEETING_RX.search(f) and find_bodies(lines[i][1])) or _MEETING_START_RX.search(f) or find_bodies(lines[i][1])
         ]
         if named:
-            index = max(named, key=lambda n: (SPECIFICITY.get(n[1].key, 0) if n[1] else 0, -n[0]))[0]
+            # Of headings naming the same body, one naming its meeting ("Reunión del Grupo Regional …") before the
+            # body's name alone (the header "GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN" above "AYUDA MEMORIA").
+            index = max(named, key=lambda n: (SPECIFICITY.get(n[1].key, 0) if n[1] else 0,
+                                              bool(_MEETING_START_RX.search(folded[n[0]]) or _NUMBERED_MEETING_RX.search(folded[n[0]])),
+                                              -n[0]))[0]
     if index is None:
         return None
     parts = [lines[index][1]]
     end_offset = lines[index][0] + len(lines[index][1])
     for offset, line in lines[index + 1 : index + 4]:
-        adjacent = head.text.count("\n", end_offset, offset) <= 1
+        # A blank line may part a bare heading from the line that continues it.
+        adjacent = head.text.count("\n", end_offset, offset) <= (2 if lines[index][0] in continued and len(parts) == 1 else 1)
         current = parts[-1]
         wraps = (
             _CONNECTOR_END_RX.search(current)
@@ -205,10 +217,13 @@ def _read_number(texts: list[str], body_key: str | None) -> int | None:
             value = ordinal_value(m, text)
             if value is None:
                 continue
-            if body_key is None or body_key == OTHER:
-                return value
             following = find_bodies(text[m.start() : m.end() + 120])
-            if following and following[0].key == body_key:
+            if body_key is None or body_key == OTHER:
+                # "XVIII REUNIÓN VICEMINISTERIAL" above the report of a network the glossary does not know
+                # numbers the Vice-Ministerial meeting, not the network's.
+                if not following:
+                    return value
+            elif following and following[0].key == body_key:
                 return value
     return None
 
@@ -279,9 +294,14 @@ def _read_place(head: Head, text: str) -> tuple[str | None, str | None, bool]:
 
 def _place_of_head(head: Head, text: str) -> tuple[str | None, str | None, bool]:
     """(city, country, country_inferred) of the first place of the heading lines, else of the preamble."""
-    for _, line in head.lines:
+    # The lines of a list set out below "Present:" or "Absent:" ("Belize" alone on its line) are no venue.
+    folded_head = fold_for_matching(head.text)
+    in_lists = [(start, end) for start, end, _ in _participation_spans(head.text, folded_head)]
+    in_lists += [(m.end(), _list_block_end(head.text, folded_head, m.end())) for m in _ABSENT_LIST_RX.finditer(folded_head)]
+    for offset, line in head.lines:
         folded = fold_for_matching(line)
-        if _PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded):
+        if (_PARTICIPATION_RX.search(folded) or _OBSERVER_RX.search(folded) or re.search(_ABSENT, folded)
+                or any(a <= offset < b for a, b in in_lists)):
             continue  # "Países observadores: Colombia, Ecuador." names countries, not the venue
         line = mask_non_places(line)
         place = two_host_cities(line) or place_in_line(line)
@@ -352,7 +372,13 @@ def _find_organisations(text: str) -> list[tuple[int, int, str]]:
 _PARTICIPATION_RX = re.compile(
     r"con\s+la\s+(?:participacion|presencia|asistencia)\s+de|with\s+the\s+(?:participation|presence|attendance)\s+of|"
     r"paises\s+participantes|participating\s+(?:countries|states|delegations)|"
-    r"\bparticipantes\s*:|\bparticipants\s*:|\basistieron\b|\bparticiparon\b|\battended\b|\bparticipated\b|"
+    r"\bparticipantes\s*:|\bparticipants\s*:|(?<!\bno )\basistieron\b|(?<!\bno )\bparticiparon\b|(?<!\bnot )\battended\b|"
+    r"(?<!\bnot )\bparticipated\b|"
+    # An acta's attendance lines: "Países presentes: …", "Delegaciones presentes: …", "Countries present: …".
+    r"\b(?:paises|delegaciones|estados)\s+presentes\b|\b(?:countries|delegations|states)\s+present\b|"
+    r"(?:^|(?<=\n))[ \t]*(?:presentes|present)[ \t]*:|"
+    # "Asistencia:" / "Attendance:" over an attendance table, "Member Countries in attendance: …", "Países asistentes".
+    r"\b(?:asistencia|attendance|asistentes)[ \t]*:|\bin\s+attendance\b|\b(?:paises|delegaciones)\s+asistentes\b|"
     r"representantes\s+de\s+los\s+(?:siguientes\s+)?paises|delegaciones\s+de\s+los\s+(?:siguientes\s+)?paises|"
     r"jefes\s+de\s+delegacion\s+de|viceministros\s+de\b|heads\s+of\s+delegation\s+(?:of|from)|vice-?\s?ministers\s+(?:of|from)|"
     # The subject of the meeting sentence names who took part: "Los Gobiernos de Belice, …, reunidos",
@@ -360,7 +386,17 @@ _PARTICIPATION_RX = re.compile(
     # Only as the sentence's subject (after a sentence start), so "Instamos a los Gobiernos de Guatemala"
     # (an addressee) is not a participation sentence.
     r"(?:^|(?<=[.;:\n])\s*)(?:los|las)\s+(?:gobiernos|delegaciones|representantes)\s+de\b|"
+    # A formal acta puts the participle first: "…, reunidos los representantes de Belice, Costa Rica, …".
+    r"\breunid[oa]s\s+(?:los|las)\s+(?:representantes|delegaciones|delegados|delegadas|jefes\s+de\s+delegacion)\s+de\b|"
     r"(?:^|(?<=[.;:\n])\s*)(?:the\s+)?(?:governments|delegations|representatives)\s+(?:of|from)\b"
+)
+# What opens a list of the absent ("Ausentes: Canadá", "Absent:", "No asistieron …", "did not attend"); the singular
+# "Ausente" after a country marks that country's row of an attendance table (_MARKED_ABSENT_RX), and the list goes on.
+_ABSENT = (
+    r"\b(?:ausentes\b|(?:ausente|absent|excused)\s*:|no\s+asistieron\b|no\s+participaron\b|did\s+not\s+(?:attend|participate)\b)"
+    # at a line start before the names ("Absent Nicaragua"), or alone after a blank line (a list's heading); alone
+    # right under a country it is that country's mark
+    r"|(?:^|(?<=\n))[ \t]*(?:ausente|absent)\b(?=[ \t]+[^\W\d_])|(?:^|(?<=\n\n))[ \t]*(?:ausente|absent)[ \t]*(?=\n)"
 )
 # Where the participation list stops: the verb of the sentence ("..., presenta al GRCM su informe").
 _SPAN_END_RX = re.compile(
@@ -368,12 +404,16 @@ _SPAN_END_RX = re.compile(
     r"\b(?:presenta|presentan|acuerda|acuerdan|acordo|acordaron|adopta|adoptan|adopto|adoptaron|resuelve|resuelven|"
     r"resolvio|resolvieron|declara|declaran|decide|deciden|decidio|decidieron|eleva|elevan|informa|informan|"
     r"reunid[oa]s?|celebrad[oa]s?|gathered|convened|met|meeting\s+in|"
-    r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b"
+    r"submits|presents|agreed|agree|adopted|adopt|decided|declare|declares|reports)\b|"
+    # Who was absent is no participant: "Ausentes: Canadá", "No asistieron: …", "Absent: …", "did not attend".
+    + _ABSENT
 )
 _OBSERVER_RX = re.compile(
     r"(?:en\s+calidad\s+de|como|as)\s+(?:paises\s+|organismos\s+|organizaciones\s+)?observador(?:es|as|a)?|"
     r"\bas\s+(?:an\s+)?observers?\b|\bobservers?\s*:|\bobservador(?:es|as)?\s*:|paises\s+observadores|organismos\s+observadores|"
     r"observer\s+(?:countries|states|organi[sz]ations)|organismos\s+internacionales|organizaciones\s+internacionales|"
+    # Minutes list who attended besides the members: "Also present: IOM, UNHCR", "Asimismo estuvieron presentes …".
+    r"\balso\s+present\b|\b(?:asimismo|tambien)\s+(?:estuvieron\s+)?presentes\b|"
     r"international\s+organi[sz]ations"
 )
 _LIST_BOUNDARY_RX = re.compile(
@@ -448,8 +488,44 @@ def _participation_spans(text: str, folded: str) -> list[tuple[int, int, bool]]:
             m.end() + sentence_end.start() if sentence_end else len(folded),
             m.end() + 1500,
         )
+        line_end = text.find("\n", m.end())
+        if 0 <= line_end and text[m.start() : line_end].rstrip().endswith(":") and end >= line_end - 1:
+            # "con la participación de los siguientes países:" and the list below it, a line or a table row each
+            # (where a delegate's name "Ms. A. Smith" would end the sentence).
+            end = _list_block_end(text, folded, line_end + 1)
         spans.append((start, end, observers_only))
     return spans
+
+
+_ABSENT_LIST_RX = re.compile(rf"(?:{_ABSENT})[ \t]*:?[ \t]*\n")
+# A country marked absent in its own row or cell: "Canadá\tAusente", "Canada: absent", "México (ausente)"
+# (in the same line, or alone on the next: a table's cells one a line).
+_MARKED_ABSENT_RX = re.compile(
+    r"[ \t]*[:(|\t,-]?[ \t]*(?:ausente|absent|no\s+asistio|did\s+not\s+attend|excused)\b"
+    r"|[ \t]*\n[ \t]*(?:ausente|absent|excused)[ \t]*[.)]?[ \t]*(?:\n|$)"
+)
+# A line of a list set out below its introduction: a country or organisation, a table row ("Belice Guatemala",
+# "Canada Mr. J. Tremblay"), at most this long; a longer line is prose again.
+_LIST_LINE_CHARS = 60
+_LIST_STOP_RX = re.compile(_OBSERVER_RX.pattern + "|" + _ABSENT)
+
+
+def _list_block_end(text: str, folded: str, start: int) -> int:
+    """Where the list of short lines that starts at ``start`` (blank lines between allowed) ends: before the first
+    long line, the first line that opens another list (observers, the absent) or holds the sentence's verb."""
+    end = start
+    for line in re.finditer(r"[^\n]*(?:\n|\Z)", text[start:]):
+        content = line.group().strip()
+        if not content:
+            if line.end() == line.start():
+                break
+            continue
+        lo, hi = start + line.start(), start + line.end()
+        if (len(content) > _LIST_LINE_CHARS or _LIST_STOP_RX.search(folded, lo, hi)
+                or _SPAN_END_RX.search(folded, lo, hi)):
+            break
+        end = start + line.start() + len(line.group().rstrip())
+    return end
 
 
 def _observer_zones(
@@ -517,6 +593,8 @@ def read_participation(text: str) -> Participation:
         for position, country in countries:
             if _VENUE_BEFORE_RX.search(text[max(0, position - 80) : position]):
                 continue  # "reunidos en Managua, Nicaragua": the venue's country, not a participant
+            if _MARKED_ABSENT_RX.match(folded, position + len(country.as_written)):
+                continue  # an attendance table's row "Canadá | Ausente"
             zone = next((z for z in zones if z[0] <= position < z[1]), None)
             if zone is not None and not (zone[2] and country.key in MEMBER_STATES):
                 observers.append((position, country_name(country.key)))
@@ -552,6 +630,12 @@ def _other_body(title: str | None) -> tuple[str, str] | None:
     return None
 
 
+def _names_a_meeting_of(title: str | None) -> bool:
+    """Whether the title is the report of a meeting of a named body: "Informe de la reunión de la Troika"."""
+    m = _OTHER_BODY_RX.match(fold_for_matching(title or ""))
+    return m is not None and m.group("session") is not None
+
+
 def _repeated_lines(text: str) -> frozenset[str]:
     """Lines that recur on several pages (running headers such as "CRM - Red de Protección Consular"), which
     are never a title; a title is written once, or twice when a cover page repeats it, so three counts."""
@@ -576,6 +660,11 @@ def read_meeting(text: str) -> Meeting:
     title = read_title(head, _repeated_lines(text))
     mention = _read_body(head, title)
     body: tuple[str, str] | None = (mention.as_written, mention.key) if mention else _other_body(title)
+    if mention and not find_bodies(title or "") and _names_a_meeting_of(title):
+        # The title is the meeting of a body the glossary does not know ("INFORME DE LA REUNIÓN DE LA RED DE … DE
+        # LA NIÑEZ"): that body, not the one of a heading line above it ("XVIII REUNIÓN VICEMINISTERIAL", the
+        # meeting in whose framework it met).
+        body = _other_body(title)
     body_key = body[1] if body else None
     heading_text = "\n".join(line for _, line in head.lines)
     number = _read_number([t for t in (title, heading_text, _first_sentence(head.prose)) if t], body_key)

@@ -22,9 +22,12 @@ from .split import split_agreements
 log = logging.getLogger(__name__)
 
 # Bump when extraction, metadata or splitting change in a way that should re-read unchanged files.
-PIPELINE_VERSION = "4"  # 2: paragraph units, metadata from the reading text, country_inferred; 3: month-first and
+PIPELINE_VERSION = "5"  # 2: paragraph units, metadata from the reading text, country_inferred; 3: month-first and
 # abbreviated dates, the glossary's body forms, decimal ("2.1") and word ("PRIMERO:") numbering; 4: the observers'
-# clause after ", y con", a country stated anywhere in the head, workshops and seminars as the "other" body
+# clause after ", y con", a country stated anywhere in the head, workshops and seminars as the "other" body; 5: "ACUERDO
+# No. 1" / "Punto 1." points, "2.1.3" and "2.1.-" sub-points, section restarts under a numbered heading, Ø/§ bullets,
+# lettered items of unnumbered reports, attendance lines and tables, dates in words, page furniture of .txt pages,
+# footnote references parted in PDFs, an unknown body's title over a heading's body, titles continued after a bare heading
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ the rest.
 
 Labels: ``preamble``, ``1``, ``2.a``, ``2.a.i``; bullets ``3-1`` (under point 3), ``2.a-1``; a sub-point
 numbered as actas number them, "2.1", keeps its number: ``2.1`` (parent ``2``), ``2.1.a`` under it.
-Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:") are points ``1``, ``2``, ``3``.
+Points numbered with words at a line start ("PRIMERO:", "Segundo.-", "THIRD:", "ACUERDO No. 1", "Acuerdo 2:") are
+points ``1``, ``2``, ``3``.
 A section heading on its own lines between two points ("III. PRÓXIMA REUNIÓN") opens the unit after it.
 Irregular numbering is kept, never dropped: a repeated number gets a suffix, ``3`` then ``3_2``
 (an underscore, so the label still reads as "the second 3" and never as a sub-point or bullet);
@@ -76,14 +77,14 @@ _ANCHORED_MARKER = re.compile(
     )
     (?P<marker>
         (?P<open>\()(?P<ptoken>[0-9A-Za-z]{{1,5}})[)}}\]]    # (a)  (iii)  (2); OCR: a brace for ")"
-      | (?P<decimal>\d{{1,2}}\.\d{{1,2}})\.?(?={_HSPACE})        # 2.1  2.1.  a decimal sub-point of point 2
+      | (?P<decimal>\d{{1,2}}\.\d{{1,2}}(?:\.\d{{1,2}})?)\.?(?:\ ?[-–])?(?={_HSPACE})  # 2.1  2.1.  2.1.-  2.1.3.: sub-points of 2
       | (?P<token>[0-9A-Za-z|]{{1,5}})
         (?P<close>
             \ ?\.(?:\ ?[-–])?          # 1.  1 .  (OCR)  1.-  1. -
           | \ ?[)}}\]]\.?(?:\ ?[-–])?  # 1)  a)   OCR: brace or bracket for ")"
           | \ ?[-–—](?={_HSPACE})      # 1 -  1–
         )
-      | (?P<line_bullet>[-–—*]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; line start only
+      | (?P<line_bullet>[-–—*Ø§]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; "Ø ", "§ ": line start only
     )
     """,
     re.VERBOSE,
@@ -96,8 +97,11 @@ _CAPITALS_HEADING = re.compile(
 )
 
 # Bullet characters that never occur in prose, accepted anywhere (also mid-line in flattened text).
-# U+F0B7 / U+F0A7 / U+F0D8 are Symbol/Wingdings private-use bullets that Word exports leak.
-_SYMBOL_BULLET = re.compile("[•▪●◦■►➢\uf0b7\uf0a7\uf0d8]")
+# U+F0B7 / U+F0A7 / U+F0D8 / U+F0FC are Symbol/Wingdings private-use bullets that Word exports leak.
+_SYMBOL_BULLET = re.compile("[•▪●◦■►➢➤✓✔❖◆\uf0b7\uf0a7\uf0d8\uf0fc]")
+# A Wingdings bullet whose font has no Unicode map comes out as the Latin-1 letter of its code: the arrow
+# (0xD8) as "Ø", the square (0xA7) as "§". At a line start before a word they are bullets ("§ 3" is a section).
+_UNMAPPED_BULLETS = "Ø§"
 
 # Resolutions and actas number their points with words at a line start: "PRIMERO: Aprobar …", "Segundo.- Instar
 # …", "DÉCIMO PRIMERO.", "FIRST: To approve …". The word is read by the ordinals of ingest.bodies.
@@ -106,6 +110,15 @@ _ORDINAL_WORD_MARKER = re.compile(
     rf"{_HSPACE}?(?:[.:]-?|[-–—]|\)))(?={_HSPACE}|{_LINE_BREAK})"
 )
 _ORDINAL_RX = re.compile(ORDINAL)
+# Points numbered as named agreements at a line start: "ACUERDO No. 1", "Acuerdo 2:", "ACUERDO N° 3.-", "Resolución 1.",
+# "AGREEMENT No. 4", "Punto 1.", the text on the same line or the next. Read like the ordinal words: only a list numbered so
+# from its first point and in sequence, so a line opening with "Acuerdo 3 de la XVIII Reunión ..." stays text.
+_NAMED_NUMBER_MARKER = re.compile(
+    rf"(?:\A|(?<={_LINE_BREAK})){_HSPACE}*(?P<marker>(?:acuerdo|agreement|resoluci[oó]n|resolution|decisi[oó]n|decision|punto|point)"
+    rf"{_HSPACE}+(?:(?:n[o°º]|n[uú]m(?:ero)?|nro|number)\.?{_HSPACE}*)?(?P<number>\d{{1,3}})"
+    rf"{_HSPACE}?(?:[.:]-?|[-–—]|\))?)(?={_HSPACE}|{_LINE_BREAK}|\Z)",
+    re.IGNORECASE,
+)
 
 
 def _ordinal_word_value(word: str) -> int | None:
@@ -120,7 +133,7 @@ def _ordinal_word_value(word: str) -> int | None:
 # A page number between dashes on a line of its own ("- 3 -"), not a bullet.
 _PAGE_NUMBER_LINE = re.compile(r"[-–—][ \t]*\d+[ \t]*[-–—]?[ \t]*(?:\n|\Z)")
 # A line that is itself a bullet item (so an "o " line after it is one too).
-_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢\uf0b7\uf0a7\uf0d8])\\s")
+_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢➤✓✔❖◆Ø§\uf0b7\uf0a7\uf0d8\uf0fc])\\s")
 
 # What follows a marker: the first character of the item, past any whitespace.
 _FOLLOWING = re.compile(r"\s*(?P<first>\S)")
@@ -164,8 +177,8 @@ class _Candidate:
     follow: str  # "upper" | "lower" | "digit" | "other": how the item's first word starts
     after_reference: bool  # preceded by "art.", "No.", "artículo\n", ...
     dotted_number: bool  # "1.5." / "2.1": a decimal or section number, not a marker
-    decimal: tuple[int, int] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2
-    ordinal_word: bool = False  # "SEGUNDO:" (token "2"): a point numbered with a word
+    decimal: tuple[int, ...] | None = None  # "2.1 Agradecer": (2, 1), a sub-point numbered under point 2; "2.1.3": (2, 1, 3)
+    ordinal_word: bool = False  # "SEGUNDO:", "ACUERDO No. 2" (token "2"): a point numbered with words
 
 
 def _classify_following(text: str, end: int) -> str:
@@ -226,8 +239,7 @@ def _candidates(text: str) -> list[_Candidate]:
             token, bullet, parenthesized = "", m.group("line_bullet"), False
         elif m.group("decimal") is not None:
             token, bullet, parenthesized = m.group("decimal"), "", False
-            point, sub = token.split(".")
-            decimal = (int(point), int(sub))
+            decimal = tuple(int(part) for part in token.split("."))
         else:
             token = m.group("ptoken") or m.group("token")
             if not _has_reading(token):
@@ -280,8 +292,9 @@ def _candidates(text: str) -> list[_Candidate]:
                 dotted_number=False,
             )
         )
-    for m in _ORDINAL_WORD_MARKER.finditer(text):
-        value = _ordinal_word_value(m.group("word"))
+    worded = [(m, _ordinal_word_value(m.group("word"))) for m in _ORDINAL_WORD_MARKER.finditer(text)]
+    worded += [(m, int(m.group("number"))) for m in _NAMED_NUMBER_MARKER.finditer(text)]
+    for m, value in worded:
         if value is None:
             continue
         found.append(
@@ -395,6 +408,8 @@ class _Sequencer:
         self.roman_label: str | None = None
         self.decimal = 0  # "2.3" under point 2: 3; 0 before the first decimal sub-point of the point
         self.decimal_label: str | None = None
+        self.subdecimal = 0  # "2.1.3" under sub-point 2.1: 3 (Word's legal-style multilevel lists)
+        self.subdecimal_label: str | None = None
         self.words_number = False  # the current point was numbered with a word ("SEGUNDO:")
         self.used: set[str] = set()
         self.repeats: dict[str, int] = {}  # label -> last repeat suffix handed out (first repeat: 2)
@@ -458,7 +473,7 @@ class _Sequencer:
         self.words_number = False
         self.number_label = self._unique(str(value))
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
-        self.decimal, self.decimal_label = 0, None
+        self.decimal, self.decimal_label, self.subdecimal, self.subdecimal_label = 0, None, 0, None
         return _Unit(c.start, self.number_label, None)
 
     def _take_decimal(self, c: _Candidate, sub: int) -> _Unit:
@@ -466,24 +481,32 @@ class _Sequencer:
         parent = self.number_label
         self.decimal_label = self._unique(f"{parent}.{sub}")
         self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        self.subdecimal, self.subdecimal_label = 0, None
         return _Unit(c.start, self.decimal_label, parent)
+
+    def _take_subdecimal(self, c: _Candidate, subsub: int) -> _Unit:
+        self.subdecimal = subsub
+        parent = self.decimal_label
+        self.subdecimal_label = self._unique(f"{parent}.{subsub}")
+        self.letter, self.letter_label, self.roman, self.roman_label = None, None, 0, None
+        return _Unit(c.start, self.subdecimal_label, parent)
 
     def _take_letter(self, c: _Candidate, letter: int) -> _Unit:
         self.letter = letter
         base = chr(ord("a") + letter)
-        parent = self.decimal_label or self.number_label
+        parent = self.subdecimal_label or self.decimal_label or self.number_label
         self.letter_label = self._unique(f"{parent}.{base}" if parent else base)
         self.roman, self.roman_label = 0, None
         return _Unit(c.start, self.letter_label, parent)
 
     def _take_roman(self, c: _Candidate, value: int) -> _Unit:
         self.roman = value
-        parent = self.letter_label or self.decimal_label or self.number_label
+        parent = self.letter_label or self.subdecimal_label or self.decimal_label or self.number_label
         self.roman_label = self._unique(f"{parent}.{_to_roman(value)}")
         return _Unit(c.start, self.roman_label, parent)
 
     def _take_bullet(self, c: _Candidate) -> _Unit | None:
-        parent = self.roman_label or self.letter_label or self.decimal_label or self.number_label
+        parent = self.roman_label or self.letter_label or self.subdecimal_label or self.decimal_label or self.number_label
         if parent is None:
             return None  # bullets before the first point belong to the preamble
         self.bullets[parent] += 1
@@ -509,6 +532,12 @@ class _Sequencer:
         if c.decimal is not None:
             # "2.1", "2.2" under point 2 (actas number sub-points so). Only the next one of the current
             # point, or the same one repeated: "1.5 millones" and "sección 2.1" never continue a sequence.
+            if len(c.decimal) == 3:
+                # "2.1.1", "2.1.2" under sub-point 2.1, in sequence only.
+                point, sub, subsub = c.decimal
+                if self.decimal_label is not None and (point, sub) == (self.number, self.decimal) and subsub == self.subdecimal + 1:
+                    return self._take_subdecimal(c, subsub)
+                return None
             point, sub = c.decimal
             if self.number_label is not None and point == self.number and sub in (self.decimal + 1, self.decimal) and sub:
                 if sub == self.decimal + 1 or c.follow == "upper":
@@ -539,12 +568,12 @@ class _Sequencer:
         if c.follow != "upper":
             return None
         if number:
-            return self._irregular_number(i, c, *number)
+            return self._irregular_number(i, c, *number, text)
         if letter is not None and self.letter is not None and c.at_line_start:
             return self._irregular_letter(i, c, letter)
         return None
 
-    def _irregular_number(self, i: int, c: _Candidate, value: int, exact: bool) -> _Unit | None:
+    def _irregular_number(self, i: int, c: _Candidate, value: int, exact: bool, text: str) -> _Unit | None:
         if not exact:
             if value == self.number + 1 and self._ocr_reading_confirmed(i, value):
                 return self._take_number(c, value)
@@ -554,8 +583,10 @@ class _Sequencer:
             return self._take_number(c, value)
         if value == 1 and self.number >= 2 and c.at_line_start:
             # Reports numbered per section ("I. Informes: 1. 2. 3.  II. Acuerdos: 1. 2.") restart at 1.
-            # Believed only when a "2." follows before the old list would have continued.
-            if self._next_index(i, ("n", 2)) < self._next_index(i, ("n", self.number + 1)):
+            # Believed when a "2." follows before the old list would have continued, or when the "1." opens a
+            # numbered section ("IV. PRÓXIMA REUNIÓN" above it): a last section often holds one point only.
+            if (self._next_index(i, ("n", 2)) < self._next_index(i, ("n", self.number + 1))
+                    or _under_numbered_heading(text, c.start)):
                 log.debug("numbering restarts at offset %d", c.start)
                 return self._take_number(c, 1)
             return None
@@ -592,7 +623,9 @@ class _Sequencer:
         return None
 
     def _bullet(self, c: _Candidate, text: str) -> _Unit | None:
-        if c.bullet in "-–—*":
+        if c.bullet in _UNMAPPED_BULLETS:
+            ok = c.follow in ("upper", "lower")
+        elif c.bullet in "-–—*":
             ok = c.follow in ("upper", "lower") or (
                 c.follow == "digit" and not _PAGE_NUMBER_LINE.match(text, c.start)
             )
@@ -603,6 +636,19 @@ class _Sequencer:
         else:
             ok = _FOLLOWING.match(text, c.end) is not None  # anything but the end of the text
         return self._take_bullet(c) if ok else None
+
+
+# A numbered section heading: "IV. PRÓXIMA REUNIÓN", "B. Otros asuntos" (the numbering of _SECTION_HEADING required).
+_NUMBERED_HEADING = re.compile(rf"{_HSPACE}*(?:[IVXL]{{1,6}}|[A-Z])[.)]{_HSPACE}+\S")
+
+
+def _under_numbered_heading(text: str, start: int) -> bool:
+    """Whether the marker at ``start`` begins the line right under a numbered section heading (blank lines
+    between allowed), itself after a blank line or a sentence's end."""
+    heading_start = _section_heading_start(text, max(0, start - 2 * _MAX_HEADING_CHARS - 200), start)
+    if heading_start == start:
+        return False
+    return _NUMBERED_HEADING.match(text, heading_start) is not None
 
 
 def _previous_line_ends_item(text: str, start: int) -> bool:

@@ -35,7 +35,7 @@ LIST_MARKER = re.compile(
     r"""^\s*(?:
         \(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|(?=[ivxIVX])[xX]{0,3}(?:ix|IX|iv|IV|[vV]?[iI]{0,3}))[.)]  # 1. 2.1. a) (b) iv.
         |\d{1,3}\.\d{1,3}                                               # 2.1 without the final dot
-        |[•·▪●○■□◦‣⁃►▶➢✓❖*]                                            # bullets
+        |[•·▪●○■□◦‣⁃►▶➢➤✓✔❖◆*Ø§\uf0b7\uf0a7\uf0d8\uf0fc]              # bullets (Ø, §: Wingdings without a Unicode map)
         |[-–—]                                                          # dash bullets
     )(?=\s|$)""",
     re.VERBOSE,

@@ -332,7 +332,7 @@ def _collect(container: Iterable, page: Page, tally: _GlyphTally) -> None:
                     tally.turns[turn] = tally.turns.get(turn, 0) + 1
                     continue
                 tally.upright += 1
-                glyphs.append(Glyph(text, char.x0, char.x1, char.y1 - char.y0))
+                glyphs.append(Glyph(text, char.x0, char.x1, char.y1 - char.y0, char.y0))
             text = normalize_characters(remove_control_chars(line_text(glyphs))).strip()
             if text:
                 page.lines.append(Line(text, obj.x0, obj.y0, obj.x1, obj.y1))

@@ -110,7 +110,7 @@ def lines_of_glyphs(glyphs: list[tuple[str, float, float, float, float]]) -> lis
             runs.append([glyph])
     lines = []
     for run in runs:
-        text = line_text([Glyph(t, x0, x1, y1 - y0) for t, x0, y0, x1, y1 in run]).strip()
+        text = line_text([Glyph(t, x0, x1, y1 - y0, y0) for t, x0, y0, x1, y1 in run]).strip()
         if text:
             lines.append(Line(text, min(g[1] for g in run), min(g[2] for g in run), max(g[3] for g in run),
                               max(g[4] for g in run)))

@@ -3,7 +3,8 @@
 Reports saved as .txt between 1996 and 2017 come as UTF-8 (with or without BOM), UTF-16 from Windows
 "Unicode" saves, cp1252 from Windows editors, latin-1, and now and then Mac Roman. No chardet: the order
 below is enough because UTF-8 almost never decodes by accident, and cp1252 is checked for plausibility.
-Form feeds (pdftotext output keeps one per page) become page boundaries.
+Form feeds (pdftotext output keeps one per page) become page boundaries, and the page furniture at their edges
+("Página 3 de 10", "- 3 -", a footer repeated on most pages) is dropped, as the PDF extractor drops it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from archive.models import ExtractedText, ExtractionError
 
-from .cleanup import clean_text
+from .cleanup import clean_text, find_running_lines, furniture_key, is_page_number
+from .pdf_layout import EDGE_LINES
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,30 @@ def extract(path: Path) -> ExtractedText:
         raise ExtractionError(f"cannot read file: {e.strerror or e}") from e
     text = decode_text(data)
     pages = [clean_text(page) for page in text.split("\x0c")]
-    return _assemble(pages)
+    return _assemble(without_page_furniture(pages))
+
+
+def without_page_furniture(pages: list[str]) -> list[str]:
+    """The pages without the page numbers and running lines among their first and last lines.
+
+    Only with two pages or more (a single page gives no evidence of repetition, and its last line "3" may be
+    text); the first page keeps its top lines, which hold the title that a running header may repeat."""
+    if len([page for page in pages if page.strip()]) < 2:
+        return pages
+    split = [page.split("\n") for page in pages]
+
+    def edges(lines: list[str]) -> tuple[list[int], list[int]]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return filled[:EDGE_LINES], filled[-EDGE_LINES:]
+
+    running = find_running_lines([[lines[i] for i in top + bottom] for lines in split for top, bottom in [edges(lines)]])
+    out = []
+    for n, lines in enumerate(split):
+        top, bottom = edges(lines)
+        furniture = {i for i in (bottom if n == 0 else top + bottom)
+                     if is_page_number(lines[i]) or furniture_key(lines[i]) in running}
+        out.append("\n".join(line for i, line in enumerate(lines) if i not in furniture).strip("\n"))
+    return out
 
 
 def decode_text(data: bytes) -> str:

@@ -23,6 +23,17 @@ CASES = [
     ("1° de junio de 2011", (D(2011, 6, 1), D(2011, 6, 1))),
     ("1º de junio de 2011", (D(2011, 6, 1), D(2011, 6, 1))),
     ("1ro de junio de 2011", (D(2011, 6, 1), D(2011, 6, 1))),
+    ("1ro. de julio de 2013", (D(2013, 7, 1), D(2013, 7, 1))),
+    ("1ero de julio de 2013", (D(2013, 7, 1), D(2013, 7, 1))),
+    ("primero de julio de 2013", (D(2013, 7, 1), D(2013, 7, 1))),
+    ("el primero del mes de julio de 2013", (D(2013, 7, 1), D(2013, 7, 1))),
+    ("del 30 de junio al primero de julio de 2013", (D(2013, 6, 30), D(2013, 7, 1))),
+    # A formal acta's date in words.
+    ("a los veintiséis días del mes de junio de dos mil trece", (D(2013, 6, 26), D(2013, 6, 26))),
+    ("el treinta y uno de julio del año dos mil", (D(2000, 7, 31), D(2000, 7, 31))),
+    ("a los quince días del mes de marzo de mil novecientos noventa y nueve", (D(1999, 3, 15), D(1999, 3, 15))),
+    ("a los dos días del mes de mayo de 2014", (D(2014, 5, 2), D(2014, 5, 2))),
+    ("veinte de febrero de dos mil veinte", (D(2020, 2, 20), D(2020, 2, 20))),
     ("24 de noviembre del 2014", (D(2014, 11, 24), D(2014, 11, 24))),
     ("los días 26 y 27 de junio de 2014", (D(2014, 6, 26), D(2014, 6, 27))),
     ("9, 10 y 11 de octubre de 2012", (D(2012, 10, 9), D(2012, 10, 11))),
@@ -77,6 +88,9 @@ NEGATIVES = [
     "Noviembre 2014",  # month only: no day, so no date (documented)
     "November 2014",
     "1ro de junio",  # no year
+    "Agradecer primero de todo a Panamá en 2013",  # "primero" before no month
+    "treinta y dos de junio de dos mil trece",  # no such day
+    "las dos de la tarde de junio de dos mil",  # no day before the month
     "05/06/2014",  # May 6 or 5 June?
     "a más tardar el 27 de febrero de 2015",
     "no later than March 31, 2015",

@@ -455,6 +455,48 @@ PARTICIPATION = [
         ("Colombia", "OIM"),
     ),
     ("Los países que participaron en la XX Reunión Viceministerial acordaron lo siguiente.", [], ()),
+    # An acta's attendance lines: who was present takes part, who was absent does not.
+    (
+        "Países presentes: Belice, Costa Rica, Guatemala y Panamá.\nAusentes: Canadá y República Dominicana.\n"
+        "Organismos observadores: OIM y ACNUR.",
+        ["belice", "costa_rica", "guatemala", "panama"],
+        ("OIM", "ACNUR"),
+    ),
+    ("Delegaciones presentes: Belice, Honduras\nAusentes: México\n", ["belice", "honduras"], ()),
+    ("Countries present: Belize, Canada and Mexico.\nAbsent: Dominican Republic.\nObservers: IOM and UNHCR.",
+     ["belice", "canada", "mexico"], ("OIM", "ACNUR")),
+    ("Asistieron Belice y Panamá. No asistieron Canadá ni México.", ["belice", "panama"], ()),
+    ("Belize and Canada attended. Mexico did not attend the meeting.", ["belice", "canada"], ()),
+    # A list set out below its introduction, one country a line or a table row (two columns, or country and delegate).
+    (
+        "La Red se reunió con la participación de los siguientes países:\n\nBelice Guatemala\nCanadá Honduras\n"
+        "Costa Rica México\n\nAsistieron como observadores la OIM y el ACNUR. La Red acordó:",
+        ["belice", "guatemala", "canada", "honduras", "costa_rica", "mexico"],
+        ("OIM", "ACNUR"),
+    ),
+    (
+        "Participating delegations:\nCountry\nDelegate\nBelize\nMs. A. Smith\nCanada\nMr. J. Tremblay\nMexico\n"
+        "Sr. R. Pérez\nThe Network agreed as follows:",
+        ["belice", "canada", "mexico"],
+        (),
+    ),
+    ("Present:\nBelize\nCanada\nMexico\n\nAbsent:\nNicaragua\n\nAlso present: IOM (Technical Secretariat), UNHCR.\n",
+     ["belice", "canada", "mexico"], ("OIM", "ACNUR")),
+    ("En la ciudad de San Salvador, a los veintiséis días del mes de junio de dos mil trece, reunidos los representantes de "
+     "Belice, Costa Rica y Panamá, se acuerda lo siguiente:", ["belice", "costa_rica", "panama"], ()),
+    ("Asimismo estuvieron presentes Colombia y la OIM.", [], ("Colombia", "OIM")),
+    # An attendance table, a country and its mark a row (cells on lines of their own, or tab-separated).
+    ("Asistencia:\nPaís\nAsistencia\nBelice\nPresente\nCanadá\nAusente\nCosta Rica\nPresente\nMéxico\nPresente\n\nLa Red acordó:",
+     ["belice", "costa_rica", "mexico"], ()),
+    ("Attendance:\nBelize\tPresent\nCanada\tAbsent\nPanama (absent)\nMexico\tPresent\n", ["belice", "mexico"], ()),
+    ("Member Countries in attendance: Belize, Canada and Mexico.\nObserver Countries: Colombia and Ecuador.",
+     ["belice", "canada", "mexico"], ("Colombia", "Ecuador")),
+    ("Countries present: Belize, Canada and Mexico\nAbsent Nicaragua\n", ["belice", "canada", "mexico"], ()),
+    (  # the list ends at a long line: the countries of the prose after it take no part
+        "Participantes:\nBelice\nPanamá\nEl informe de Honduras sobre el retorno de migrantes desde México fue presentado por la ST.",
+        ["belice", "panama"],
+        (),
+    ),
 ]
 
 

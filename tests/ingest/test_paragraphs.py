@@ -90,6 +90,19 @@ UNITS = [
         "CONCLUSIONES\n\nEl GRCM se reunió en Cancún el 28 de abril de 2003.\n\nObjetivos\n- Fortalecer la cooperación.\n- Mejorar los sistemas.\n",
         [PREAMBLE, "p1", "p1-1", "p1-2"],
     ),
+    (  # a lettered list late in a declaration: items of the paragraph that introduces it ("b)" is no line going on)
+        "lettered items under a paragraph",
+        "DECLARACIÓN\n\nLa Red, reunida en Managua, expresa:\n\nQue la región enfrenta una crisis humanitaria grave.\n\n"
+        "Que las medidas de control aumentan los riesgos.\n\nPor lo tanto, exhortamos a los Gobiernos a:\n\n"
+        "a) Garantizar la protección.\nb) Eliminar la detención.\n(c) Fortalecer el diálogo.\n",
+        [PREAMBLE, "p1", "p2", "p3", "p3-1", "p3-2", "p3-3"],
+    ),
+    (
+        "unmapped Wingdings bullets under a heading",
+        "COMUNICADO\n\nLos Viceministros, reunidos en Managua, acordaron:\n\nAprobar el plan.\n\nCapacitación\nØ Realizar un taller.\n"
+        "Ø Elaborar un manual.\n",
+        [PREAMBLE, "p1", "p2", "p2-1", "p2-2"],
+    ),
 ]
 
 

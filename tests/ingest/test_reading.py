@@ -172,6 +172,7 @@ def test_messy_meetings(path: Path) -> None:
         "title": m.title, "body_key": m.body_key, "number": m.number, "city": m.city, "country": m.country,
         "country_inferred": m.country_inferred, "date": m.date.isoformat() if m.date else None,
         "date_end": m.date_end.isoformat() if m.date_end else None, "participants": [c.key for c in m.participants],
+        "observers": list(m.observers),
         "display_title": m.display_title("en" if path.stem.endswith("-en") else "es"),
     }
     assert {k: got[k] for k in expected} == expected
@@ -196,6 +197,15 @@ def test_the_index_tokenizer_sees_glued_words_with_their_offsets() -> None:
     ("Report of the Liaison Officers Network on Consular Protection\npresented to the RCGM\n", "red_proteccion_consular", None),
     ("Informe del Grupo ad hoc sobre Retorno presentado al GRCM\n", "grupo_ad_hoc", None),
     ("PRONUNCIAMIENTO DE LA RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES\nAnte la XIII Reunión Viceministerial\n", "rrocm", None),
+    # The meeting of a body the glossary does not know, under the heading of the meeting in whose framework it met:
+    # that body's, and the Vice-Ministerial meeting's number is not its number.
+    ("CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nXVIII REUNIÓN VICEMINISTERIAL\n\nINFORME DE LA REUNIÓN DE LA RED DE FUNCIONARIOS "
+     "DE ENLACE EN MATERIA DE PROTECCIÓN DE LA NIÑEZ\n\nLa Red se reunió en San Salvador.\n", "other", None),
+    ("XX REUNIÓN VICEMINISTERIAL\nInforme de la reunión de la Troika\n\nLa Troika se reunió en Managua.\n", "other", None),
+    ("XX REUNIÓN VICEMINISTERIAL\nINFORME DE LA REUNIÓN DEL GRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n", "grcm", None),
+    # The author's name alone on its line, its acronym after a dash: the statement is the network's.
+    ("RED REGIONAL DE ORGANIZACIONES CIVILES PARA LAS MIGRACIONES – RROCM\n\nPRONUNCIAMIENTO\n\nAnte la XXI Reunión Viceministerial\n", "rrocm", None),
+    ("Regional Network of Civil Organizations for Migration - RNCOM\nStatement to the XX Vice-Ministerial Meeting\n", "rrocm", None),
 ])
 def test_bodies_of_real_layouts(text: str, body_key: str, number: int | None) -> None:
     meeting = read_meeting(text)
@@ -207,7 +217,27 @@ def test_a_running_header_is_not_the_title() -> None:
     page = f"{header}\nTexto de la página con un acuerdo.\n\f"
     text = f"{header}\nReunión del Grupo Regional de Consulta sobre Migración\n\nEl Grupo se reunió en Managua.\n\f" + page * 3
     assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
-    assert read_meeting(text.replace(page * 3, "")).title == header  # written once, it is a heading like any other
+    # Written once, it is a heading like any other (beside a heading naming the meeting, that one is the title).
+    assert read_meeting(f"{header}\n\nEl Grupo se reunió en Managua.\n").title == header
+    assert read_meeting(text.replace(page * 3, "")).title == "Reunión del Grupo Regional de Consulta sobre Migración"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("PRONUNCIAMIENTO\n\nAnte la XXI Reunión Viceministerial de la CRM\n\nSan Pedro Sula, 28 de junio de 2016\n\nLa Red expresa:\n",
+     "PRONUNCIAMIENTO Ante la XXI Reunión Viceministerial de la CRM"),
+    ("JOINT STATEMENT\nto the XX Vice-Ministerial Meeting\nThe Network states:\n", "JOINT STATEMENT to the XX Vice-Ministerial Meeting"),
+    # A bare heading followed by a place is no title.
+    ("CONCLUSIONES\n\nEn Managua, 3 de mayo de 2014\n\nReunión del GRCM\n", "Reunión del GRCM"),
+])
+def test_a_bare_heading_continued_by_its_next_line_is_a_title(text: str, title: str) -> None:
+    assert read_meeting(text).title == title
+
+
+def test_a_heading_naming_the_meeting_is_the_title_before_the_body_name_above_it() -> None:
+    text = ("CONFERENCIA REGIONAL SOBRE MIGRACIÓN\nGRUPO REGIONAL DE CONSULTA SOBRE MIGRACIÓN\n\nAYUDA MEMORIA\n\n"
+            "Reunión del Grupo Regional de Consulta sobre Migración\nAntigua Guatemala, Guatemala, 20 y 21 de noviembre del 2013\n\n"
+            "Participaron las delegaciones de Belice y Panamá.\n")
+    assert read_meeting(text).title == "Reunión del Grupo Regional de Consulta sobre Migración"
 
 
 def test_a_country_inside_an_institution_name_is_not_a_participant() -> None:

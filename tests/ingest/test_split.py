@@ -124,6 +124,10 @@ BULLETS = [
     ("hyphen", INTRO + "1. Uno:\n- Primero.\n- Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("en dash", INTRO + "1. Uno:\n– Primero.\n– Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("asterisk", INTRO + "1. Uno:\n* Primero.\n* Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
+    # Wingdings bullets of a font without a Unicode map: the arrow reads "Ø", the square "§"; "§ 3" is a section.
+    ("unmapped Wingdings", INTRO + "1. Uno:\nØ Primero.\nØ segundo.\n2. Dos:\n§ Tercero.\n§ 3 del reglamento.\n",
+     [PREAMBLE, "1", "1-1", "1-2", "2", "2-1"]),
+    ("check marks and arrows", INTRO + "1. Uno:\n✓ Primero.\n➤ Segundo.\n\uf0fc Tercero.\n", [PREAMBLE, "1", "1-1", "1-2", "1-3"]),
     ("small square", INTRO + "1. Uno:\n▪ Primero.\n▪ Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("Word 'o' bullet", INTRO + "1. Uno:\no Primero.\no Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
     ("Symbol-font U+F0B7", INTRO + "1. Uno:\n\uf0b7 Primero.\n\uf0b7 Segundo.\n", [PREAMBLE, "1", "1-1", "1-2"]),
@@ -206,6 +210,12 @@ IRREGULAR = [
         [PREAMBLE, "1", "2", "3", "1_2", "2_2", "2_2.a"],
     ),
     ("a lone later 1. is not a restart", INTRO + "1. Uno.\n2. Dos.\n1. Otra cosa.\n3. Tres.", [PREAMBLE, "1", "2", "3"]),
+    (  # a last section of one point: its "1." is under a numbered heading, so it restarts though no "2." follows
+        "a one-point last section",
+        "I. INFORMES\n\n1. Uno.\n\n2. Dos.\n\nII. OTROS ASUNTOS\n\n1. Agradecer.\n\nIII. PRÓXIMA REUNIÓN\n\n1. Celebrar en Panamá.",
+        [PREAMBLE, "1", "2", "1_2", "1_3"],
+    ),
+    ("a lone 1. under an unnumbered heading", INTRO + "1. Uno.\n\n2. Dos.\n\nOTROS ASUNTOS\n\n1. Otra cosa.", [PREAMBLE, "1", "2"]),
     ("repeated letter", INTRO + "1. Uno:\na. A.\nb. B.\nb. B otra.\nc. C.", [PREAMBLE, "1", "1.a", "1.b", "1.b_2", "1.c"]),
 ]
 
@@ -219,6 +229,14 @@ DECIMAL = [
         [PREAMBLE, "1", "1.1", "1.2", "2", "2.1", "3"],
     ),
     ("letters under a decimal sub-point", INTRO + "1. Uno.\n1.1 Detalle:\na) Sub.\nb) Sub.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.1.a", "1.1.b", "1.2"]),
+    (  # Word's legal-style multilevel list: "1.", "1.1.", "1.1.1."
+        "three decimal levels",
+        INTRO + "1. Uno:\n1.1. Detalle.\n1.2. Otro:\n1.2.1. por país;\n1.2.2. por año.\n2. Dos:\n2.1. Más.\n2.1.1. Sub.",
+        [PREAMBLE, "1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.1.1"],
+    ),
+    ("decimals with a dash", INTRO + "1.- Uno.\n2.- Sobre el Fondo:\n2.1.- Aprobar el informe.\n2.2.- Instar.\n3.- Tres.",
+     [PREAMBLE, "1", "2", "2.1", "2.2", "3"]),
+    ("a three-part number out of sequence is text", INTRO + "1. Uno.\n1.1 Detalle:\n3.2.1 no sigue.\n1.2 Otro.", [PREAMBLE, "1", "1.1", "1.2"]),
 ]
 
 # Resolutions and actas number with words: the words are the points' numbers, in sequence from the first.
@@ -231,6 +249,15 @@ ORDINAL_WORDS = [
     ("Primero: Segundo:", "Acuerdan:\n\nPrimero: Aprobar.\n\nSegundo: Agradecer.", [PREAMBLE, "1", "2"]),
     ("FIRST: SECOND:", "The Vice-Ministers agree:\nFIRST: To approve.\nSECOND: To thank.\nTHIRD: To meet.", [PREAMBLE, "1", "2", "3"]),
     ("DÉCIMO PRIMERO", "Acuerdan:\n" + "".join(f"{w}. Punto.\n" for w in "PRIMERO SEGUNDO TERCERO CUARTO QUINTO SEXTO SÉPTIMO OCTAVO NOVENO DÉCIMO".split()) + "DÉCIMO PRIMERO. Once.", [PREAMBLE] + [str(n) for n in range(1, 12)]),
+    # Agreements named and numbered: "ACUERDO No. 1" above its text, "Acuerdo 2: …" before it.
+    ("ACUERDO No. 1", "Acuerdos:\n\nACUERDO No. 1\nAprobar.\n\nACUERDO No. 2\nInstar.\n\nACUERDO No. 3\nAgradecer.",
+     [PREAMBLE, "1", "2", "3"]),
+    ("Acuerdo 1:", "Se acuerda:\nAcuerdo 1: Aprobar.\nAcuerdo 2: Instar a:\na) Uno.\nb) Dos.\nAcuerdo 3: Agradecer.",
+     [PREAMBLE, "1", "2", "2.a", "2.b", "3"]),
+    ("ACUERDO N° 1.-", "ACUERDAN:\nACUERDO N° 1.- Aprobar.\nACUERDO N° 2.- Agradecer.", [PREAMBLE, "1", "2"]),
+    ("AGREEMENT No. 1", "Agreements:\nAGREEMENT No. 1\nTo approve.\nAGREEMENT No. 2\nTo thank.", [PREAMBLE, "1", "2"]),
+    ("Punto 1.", "La Red acordó:\n\nPunto 1. Aprobar la agenda.\n\nPunto 2. Instar a los países.\n", [PREAMBLE, "1", "2"]),
+    ("Acuerdo 3 in prose", INTRO + "1. Uno.\nAcuerdo 3 de la XVIII Reunión, que sigue vigente.\n2. Dos.", [PREAMBLE, "1", "2"]),
     # Not markers: a word inside a list numbered with digits, a lowercase item, a word out of sequence.
     ("Segundo: inside a digit list", INTRO + "1. Uno.\nSegundo: Esto es texto.\n2. Dos.", [PREAMBLE, "1", "2"]),
     ("Primero, prose", "Acuerdan:\nPrimero, se aprobó la agenda.\nPrimera Reunión de la Red.", [PREAMBLE, "p1", "p2"]),

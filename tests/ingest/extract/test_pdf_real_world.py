@@ -119,6 +119,39 @@ def test_a_few_unmapped_glyphs_leave_no_cid_token():
     assert strip_cid("a(cid:3)b (cid:44)") == "ab "
 
 
+def _word(text: str, x: float, size: float = 12.0, y0: float = 100.0) -> list[Glyph]:
+    return [Glyph(c, x + 7.0 * i, x + 7.0 * i + 6.5, size, y0) for i, c in enumerate(text)]
+
+
+@pytest.mark.parametrize(("glyphs", "text"), [
+    # A footnote reference, smaller and raised: its own token ("Técnica1" was one word).
+    (_word("Técnica", 0) + _word("1", 49, 8.0, 105.0) + _word(". La", 55), "Técnica 1. La"),
+    (_word("países", 0) + _word("12", 42, 7.0, 104.0) + _word(",", 56), "países 12,"),
+    # Digits of the line's size, or smaller but on the baseline, are text.
+    (_word("2014.", 0), "2014."),
+    (_word("CO", 0) + _word("2", 14, 8.0, 98.0), "CO2"),
+    # Without positions (a parser that gives none), nothing is parted.
+    ([Glyph(c, 7.0 * i, 7.0 * i + 6.5, 12) for i, c in enumerate("nota1")], "nota1"),
+])
+def test_superscript_footnote_references_are_parted_from_their_word(glyphs: list[Glyph], text: str):
+    assert line_text(glyphs) == text
+
+
+def test_a_footnote_reference_in_a_pdf_is_parted_from_its_word(tmp_path: Path):
+    """reportlab's <super>, as Word's superscript: the word before it is found by search."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    path = tmp_path / "nota.pdf"
+    style = getSampleStyleSheet()["BodyText"]
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(
+        "El Grupo se reunió con el apoyo de la Secretaría Técnica<super>1</super>. Tras las deliberaciones<super>2</super>, "
+        "el Grupo acordó aprobar el informe.", style)])
+    text = pdf.extract(path).text
+    assert "Técnica 1." in text and "deliberaciones 2," in text
+
+
 # --- rotation -------------------------------------------------------------------------------------------------
 
 

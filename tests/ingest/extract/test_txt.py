@@ -71,6 +71,25 @@ def test_form_feeds_make_pages(tmp_path: Path):
     assert result.page_at(result.text.index("1. Agradecer")) == 1
 
 
+def test_page_furniture_at_form_feeds_is_dropped(tmp_path: Path):
+    """pdftotext keeps each page's footer and running header: "Página 1 de 2" was text of the last point of
+    every page (2.b read "… el protocolo revisado. Página 1 de 2")."""
+    path = tmp_path / "informe.txt"
+    path.write_text("CRM - Red de Protección\nINFORME\n1. Agradecer.\n2. Solicitar:\nb. Que la ST circule.\n\nPágina 1 de 3\f"
+                    "CRM - Red de Protección\nc. Que la OIM apoye.\n3. Tomar nota.\n- 2 -\f"
+                    "CRM - Red de Protección\n4. Agradecer a Panamá.\n3\n", encoding="utf-8")
+    result = txt.extract(path)
+    assert "Página" not in result.text and "- 2 -" not in result.text and not result.text.endswith("3")
+    assert result.text.count("CRM - Red de Protección") == 1  # the first page's top line is the document's own
+    assert result.page_count == 3 and result.page_at(result.text.index("4. Agradecer")) == 3
+
+
+def test_a_single_page_keeps_a_last_line_that_is_a_number(tmp_path: Path):
+    path = tmp_path / "informe.txt"
+    path.write_text("Los países miembros son\n11\n", encoding="utf-8")
+    assert txt.extract(path).text.endswith("11")
+
+
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_seeds_keep_every_point(seed: Path):
     result = txt.extract(seed)
