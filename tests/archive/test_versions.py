@@ -157,6 +157,22 @@ def test_version_links_follow_a_report_another_process_adds(tmp_path):
         assert archive.report(other).source == "gr-en.txt"
 
 
+def test_the_listing_of_reports_follows_the_catalog_and_is_the_callers_own(tmp_path):
+    data = ingest(tmp_path, {"gr-es.txt": SPANISH})
+    with Archive(data) as archive:
+        listed = archive.reports(texts=False)
+        assert [r.source for r in listed] == ["gr-es.txt"] and listed[0].agreements
+        listed.clear()  # a caller's list: the kept listing is not changed
+        assert len(archive.reports(texts=False)) == 1
+        english = tmp_path / "later" / "gr-en.txt"
+        english.parent.mkdir()
+        english.write_text(ENGLISH, encoding="utf-8")
+        code, out, err = run_cli(data, "ingest", str(english))  # another process
+        assert code == 0, out + err
+        assert sorted(r.source for r in archive.reports(texts=False)) == ["gr-en.txt", "gr-es.txt"]
+        assert archive.reports(texts=False) == archive.catalog.reports(texts=False)
+
+
 def test_document_kinds_data_file_and_reading_a_title():
     raw = json.loads(KINDS_FILE.read_text(encoding="utf-8"))
     assert set(raw) == {"about", "kinds", "modifiers"}
