@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from archive.folding import fold_in_place
+from ingest.bullets import SYMBOL_BULLETS, UNMAPPED_BULLETS
 
 __all__ = ["ParagraphUnit", "agreement_formula_end", "agreement_formulas", "opening_formula_end", "paragraph_spans", "split_paragraphs"]
 
@@ -121,11 +122,10 @@ def agreement_formula_end(text: str) -> int | None:
 
 # Bullets: symbol characters anywhere (flattened text keeps them), dash/asterisk/Word's "o" at a line start, and the
 # Wingdings arrow and square of a font without a Unicode map ("Ø", "§") before a word (as ingest.split reads them).
-_SYMBOL_BULLETS = "•▪●◦■►➢➤✓✔❖◆\uf0b7\uf0a7\uf0d8\uf0fc"
 # pdfminer writes a glyph it cannot map as "(cid:127)": at a line start that is a bullet.
-_SYMBOL_BULLET_RX = re.compile(f"[{_SYMBOL_BULLETS}]|\\(cid:\\d+\\)(?=\\s)")
+_SYMBOL_BULLET_RX = re.compile(f"[{SYMBOL_BULLETS}]|\\(cid:\\d+\\)(?=\\s)")
 _LINE_BULLET_RX = re.compile(
-    r"[ \t\u00a0]*(?:[-–—*]|o(?=[ \t]+[A-ZÁÉÍÓÚÑ])|[Ø§](?=[ \t]+[^\W\d_])"
+    r"[ \t\u00a0]*(?:[-–—*]|o(?=[ \t]+[A-ZÁÉÍÓÚÑ])|" f"[{UNMAPPED_BULLETS}]" r"(?=[ \t]+[^\W\d_])"
     # A lettered item of a list inside a declaration that numbers nothing ("a) Garantizar …", "(b) To ensure …"):
     # an item of the paragraph that introduces it, as a bullet is ("b) Eliminar" was read as the line going on).
     r"|\(?(?:[a-z]|[ivx]{1,4})\))[ \t\u00a0]+(?=\S)"

@@ -37,6 +37,7 @@ from functools import lru_cache
 
 from archive.models import PREAMBLE, Agreement
 from ingest.bodies import ORDINAL, ordinal_value
+from ingest.bullets import SYMBOL_BULLETS, UNMAPPED_BULLETS
 from ingest.paragraphs import split_paragraphs
 from ingest.places import fold_for_matching
 
@@ -84,7 +85,7 @@ _ANCHORED_MARKER = re.compile(
           | \ ?[)}}\]]\.?(?:\ ?[-–])?  # 1)  a)   OCR: brace or bracket for ")"
           | \ ?[-–—](?={_HSPACE})      # 1 -  1–
         )
-      | (?P<line_bullet>[-–—*Ø§]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; "Ø ", "§ ": line start only
+      | (?P<line_bullet>[-–—*{UNMAPPED_BULLETS}]|o)(?={_HSPACE})  # "- ", "* ", Word's "o "; "Ø ", "§ ": line start only
     )
     """,
     re.VERBOSE,
@@ -97,11 +98,7 @@ _CAPITALS_HEADING = re.compile(
 )
 
 # Bullet characters that never occur in prose, accepted anywhere (also mid-line in flattened text).
-# U+F0B7 / U+F0A7 / U+F0D8 / U+F0FC are Symbol/Wingdings private-use bullets that Word exports leak.
-_SYMBOL_BULLET = re.compile("[•▪●◦■►➢➤✓✔❖◆\uf0b7\uf0a7\uf0d8\uf0fc]")
-# A Wingdings bullet whose font has no Unicode map comes out as the Latin-1 letter of its code: the arrow
-# (0xD8) as "Ø", the square (0xA7) as "§". At a line start before a word they are bullets ("§ 3" is a section).
-_UNMAPPED_BULLETS = "Ø§"
+_SYMBOL_BULLET = re.compile(f"[{SYMBOL_BULLETS}]")
 
 # Resolutions and actas number their points with words at a line start: "PRIMERO: Aprobar …", "Segundo.- Instar
 # …", "DÉCIMO PRIMERO.", "FIRST: To approve …". The word is read by the ordinals of ingest.bodies.
@@ -133,7 +130,7 @@ def _ordinal_word_value(word: str) -> int | None:
 # A page number between dashes on a line of its own ("- 3 -"), not a bullet.
 _PAGE_NUMBER_LINE = re.compile(r"[-–—][ \t]*\d+[ \t]*[-–—]?[ \t]*(?:\n|\Z)")
 # A line that is itself a bullet item (so an "o " line after it is one too).
-_BULLET_LINE = re.compile("(?:o|[-–—*•▪●◦■►➢➤✓✔❖◆Ø§\uf0b7\uf0a7\uf0d8\uf0fc])\\s")
+_BULLET_LINE = re.compile(f"(?:o|[-–—*{SYMBOL_BULLETS}{UNMAPPED_BULLETS}])\\s")
 
 # What follows a marker: the first character of the item, past any whitespace.
 _FOLLOWING = re.compile(r"\s*(?P<first>\S)")
@@ -623,7 +620,7 @@ class _Sequencer:
         return None
 
     def _bullet(self, c: _Candidate, text: str) -> _Unit | None:
-        if c.bullet in _UNMAPPED_BULLETS:
+        if c.bullet in UNMAPPED_BULLETS:
             ok = c.follow in ("upper", "lower")
         elif c.bullet in "-–—*":
             ok = c.follow in ("upper", "lower") or (

@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ingest.bullets import SYMBOL_BULLETS, UNMAPPED_BULLETS
+
 # C0 controls except \t and \n, DEL, and the C1 block (what latin-1 makes of stray cp1252 bytes).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Zero-width characters and the BOM carry no text; a BOM in the middle of a file is a concatenation artefact.
@@ -35,9 +37,9 @@ LIST_MARKER = re.compile(
     r"""^\s*(?:
         \(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|(?=[ivxIVX])[xX]{0,3}(?:ix|IX|iv|IV|[vV]?[iI]{0,3}))[.)]  # 1. 2.1. a) (b) iv.
         |\d{1,3}\.\d{1,3}                                               # 2.1 without the final dot
-        |[•·▪●○■□◦‣⁃►▶➢➤✓✔❖◆*Ø§\uf0b7\uf0a7\uf0d8\uf0fc]              # bullets (Ø, §: Wingdings without a Unicode map)
+        |[·○□‣⁃▶*BULLETS]                                               # bullets (ingest.bullets), and these
         |[-–—]                                                          # dash bullets
-    )(?=\s|$)""",
+    )(?=\s|$)""".replace("BULLETS", SYMBOL_BULLETS + UNMAPPED_BULLETS),
     re.VERBOSE,
 )
 # A line that is only a marker: PDFs often draw "1." apart from its text (hanging indent).
