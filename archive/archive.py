@@ -492,7 +492,7 @@ class Archive:
         """The id of the report archived from a file called ``name`` (a path, or the file name as the ingest
         read it: ids are file names without their extension), None if none or several were."""
         wanted = Path(name).name
-        found = {r.id for r in self.catalog.reports(texts=False)
+        found = {r.id for r in self._listing()
                  if Path(r.source).name == wanted or (r.id == Path(wanted).stem and wanted != r.id)}
         return found.pop() if len(found) == 1 else None
 

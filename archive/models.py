@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import datetime as dt
 
 PREAMBLE = "preamble"
+# The body key of a meeting or workshop of no body the glossary knows (its name is kept as written).
+OTHER_BODY = "other"
 
 
 class ArchiveError(Exception):

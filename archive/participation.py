@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .glossary import glossary
-from .models import Report
+from .models import OTHER_BODY, Report
 
 HOST, PARTICIPANT, OBSERVER, ABSENT = "host", "participant", "observer", "absent"
 STATUSES = (HOST, PARTICIPANT, OBSERVER, ABSENT)
@@ -96,11 +96,6 @@ def _in_range(report: Report, year_from: int | None, year_to: int | None) -> boo
         return True
     year = report.year
     return year is not None and (year_from is None or year >= year_from) and (year_to is None or year <= year_to)
-
-
-# The catch-all body of ingest.bodies (a meeting or workshop of no body the glossary knows); not imported
-# from there, which would load the metadata readers for a listing.
-OTHER_BODY = "other"
 
 
 def body_key_of(form: str) -> str | None:

@@ -35,7 +35,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from archive.glossary import glossary
-from archive.models import Report
+from archive.models import OTHER_BODY, PREAMBLE, Report
 from index.analysis import fold
 from index.expansion import concepts_in
 from ingest.places import country_key
@@ -152,9 +152,9 @@ def fingerprint(report: Report) -> Fingerprint:
         words=words,
         digest=sha256(" ".join(words).encode("utf-8")).hexdigest(),
         text=report.text,
-        labels=tuple(a.label for a in report.agreements if a.label != "preamble"),
+        labels=tuple(a.label for a in report.agreements if a.label != PREAMBLE),
         kind=document_kind(report),
-        body_key=m.body_key if m.body_key not in (None, "", "other") else None,
+        body_key=m.body_key if m.body_key not in (None, "", OTHER_BODY) else None,
         date=m.date.isoformat() if m.date else None,
         country=(country_key(m.country) or fold(m.country)) if m.country else None,
     )
@@ -331,6 +331,6 @@ def aligned_labels(a: Report, b: Report) -> dict[str, str]:
     labels in the same order), else an empty mapping: a point is only linked where it surely corresponds."""
     left = [x.label for x in a.agreements]
     right = [x.label for x in b.agreements]
-    if [x for x in left if x != "preamble"] != [x for x in right if x != "preamble"] or len(left) < 2:
+    if [x for x in left if x != PREAMBLE] != [x for x in right if x != PREAMBLE] or len(left) < 2:
         return {}
     return {label: label for label in left if label in set(right)}

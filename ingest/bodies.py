@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.glossary import glossary
+from archive.models import OTHER_BODY
 from archive.spans import without_overlaps
 from ingest.places import fold_for_matching, normalize_space
 
-OTHER = "other"
+OTHER = OTHER_BODY
 
 
 @dataclass(frozen=True)
